@@ -1,0 +1,1 @@
+export * from './close-codes.js';

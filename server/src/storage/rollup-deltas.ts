@@ -1,0 +1,94 @@
+import { lifetimeBucket } from '@closewatch/sdk/lifetime-buckets';
+import type { StoredCloseEvent } from '../ingest/close-event.js';
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+
+/** Rollups store "no code" as -1: SQLite unique keys treat NULLs as distinct. */
+export const NO_CODE_SENTINEL = -1;
+
+export interface CloseRollupDelta {
+  bucket: number;
+  service: string;
+  route: string;
+  code: number;
+  initiator: string;
+  reasonTemplate: string;
+  count: number;
+  cleanCount: number;
+  durationSumMs: number;
+  durationCount: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export interface LifetimeRollupDelta {
+  bucket: number;
+  service: string;
+  code: number;
+  lifetimeBucket: number;
+  count: number;
+}
+
+/** Rollup rows to add for a set of newly stored events, one map per table. */
+export interface RollupDeltas {
+  closeMinute: Map<string, CloseRollupDelta>;
+  closeHour: Map<string, CloseRollupDelta>;
+  lifetimeMinute: Map<string, LifetimeRollupDelta>;
+  lifetimeHour: Map<string, LifetimeRollupDelta>;
+}
+
+export function emptyRollupDeltas(): RollupDeltas {
+  return { closeMinute: new Map(), closeHour: new Map(), lifetimeMinute: new Map(), lifetimeHour: new Map() };
+}
+
+function addClose(map: Map<string, CloseRollupDelta>, bucket: number, code: number, e: StoredCloseEvent): void {
+  const key = `${bucket}\u0000${e.service}\u0000${e.route}\u0000${code}\u0000${e.initiator}\u0000${e.reasonTemplate}`;
+  let row = map.get(key);
+  if (row === undefined) {
+    row = {
+      bucket,
+      service: e.service,
+      route: e.route,
+      code,
+      initiator: e.initiator,
+      reasonTemplate: e.reasonTemplate,
+      count: 0,
+      cleanCount: 0,
+      durationSumMs: 0,
+      durationCount: 0,
+      bytesIn: 0,
+      bytesOut: 0,
+    };
+    map.set(key, row);
+  }
+  row.count += 1;
+  if (e.wasClean) row.cleanCount += 1;
+  if (e.durationMs !== null) {
+    row.durationSumMs += e.durationMs;
+    row.durationCount += 1;
+  }
+  row.bytesIn += e.bytesIn ?? 0;
+  row.bytesOut += e.bytesOut ?? 0;
+}
+
+function addLifetime(map: Map<string, LifetimeRollupDelta>, bucket: number, code: number, service: string, lb: number): void {
+  const key = `${bucket}\u0000${service}\u0000${code}\u0000${lb}`;
+  const row = map.get(key);
+  if (row === undefined) map.set(key, { bucket, service, code, lifetimeBucket: lb, count: 1 });
+  else row.count += 1;
+}
+
+/** Counts one newly stored event into every rollup it belongs to. */
+export function addToRollups(deltas: RollupDeltas, e: StoredCloseEvent): void {
+  const code = e.code ?? NO_CODE_SENTINEL;
+  const minute = e.ts - (e.ts % MINUTE_MS);
+  const hour = e.ts - (e.ts % HOUR_MS);
+  addClose(deltas.closeMinute, minute, code, e);
+  addClose(deltas.closeHour, hour, code, e);
+  if (e.durationMs !== null) {
+    const lb = lifetimeBucket(e.durationMs);
+    addLifetime(deltas.lifetimeMinute, minute, code, e.service, lb);
+    addLifetime(deltas.lifetimeHour, hour, code, e.service, lb);
+  }
+}
