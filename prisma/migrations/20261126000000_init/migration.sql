@@ -111,9 +111,6 @@ CREATE UNIQUE INDEX "ingest_key_key_hash_key" ON "ingest_key"("key_hash");
 CREATE INDEX "close_event_ts_idx" ON "close_event"("ts");
 
 -- CreateIndex
-CREATE INDEX "close_event_service_ts_idx" ON "close_event"("service", "ts");
-
--- CreateIndex
 CREATE INDEX "close_event_code_ts_idx" ON "close_event"("code", "ts");
 
 -- CreateIndex

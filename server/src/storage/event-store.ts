@@ -63,13 +63,15 @@ export class EventStore {
     this.insertDropReport = db.prepare(
       'INSERT INTO drop_report (key_id, service, instance, dropped, received_at) VALUES (?, ?, ?, ?, ?)',
     );
-    this.writeBatchesTx = db.transaction((batches, drops, now) => {
+    this.writeBatchesTx = db.transaction(
+      (batches: ReadonlyArray<ReadonlyArray<StoredCloseEvent>>, drops: readonly DropReportRow[], now: number) => {
       const deltas = emptyRollupDeltas();
       const results = batches.map((batch) => this.insertBatch(batch, deltas));
       this.applyRollups(deltas);
       for (const d of drops) this.insertDropReport.run(d.keyId, d.service, d.instance, d.dropped, now);
       return results;
-    });
+      },
+    );
   }
 
   /**

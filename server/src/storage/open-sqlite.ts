@@ -15,6 +15,10 @@ export function openSqlite(path: string, options: { readonly?: boolean } = {}): 
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
+    // A larger page cache keeps the hot right edge of every index in memory, and a
+    // larger WAL between checkpoints turns many small page write-backs into few.
+    db.pragma('cache_size = -65536');
+    db.pragma('wal_autocheckpoint = 8192');
   }
   db.pragma('foreign_keys = ON');
   return db;

@@ -1,0 +1,127 @@
+/**
+ * The load generator of `npm run bench:ingest`, run as a separate process so the
+ * collector's process does only collector work. It sends batches of realistic close
+ * events over keep-alive HTTP on several concurrent connections and reports the
+ * acknowledgement latency of every request to its parent.
+ */
+import { Agent, request } from 'node:http';
+
+interface LoadSpec {
+  url: string;
+  key: string;
+  totalEvents: number;
+  batchSize: number;
+  connections: number;
+  runId: string;
+}
+
+// A realistic mix: most closes are 1000/1001; the code decides who closed and which
+// reasons appear; each service has its own routes.
+const MIX: ReadonlyArray<{ weight: number; code: number | null; initiator: string; clean: boolean; reasons: readonly string[] }> = [
+  { weight: 40, code: 1000, initiator: 'client', clean: true, reasons: ['', 'bye'] },
+  { weight: 10, code: 1000, initiator: 'server', clean: true, reasons: ['done'] },
+  { weight: 20, code: 1001, initiator: 'client', clean: true, reasons: ['', 'client navigated away'] },
+  { weight: 5, code: 1001, initiator: 'server', clean: true, reasons: ['server shutting down'] },
+  { weight: 10, code: 1006, initiator: 'unknown', clean: false, reasons: [''] },
+  { weight: 3, code: 1008, initiator: 'server', clean: true, reasons: ['token expired', 'user 8812 banned', 'user 17 banned'] },
+  { weight: 1, code: 1009, initiator: 'server', clean: true, reasons: ['message too big'] },
+  { weight: 2, code: 1011, initiator: 'server', clean: true, reasons: ['internal error', 'handler failed: session 3f2a9c1b7e4d'] },
+  { weight: 2, code: 1012, initiator: 'server', clean: true, reasons: ['server restarting'] },
+  { weight: 2, code: 1013, initiator: 'server', clean: true, reasons: ['overloaded, retry later'] },
+  { weight: 4, code: 4000, initiator: 'server', clean: true, reasons: ['room 42 closed', 'room 7 closed'] },
+  { weight: 1, code: null, initiator: 'client', clean: true, reasons: [''] },
+];
+const TOTAL_WEIGHT = MIX.reduce((sum, m) => sum + m.weight, 0);
+const SERVICES: ReadonlyArray<{ name: string; routes: readonly string[] }> = [
+  { name: 'chat', routes: ['/ws', '/ws/rooms'] },
+  { name: 'feed', routes: ['/live'] },
+  { name: 'presence', routes: ['/ws/presence'] },
+  { name: 'trading', routes: ['/stream/prices', '/stream/orders'] },
+];
+
+/** Time-ordered ids, like the SDK's: a millisecond prefix keeps the idempotency index append-only. */
+function timeOrderedId(ms: number, random: () => number): string {
+  return `${ms.toString(16).padStart(12, '0')}-${Math.floor(random() * 2 ** 32).toString(16)}`;
+}
+
+/** One batch as JSON, made at send time so timestamps and ids advance like live traffic. */
+function makeBatch(spec: LoadSpec, batchNo: number): string {
+  let seed = batchNo + 1;
+  const random = (): number => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647;
+  };
+  const now = Date.now();
+  const events = Array.from({ length: spec.batchSize }, (_, i) => {
+    let roll = random() * TOTAL_WEIGHT;
+    const kind = MIX.find((m) => (roll -= m.weight) < 0) ?? (MIX[0] as (typeof MIX)[number]);
+    const service = SERVICES[Math.floor(random() * SERVICES.length)] as (typeof SERVICES)[number];
+    const ts = now - Math.floor(random() * 3000);
+    return {
+      id: `${timeOrderedId(ts, random)}-${batchNo}-${i}`,
+      ts,
+      code: kind.code,
+      reason: kind.reasons[Math.floor(random() * kind.reasons.length)],
+      wasClean: kind.clean,
+      initiator: kind.initiator,
+      service: service.name,
+      instance: `${service.name}-${Math.floor(random() * 3)}`,
+      route: service.routes[Math.floor(random() * service.routes.length)],
+      durationMs: Math.floor(random() * 300_000),
+      messagesIn: Math.floor(random() * 100),
+      messagesOut: Math.floor(random() * 100),
+      bytesIn: Math.floor(random() * 50_000),
+      bytesOut: Math.floor(random() * 50_000),
+      labels: { region: random() < 0.5 ? 'eu-west' : 'us-east' },
+    };
+  });
+  return JSON.stringify({ events });
+}
+
+function send(agent: Agent, spec: LoadSpec, body: string): Promise<number> {
+  const url = new URL('/api/v1/events', spec.url);
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { authorization: `Bearer ${spec.key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString()}`));
+          const report = JSON.parse(Buffer.concat(chunks).toString()) as { accepted: number };
+          if (report.accepted !== spec.batchSize) return reject(new Error(`accepted ${report.accepted} of ${spec.batchSize}`));
+          resolve(Number(process.hrtime.bigint() - started) / 1e6);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function run(spec: LoadSpec): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: spec.connections });
+  const batches = Math.ceil(spec.totalEvents / spec.batchSize);
+  let next = 0;
+  const latencies: number[] = [];
+  const started = Date.now();
+  const worker = async (): Promise<void> => {
+    while (next < batches) {
+      const n = next++;
+      const body = makeBatch(spec, n);
+      latencies.push(await send(agent, spec, body));
+      if (latencies.length % 100 === 0) process.send?.({ type: 'progress', acknowledged: latencies.length * spec.batchSize });
+    }
+  };
+  await Promise.all(Array.from({ length: spec.connections }, worker));
+  process.send?.({ type: 'done', latencies, elapsedMs: Date.now() - started });
+  agent.destroy();
+}
+
+process.once('message', (spec: LoadSpec) => {
+  run(spec).catch((error: unknown) => {
+    process.send?.({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  });
+});

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import configPlugin, { type Config } from './plugins/config.js';
+import dashboardPlugin from './plugins/dashboard.js';
+import databasePlugin from './plugins/database.js';
+import errorHandlerPlugin from './plugins/error-handler.js';
+import apiRoutes from './routes/api/index.js';
+import healthRoutes from './routes/health.js';
+import metricsRoutes from './routes/metrics.js';
+
+export interface AppOptions {
+  /** Settings to use instead of the environment (tests, embedding). */
+  config?: Config;
+}
+
+/**
+ * The whole collector as one plugin. It never listens: `server.ts` does, and tests
+ * register it on their own instance and use `inject` or `listen` on port 0.
+ */
+async function serviceApp(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
+  await fastify.register(configPlugin, opts.config ? { config: opts.config } : {});
+  await fastify.register(errorHandlerPlugin);
+  await fastify.register(databasePlugin);
+  await fastify.register(healthRoutes);
+  await fastify.register(metricsRoutes);
+  await fastify.register(apiRoutes, { prefix: '/api/v1' });
+  await fastify.register(dashboardPlugin);
+}
+
+export default fp(serviceApp, { name: 'closewatch' });

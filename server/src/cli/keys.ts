@@ -1,0 +1,81 @@
+import { parseArgs } from 'node:util';
+import { KeyStore, type KeyListing } from '../keys/key-store.js';
+import { loadConfig } from '../plugins/config.js';
+import { applyMigrations } from '../storage/migrations.js';
+import { createPrismaClient } from '../storage/prisma-client.js';
+
+const USAGE = `Manage closewatch ingest keys.
+
+  npm run keys -- create --name <name>                      a server key (secret, for back ends)
+  npm run keys -- create --name <name> --browser --origin <https://app.example.com> [--origin ...]
+                                                            a browser key, allowed from those origins
+  npm run keys -- list                                      every key (secrets are never shown again)
+  npm run keys -- revoke <id>                               stop accepting a key
+
+The database is DATABASE_URL (default file:./data/closewatch.db).`;
+
+function formatKey(k: KeyListing): string {
+  const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active';
+  const origins = k.kind === 'browser' ? `  origins: ${k.allowedOrigins.join(', ')}` : '';
+  return `${k.id}  ${k.kind.padEnd(7)}  ${k.keyPrefix}...  ${state.padEnd(32)}  created ${k.createdAt.toISOString()}  ${k.name}${origins}`;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      browser: { type: 'boolean', default: false },
+      origin: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined) {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  const config = loadConfig();
+  await applyMigrations(config.DATABASE_URL, (line) => process.stderr.write(`closewatch: ${line}\n`));
+  const prisma = createPrismaClient(config.DATABASE_URL);
+  const keys = new KeyStore(prisma);
+  try {
+    switch (command) {
+      case 'create': {
+        if (values.name === undefined) throw new Error('create needs --name <name>');
+        const { key, secret } = await keys.create({
+          name: values.name,
+          kind: values.browser ? 'browser' : 'server',
+          allowedOrigins: values.origin ?? [],
+        });
+        process.stdout.write(`${formatKey(key)}\n\n${secret}\n\nThis is the only time the key is shown; store it now.\n`);
+        return 0;
+      }
+      case 'list': {
+        const all = await keys.list();
+        process.stdout.write(all.length === 0 ? 'No keys yet: `npm run keys -- create --name <name>` makes one.\n' : `${all.map(formatKey).join('\n')}\n`);
+        return 0;
+      }
+      case 'revoke': {
+        const id = rest[0];
+        if (id === undefined) throw new Error('revoke needs the id of a key (see `npm run keys -- list`)');
+        if (!(await keys.revoke(id))) throw new Error(`no active key with id ${id} (see \`npm run keys -- list\`)`);
+        process.stdout.write(`revoked ${id}; collectors stop accepting it within 5 s\n`);
+        return 0;
+      }
+      default:
+        throw new Error(`unknown command "${command}"\n\n${USAGE}`);
+    }
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`closewatch keys: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

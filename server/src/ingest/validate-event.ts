@@ -1,0 +1,148 @@
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { reasonTemplate } from '@closewatch/sdk/reason-template';
+import type { EventSource, StoredCloseEvent } from './close-event.js';
+import { CloseEventInputSchema, EVENT_LIMITS, type CloseEventInput } from './event-schema.js';
+
+const checker = TypeCompiler.Compile(CloseEventInputSchema);
+
+/** Why one event of a batch was not stored. */
+export interface EventRejection {
+  field: string;
+  message: string;
+}
+
+const FIELD_RULES: Readonly<Record<string, string>> = {
+  id: `must be a string of 1-${EVENT_LIMITS.idLength} characters (a unique id made by the client)`,
+  ts: 'must be an RFC 3339 timestamp (2026-11-26T10:00:00Z) or epoch milliseconds',
+  code: 'must be an integer from 0 to 65535, or null when no code was received',
+  reason: 'must be a string',
+  wasClean: 'must be true or false',
+  initiator: 'must be "server", "client" or "unknown"',
+  service: `must be a non-empty string of at most ${EVENT_LIMITS.nameLength} characters`,
+  instance: `must be a non-empty string of at most ${EVENT_LIMITS.nameLength} characters`,
+  route: `must be a string of at most ${EVENT_LIMITS.routeLength} characters`,
+  durationMs: 'must be a non-negative integer (milliseconds) or null',
+  messagesIn: 'must be a non-negative integer or null',
+  messagesOut: 'must be a non-negative integer or null',
+  bytesIn: 'must be a non-negative integer or null',
+  bytesOut: 'must be a non-negative integer or null',
+  labels: `must be an object of at most ${EVENT_LIMITS.maxLabels} string values (keys of 1-${EVENT_LIMITS.labelKeyLength} characters, values of at most ${EVENT_LIMITS.labelValueLength})`,
+  remoteAddrHash: `must be a string of at most ${EVENT_LIMITS.remoteAddrHashLength} characters or null`,
+};
+
+function describeSchemaError(event: unknown): EventRejection {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    return { field: 'event', message: 'must be a JSON object with id, ts, code, wasClean, initiator, service, instance and route' };
+  }
+  const first = checker.Errors(event).First();
+  const segments = (first?.path ?? '').split('/').filter(Boolean);
+  const field = segments[0] ?? 'event';
+  const record = event as Record<string, unknown>;
+  if (segments.length === 1 && record[field] === undefined) return { field, message: `${field} is required` };
+  if (field === 'labels') {
+    const labels = record.labels;
+    if (labels && typeof labels === 'object' && !Array.isArray(labels)) {
+      const count = Object.keys(labels).length;
+      if (count > EVENT_LIMITS.maxLabels) {
+        return { field, message: `labels has ${count} keys; at most ${EVENT_LIMITS.maxLabels} are allowed` };
+      }
+      if (segments[1] !== undefined) return { field: `labels.${segments[1]}`, message: `labels ${FIELD_RULES.labels}` };
+    }
+  }
+  const rule = FIELD_RULES[field];
+  return rule ? { field, message: `${field} ${rule}` } : { field, message: `${field}: ${first?.message ?? 'is invalid'}` };
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+const YEAR_2000_MS = 946_684_800_000;
+const MAX_FUTURE_MS = 24 * 3_600_000;
+
+function parseTimestamp(ts: number | string, now: number): number | EventRejection {
+  let ms: number;
+  if (typeof ts === 'number') {
+    if (ts > 0 && ts < 100_000_000_000) {
+      return { field: 'ts', message: `ts ${ts} looks like epoch seconds; send epoch milliseconds (${ts * 1000}) or RFC 3339` };
+    }
+    ms = ts;
+  } else {
+    ms = RFC3339.test(ts) ? Date.parse(ts) : Number.NaN;
+    if (!Number.isFinite(ms)) return { field: 'ts', message: `ts "${ts.slice(0, 40)}" ${FIELD_RULES.ts}` };
+  }
+  if (ms < YEAR_2000_MS) return { field: 'ts', message: 'ts is before the year 2000; send epoch milliseconds or RFC 3339' };
+  if (ms > now + MAX_FUTURE_MS) return { field: 'ts', message: "ts is more than 24 h in the future; check the sending host's clock" };
+  return Math.trunc(ms);
+}
+
+/** Cuts a string to at most `maxBytes` of UTF-8 without splitting a character. */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxBytes) return text;
+  let cut = maxBytes;
+  // 0b10xxxxxx bytes continue a character; step back to the start of the cut one.
+  while (cut > 0 && ((bytes[cut] as number) & 0xc0) === 0x80) cut -= 1;
+  return bytes.subarray(0, cut).toString('utf8');
+}
+
+const templateCache = new Map<string, string>();
+
+function templateOf(reason: string): string {
+  let template = templateCache.get(reason);
+  if (template === undefined) {
+    template = reasonTemplate(reason);
+    if (templateCache.size >= 50_000) templateCache.clear();
+    templateCache.set(reason, template);
+  }
+  return template;
+}
+
+export interface EventContext {
+  keyId: string;
+  source: EventSource;
+  receivedAt: number;
+}
+
+/** Validates one event of a batch and turns it into the stored form, or says what is wrong. */
+export function validateEvent(event: unknown, ctx: EventContext): StoredCloseEvent | EventRejection {
+  if (!checker.Check(event)) return describeSchemaError(event);
+  const e: CloseEventInput = event;
+  const ts = parseTimestamp(e.ts, ctx.receivedAt);
+  if (typeof ts !== 'number') return ts;
+  let reason = e.reason ?? '';
+  const reasonBytes = Buffer.byteLength(reason, 'utf8');
+  if (reasonBytes > EVENT_LIMITS.maxReasonBytes) {
+    return {
+      field: 'reason',
+      message: `reason is ${reasonBytes} bytes; at most ${EVENT_LIMITS.maxReasonBytes} are accepted (a close frame carries ${EVENT_LIMITS.wireReasonBytes})`,
+    };
+  }
+  const reasonTruncated = reasonBytes > EVENT_LIMITS.wireReasonBytes;
+  if (reasonTruncated) reason = truncateUtf8(reason, EVENT_LIMITS.wireReasonBytes);
+  return {
+    keyId: ctx.keyId,
+    eventId: e.id,
+    ts,
+    receivedAt: ctx.receivedAt,
+    code: e.code,
+    reason,
+    reasonTruncated,
+    reasonTemplate: templateOf(reason),
+    wasClean: e.wasClean,
+    initiator: e.initiator,
+    source: ctx.source,
+    service: e.service,
+    instance: e.instance,
+    route: e.route,
+    durationMs: e.durationMs ?? null,
+    messagesIn: e.messagesIn ?? null,
+    messagesOut: e.messagesOut ?? null,
+    bytesIn: e.bytesIn ?? null,
+    bytesOut: e.bytesOut ?? null,
+    labels: e.labels ?? {},
+    remoteAddrHash: e.remoteAddrHash ?? null,
+  };
+}
+
+/** Whether a validation result is a rejection. */
+export function isRejection(result: StoredCloseEvent | EventRejection): result is EventRejection {
+  return 'message' in result;
+}

@@ -1,0 +1,21 @@
+import type { KeyStore } from './key-store.js';
+
+export type KeyBootstrap =
+  | { kind: 'ensured'; keyId: string; created: boolean }
+  | { kind: 'created-first'; keyId: string; secret: string }
+  | { kind: 'existing'; active: number };
+
+/**
+ * Start-up key policy: `CLOSEWATCH_INGEST_KEY` is ensured to exist; otherwise, on a
+ * database without any active key, one is created so the quickstart needs no setup.
+ */
+export async function bootstrapKeys(keys: KeyStore, configuredSecret: string | undefined): Promise<KeyBootstrap> {
+  if (configuredSecret !== undefined) {
+    const { key, created } = await keys.ensure(configuredSecret, 'from CLOSEWATCH_INGEST_KEY');
+    return { kind: 'ensured', keyId: key.id, created };
+  }
+  const active = await keys.countActive();
+  if (active > 0) return { kind: 'existing', active };
+  const { key, secret } = await keys.create({ name: 'default' });
+  return { kind: 'created-first', keyId: key.id, secret };
+}

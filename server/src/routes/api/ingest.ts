@@ -1,0 +1,101 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errorBody, ErrorBodySchema, HttpError } from '../../http/http-error.js';
+import type { StoredCloseEvent } from '../../ingest/close-event.js';
+import { IngestBodySchema, IngestReportSchema, type IngestReport } from '../../ingest/event-schema.js';
+import { decodeRequestBody } from '../../ingest/gzip-body.js';
+import { applyCors, authenticateIngest } from '../../ingest/ingest-auth.js';
+import { isRejection, validateEvent } from '../../ingest/validate-event.js';
+import { Type } from '@sinclair/typebox';
+import { ingestMetrics } from '../../ingest/ingest-metrics.js';
+
+const NoValidEventsSchema = Type.Intersect([ErrorBodySchema, IngestReportSchema]);
+
+/** `POST /api/v1/events`: the ingest API. Acknowledges a batch only after it is committed. */
+const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { MAX_BODY_BYTES, MAX_BATCH_EVENTS } = fastify.config;
+
+  fastify.decorateRequest('ingestKey', null);
+
+  fastify.options('/events', async (request, reply) => {
+    await applyCors(request, reply);
+    return reply
+      .header('access-control-allow-methods', 'POST')
+      .header('access-control-allow-headers', 'authorization, content-type, content-encoding')
+      .header('access-control-max-age', '600')
+      .status(204)
+      .send();
+  });
+
+  fastify.post(
+    '/events',
+    {
+      bodyLimit: MAX_BODY_BYTES,
+      onRequest: authenticateIngest,
+      preParsing: async (request, _reply, payload) => {
+        // fastify also parses text/plain; ingest takes JSON only, and says so before reading.
+        if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
+          throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as JSON with Content-Type: application/json');
+        }
+        return decodeRequestBody(request.headers['content-encoding'], payload);
+      },
+      schema: {
+        summary: 'Ingest close events',
+        headers: Type.Object({ authorization: Type.Optional(Type.String()) }),
+        body: IngestBodySchema,
+        response: {
+          200: IngestReportSchema,
+          400: Type.Union([NoValidEventsSchema, ErrorBodySchema]),
+          401: ErrorBodySchema,
+          403: ErrorBodySchema,
+          413: ErrorBodySchema,
+          415: ErrorBodySchema,
+          500: ErrorBodySchema,
+          503: ErrorBodySchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const key = request.ingestKey;
+      if (key === null) throw new HttpError(401, 'MISSING_KEY', 'send an ingest key as "Authorization: Bearer <key>"');
+      const { events, meta } = request.body;
+      if (events.length === 0) {
+        throw new HttpError(400, 'EMPTY_BATCH', 'events is empty; send at least one event');
+      }
+      if (events.length > MAX_BATCH_EVENTS) {
+        throw new HttpError(413, 'BATCH_TOO_LARGE', `the batch has ${events.length} events; at most ${MAX_BATCH_EVENTS} are accepted per request, split it`);
+      }
+      const receivedAt = Date.now();
+      const ctx = { keyId: key.id, source: key.kind, receivedAt } as const;
+      const valid: StoredCloseEvent[] = [];
+      const rejected: IngestReport['rejected'] = [];
+      events.forEach((event, index) => {
+        const result = validateEvent(event, ctx);
+        if (isRejection(result)) rejected.push({ index, ...result });
+        else valid.push(result);
+      });
+      ingestMetrics.rejected += rejected.length;
+      if (valid.length === 0) {
+        const first = rejected[0];
+        const message = `none of the ${events.length} events is valid; event ${first?.index ?? 0}: ${first?.message ?? ''}`;
+        return reply.status(400).send({ ...errorBody('NO_VALID_EVENTS', message), accepted: 0, duplicates: 0, rejected });
+      }
+      const first = valid[0] as StoredCloseEvent;
+      const dropped = meta?.dropped ?? 0;
+      const drop = dropped > 0 ? { keyId: key.id, service: first.service, instance: first.instance, dropped } : null;
+      let result;
+      try {
+        result = await fastify.db.writer.write(valid, drop);
+      } catch (error) {
+        request.log.error({ err: error }, 'ingest transaction failed');
+        throw new HttpError(503, 'STORAGE_UNAVAILABLE', 'the batch could not be stored and was not acknowledged; retry it later (ids make the retry safe)');
+      }
+      ingestMetrics.accepted += result.accepted;
+      ingestMetrics.duplicates += result.duplicates;
+      ingestMetrics.batches += 1;
+      ingestMetrics.droppedBySdks += dropped;
+      return { accepted: result.accepted, duplicates: result.duplicates, rejected };
+    },
+  );
+};
+
+export default ingestRoutes;

@@ -1,0 +1,26 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { ingestMetrics } from '../ingest/ingest-metrics.js';
+
+function line(name: string, help: string, type: 'counter' | 'gauge', value: number, labels = ''): string {
+  return `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name}${labels} ${value}\n`;
+}
+
+/** `/metrics`: Prometheus text exposition of the collector's own health. */
+const metricsRoutes: FastifyPluginAsync = async (fastify) => {
+  fastify.get('/metrics', async (_request, reply) => {
+    const writer = fastify.db.writer;
+    const body = [
+      line('closewatch_ingest_batches_total', 'Ingest requests that stored at least one event.', 'counter', ingestMetrics.batches),
+      line('closewatch_ingest_events_accepted_total', 'Events stored.', 'counter', ingestMetrics.accepted),
+      line('closewatch_ingest_events_duplicate_total', 'Events whose id was already stored (retries).', 'counter', ingestMetrics.duplicates),
+      line('closewatch_ingest_events_rejected_total', 'Events rejected by validation.', 'counter', ingestMetrics.rejected),
+      line('closewatch_sdk_events_dropped_total', 'Events SDKs reported dropping (queue full).', 'counter', ingestMetrics.droppedBySdks),
+      line('closewatch_storage_transactions_total', 'Group-commit transactions.', 'counter', writer.transactions),
+      line('closewatch_storage_pending_batches', 'Batches waiting for a transaction.', 'gauge', writer.pendingBatches),
+      line('closewatch_process_resident_memory_bytes', 'Resident memory.', 'gauge', process.memoryUsage().rss),
+    ].join('');
+    return reply.type('text/plain; version=0.0.4').send(body);
+  });
+};
+
+export default metricsRoutes;

@@ -1,0 +1,33 @@
+/**
+ * The ingest writer thread: owns the better-sqlite3 connection of the hot path, so
+ * inserts, index updates and fsyncs never block the collector's event loop. Batches
+ * that arrive while a transaction runs are group-committed in the next one.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { EventStore } from './event-store.js';
+import { GroupCommitter } from './group-commit.js';
+import { openSqlite } from './open-sqlite.js';
+import type { WriterReply, WriterRequest } from './writer-protocol.js';
+
+const port = parentPort;
+if (port === null) throw new Error('write-worker must run in a worker thread');
+
+const { path } = workerData as { path: string };
+const db = openSqlite(path);
+const committer = new GroupCommitter(new EventStore(db));
+
+port.on('message', (message: WriterRequest) => {
+  if (message.type === 'close') {
+    void committer.drain().then(() => {
+      db.close();
+      port.postMessage({ type: 'closed' } satisfies WriterReply);
+      port.close();
+    });
+    return;
+  }
+  committer.write(message.events, message.drop).then(
+    (result) => port.postMessage({ type: 'written', id: message.id, result, transactions: committer.transactions } satisfies WriterReply),
+    (error: unknown) =>
+      port.postMessage({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error) } satisfies WriterReply),
+  );
+});

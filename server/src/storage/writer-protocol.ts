@@ -1,0 +1,13 @@
+import type { StoredCloseEvent } from '../ingest/close-event.js';
+import type { BatchWriteResult, DropReportRow } from './event-store.js';
+
+/** Messages from the collector to its writer thread. */
+export type WriterRequest =
+  | { type: 'write'; id: number; events: ReadonlyArray<StoredCloseEvent>; drop: DropReportRow | null }
+  | { type: 'close' };
+
+/** Messages from the writer thread back. */
+export type WriterReply =
+  | { type: 'written'; id: number; result: BatchWriteResult; transactions: number }
+  | { type: 'failed'; id: number; message: string }
+  | { type: 'closed' };

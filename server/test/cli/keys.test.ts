@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { buildApp } from '../../src/build-app.js';
+import { loadConfig } from '../../src/plugins/config.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+import { makeEvent } from '../helpers/events.js';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('../../src/cli/keys.ts', import.meta.url));
+let db: TestDatabase;
+
+before(async () => {
+  db = await createTestDatabase();
+});
+after(() => db.cleanup());
+
+async function keys(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--conditions=closewatch-source', '--import', 'tsx', CLI, ...args], {
+      env: { ...process.env, DATABASE_URL: db.url },
+    });
+    return { stdout, stderr, code: 0 };
+  } catch (error) {
+    const e = error as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
+test('create prints a working key once; list shows it without the secret; revoke stops it', async () => {
+  const created = await keys('create', '--name', 'ci');
+  assert.equal(created.code, 0);
+  const secret = /^(cw_[A-Za-z0-9_-]{43})$/m.exec(created.stdout)?.[1];
+  assert.ok(secret, created.stdout);
+  const id = /^(key_[0-9a-f]{12})/.exec(created.stdout)?.[1] as string;
+
+  const listed = await keys('list');
+  assert.match(listed.stdout, new RegExp(`${id}\\s+server\\s+${secret.slice(0, 10)}\\.\\.\\.\\s+active`));
+  assert.ok(!listed.stdout.includes(secret), 'list must not print secrets');
+
+  const app = await buildApp({ config: loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', DASHBOARD_DIR: '' }) });
+  const send = () =>
+    app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, payload: { events: [makeEvent()] } });
+  assert.equal((await send()).statusCode, 200);
+
+  const revoked = await keys('revoke', id);
+  assert.equal(revoked.code, 0);
+  assert.match((await keys('list')).stdout, new RegExp(`${id}.*revoked`));
+  await app.close();
+  const fresh = await buildApp({ config: loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', DASHBOARD_DIR: '' }) });
+  assert.equal((await fresh.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, payload: { events: [makeEvent()] } })).statusCode, 401);
+  await fresh.close();
+});
+
+test('mistakes get a message and a non-zero exit', async () => {
+  const noName = await keys('create');
+  assert.equal(noName.code, 1);
+  assert.match(noName.stderr, /create needs --name <name>/);
+  const browserWithoutOrigin = await keys('create', '--name', 'web', '--browser');
+  assert.match(browserWithoutOrigin.stderr, /needs at least one allowed origin/);
+  const badOrigin = await keys('create', '--name', 'web', '--browser', '--origin', 'ftp://x');
+  assert.match(badOrigin.stderr, /not an http\(s\) origin/);
+  const unknown = await keys('revoke', 'key_000000000000');
+  assert.match(unknown.stderr, /no active key with id key_000000000000/);
+  const usage = await keys();
+  assert.equal(usage.code, 2);
+  assert.match(usage.stdout, /npm run keys -- create --name <name>/);
+});

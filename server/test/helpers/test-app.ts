@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/build-app.js';
+import { loadConfig, type Config } from '../../src/plugins/config.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const TEST_KEY = 'cw_test_key_0123456789abcdef';
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: TestDatabase;
+  config: Config;
+  /** A server key, ensured at start. */
+  key: string;
+  /** Closes the app (draining writes); keeps the database for a restart. */
+  close(): Promise<void>;
+  /** Starts a new app on the same database (a collector restart). */
+  restart(): Promise<FastifyInstance>;
+  /** Closes the app and deletes the database. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * The real collector on a fresh migrated SQLite file, with `TEST_KEY` ensured.
+ * Nothing is mocked: use `app.inject` or `app.listen({ port: 0 })`.
+ */
+export async function startTestApp(overrides: Partial<Record<keyof Config, string>> = {}, existing?: TestDatabase): Promise<TestApp> {
+  const db = existing ?? (await createTestDatabase());
+  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', DASHBOARD_DIR: '', CLOSEWATCH_INGEST_KEY: TEST_KEY, ...overrides });
+  const open = async (): Promise<FastifyInstance> => {
+    const app = await buildApp({ config });
+    await app.ready();
+    await app.db.keys.ensure(TEST_KEY, 'test');
+    return app;
+  };
+  const handle: TestApp = {
+    app: await open(),
+    db,
+    config,
+    key: TEST_KEY,
+    close: () => handle.app.close(),
+    restart: async () => {
+      await handle.app.close();
+      handle.app = await open();
+      return handle.app;
+    },
+    destroy: async () => {
+      await handle.app.close();
+      db.cleanup();
+    },
+  };
+  return handle;
+}

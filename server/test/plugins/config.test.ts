@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadConfig } from '../../src/plugins/config.js';
+
+test('every setting has a working default', () => {
+  assert.deepEqual(loadConfig({}), {
+    PORT: 8080,
+    HOST: '127.0.0.1',
+    DATABASE_URL: 'file:./data/closewatch.db',
+    LOG_LEVEL: 'info',
+    MAX_BODY_BYTES: 5 * 1024 * 1024,
+    MAX_BATCH_EVENTS: 10_000,
+    DASHBOARD_DIR: 'web/dist',
+    LIVE_TICK_MS: 1000,
+  });
+});
+
+test('values are parsed and bad ones are named', () => {
+  assert.equal(loadConfig({ PORT: '9000' }).PORT, 9000);
+  assert.throws(() => loadConfig({ PORT: '70000' }), /invalid configuration: PORT must be <= 65535/);
+  assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT must be integer/);
+  assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://x' }), /DATABASE_URL must match pattern/);
+  assert.throws(() => loadConfig({ CLOSEWATCH_INGEST_KEY: 'short' }), /CLOSEWATCH_INGEST_KEY must NOT have fewer than 16 characters/);
+  assert.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
+});

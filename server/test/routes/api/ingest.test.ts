@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { startTestApp, TEST_KEY, type TestApp } from '../../helpers/test-app.js';
+import { makeEvent } from '../../helpers/events.js';
+
+let t: TestApp;
+
+before(async () => {
+  t = await startTestApp({ MAX_BODY_BYTES: '65536', MAX_BATCH_EVENTS: '100' });
+});
+after(() => t.destroy());
+
+function storedCount(): number {
+  return (t.app.db.sqlite.prepare('SELECT count(*) AS n FROM close_event').get() as { n: number }).n;
+}
+function rollupCount(): number {
+  return (t.app.db.sqlite.prepare('SELECT coalesce(sum(count), 0) AS n FROM close_rollup_minute').get() as { n: number }).n;
+}
+
+async function post(body: unknown, headers: Record<string, string> = {}) {
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/v1/events',
+    headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json', ...headers },
+    payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+  });
+}
+
+describe('POST /api/v1/events', () => {
+  let before0 = 0;
+  beforeEach(() => {
+    before0 = storedCount();
+  });
+
+  test('stores a valid batch and reports it', async () => {
+    const res = await post({ events: [makeEvent(), makeEvent({ code: 1011, reason: 'user 8812 banned' }), makeEvent({ code: null, wasClean: false, initiator: 'unknown' })] });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { accepted: 3, duplicates: 0, rejected: [] });
+    assert.equal(storedCount(), before0 + 3);
+    const row = t.app.db.sqlite.prepare("SELECT reason, reason_template FROM close_event WHERE code = 1011").get();
+    assert.deepEqual(row, { reason: 'user 8812 banned', reason_template: 'user {n} banned' });
+  });
+
+  test('accepts RFC 3339 and epoch-ms timestamps', async () => {
+    const res = await post({ events: [makeEvent({ ts: '2026-11-26T10:00:00.250Z' }), makeEvent({ ts: '2026-11-26T11:00:00+01:00' })] });
+    assert.equal(res.statusCode, 200);
+    const rows = t.app.db.sqlite.prepare('SELECT ts FROM close_event ORDER BY seq DESC LIMIT 2').all() as Array<{ ts: number }>;
+    assert.deepEqual(rows.map((r) => r.ts).sort(), [Date.parse('2026-11-26T10:00:00Z'), Date.parse('2026-11-26T10:00:00.250Z')]);
+  });
+
+  test('accepts gzip bodies', async () => {
+    const body = gzipSync(JSON.stringify({ events: [makeEvent(), makeEvent()] }));
+    const res = await post(body, { 'content-encoding': 'gzip' });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.json().accepted, 2);
+    assert.equal(storedCount(), before0 + 2);
+  });
+
+  test('truncates reasons over the 123-byte wire limit at a character boundary', async () => {
+    const reason = 'é'.repeat(100); // 200 bytes
+    const res = await post({ events: [makeEvent({ reason })] });
+    assert.equal(res.statusCode, 200);
+    const row = t.app.db.sqlite.prepare('SELECT reason, reason_truncated FROM close_event ORDER BY seq DESC LIMIT 1').get() as { reason: string; reason_truncated: number };
+    assert.equal(row.reason, 'é'.repeat(61));
+    assert.equal(Buffer.byteLength(row.reason), 122);
+    assert.equal(row.reason_truncated, 1);
+  });
+
+  test('stores the valid events of a partly invalid batch and lists the others', async () => {
+    const res = await post({ events: [makeEvent(), makeEvent({ code: 70000 }), makeEvent(), makeEvent({ service: '' })] });
+    assert.equal(res.statusCode, 200);
+    const body = res.json();
+    assert.equal(body.accepted, 2);
+    assert.deepEqual(body.rejected.map((r: { index: number; field: string }) => [r.index, r.field]), [[1, 'code'], [3, 'service']]);
+    assert.equal(storedCount(), before0 + 2);
+  });
+
+  const badEvents: Array<[string, Record<string, unknown>, string, RegExp]> = [
+    ['wrong type of code', { code: '1000' }, 'code', /code must be an integer from 0 to 65535, or null/],
+    ['wrong type of wasClean', { wasClean: 'yes' }, 'wasClean', /wasClean must be true or false/],
+    ['missing service', { service: undefined }, 'service', /service is required/],
+    ['missing id', { id: undefined }, 'id', /id is required/],
+    ['code out of range', { code: 65536 }, 'code', /from 0 to 65535/],
+    ['negative code', { code: -1 }, 'code', /from 0 to 65535/],
+    ['unknown initiator', { initiator: 'proxy' }, 'initiator', /"server", "client" or "unknown"/],
+    ['oversized reason', { reason: 'x'.repeat(1025) }, 'reason', /reason is 1025 bytes; at most 1024 are accepted/],
+    ['too many labels', { labels: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])) }, 'labels', /labels has 17 keys; at most 16/],
+    ['non-string label', { labels: { region: 3 } }, 'labels.region', /labels must be an object of at most 16 string values/],
+    ['bad timestamp', { ts: 'yesterday' }, 'ts', /ts "yesterday" must be an RFC 3339 timestamp/],
+    ['timestamp in seconds', { ts: 1795700000 }, 'ts', /looks like epoch seconds; send epoch milliseconds \(1795700000000\)/],
+    ['timestamp far in the future', { ts: Date.now() + 3 * 86_400_000 }, 'ts', /more than 24 h in the future/],
+    ['negative duration', { durationMs: -5 }, 'durationMs', /durationMs must be a non-negative integer/],
+  ];
+  for (const [name, overrides, field, message] of badEvents) {
+    test(`rejects ${name} with 400 naming ${field}, storing nothing`, async () => {
+      const res = await post({ events: [makeEvent(overrides)] });
+      assert.equal(res.statusCode, 400);
+      const body = res.json();
+      assert.equal(body.error.code, 'NO_VALID_EVENTS');
+      assert.equal(body.accepted, 0);
+      assert.equal(body.rejected.length, 1);
+      assert.equal(body.rejected[0].index, 0);
+      assert.equal(body.rejected[0].field, field);
+      assert.match(body.rejected[0].message, message);
+      assert.match(body.error.message, message);
+      assert.equal(storedCount(), before0);
+    });
+  }
+
+  const badRequests: Array<[string, () => Promise<{ statusCode: number; json(): { error: { code: string; message: string } } }>, number, string, RegExp]> = [
+    ['an event that is not an object', () => post({ events: ['nope'] }), 400, 'NO_VALID_EVENTS', /must be a JSON object/],
+    ['an empty batch', () => post({ events: [] }), 400, 'EMPTY_BATCH', /events is empty; send at least one event/],
+    ['a body that is not JSON', () => post('{"events": [', {}), 400, 'INVALID_JSON', /not valid JSON/],
+    ['a body without the envelope', () => post({ items: [] }), 400, 'INVALID_REQUEST', /body\.events is required/],
+    ['events that is not an array', () => post({ events: {} }), 400, 'INVALID_REQUEST', /body\.events must be array/],
+    ['a batch over the event limit', () => post({ events: Array.from({ length: 101 }, () => makeEvent()) }), 413, 'BATCH_TOO_LARGE', /101 events; at most 100/],
+    ['a body over the byte limit', () => post({ events: Array.from({ length: 70 }, () => makeEvent({ reason: 'r'.repeat(1000) })) }), 413, 'BODY_TOO_LARGE', /larger than 64 KiB/],
+    ['a gzip bomb over the byte limit', () => post(gzipSync(JSON.stringify({ events: [makeEvent({ reason: ' '.repeat(200_000) })] })), { 'content-encoding': 'gzip' }), 413, 'BODY_TOO_LARGE', /after decompression/],
+    ['bad gzip', () => post(Buffer.from('definitely not gzip'), { 'content-encoding': 'gzip' }), 400, 'INVALID_GZIP', /not valid gzip/],
+    ['an unsupported encoding', () => post(Buffer.from('x'), { 'content-encoding': 'br' }), 415, 'UNSUPPORTED_ENCODING', /"br" is not supported/],
+    ['a missing key', () => post({ events: [makeEvent()] }, { authorization: '' }), 401, 'MISSING_KEY', /Authorization: Bearer <key>/],
+    ['a wrong key', () => post({ events: [makeEvent()] }, { authorization: 'Bearer cw_not_a_real_key_at_all' }), 401, 'UNKNOWN_KEY', /unknown or revoked/],
+    ['a non-JSON content type', () => post('events', { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE', /application\/json/],
+  ];
+  for (const [name, send, status, code, message] of badRequests) {
+    test(`answers ${name} with ${status} ${code}, storing nothing`, async () => {
+      const rollups = rollupCount();
+      const res = await send();
+      assert.equal(res.statusCode, status);
+      assert.equal(res.json().error.code, code);
+      assert.match(res.json().error.message, message);
+      assert.equal(storedCount(), before0);
+      assert.equal(rollupCount(), rollups);
+    });
+  }
+
+  test('the process stays up and keeps ingesting after bad input', async () => {
+    const res = await post({ events: [makeEvent()] });
+    assert.equal(res.statusCode, 200);
+    assert.equal((await t.app.inject('/healthz')).statusCode, 200);
+  });
+
+  test('records SDK drop reports', async () => {
+    const res = await post({ events: [makeEvent({ service: 'drops', instance: 'd-1' })], meta: { sdk: 'test', dropped: 7 } });
+    assert.equal(res.statusCode, 200);
+    const row = t.app.db.sqlite.prepare("SELECT service, instance, dropped FROM drop_report WHERE service = 'drops'").get();
+    assert.deepEqual(row, { service: 'drops', instance: 'd-1', dropped: 7 });
+  });
+});
+
+describe('idempotent retries', () => {
+  test('a retried batch never counts an event twice, also after a restart', async () => {
+    const batch = { events: Array.from({ length: 20 }, (_, i) => makeEvent({ service: 'retry', code: i % 2 === 0 ? 1000 : 1006 })) };
+    const first = await post(batch);
+    assert.deepEqual(first.json(), { accepted: 20, duplicates: 0, rejected: [] });
+    const again = await post(batch);
+    assert.deepEqual(again.json(), { accepted: 0, duplicates: 20, rejected: [] });
+
+    await t.restart();
+    const mixed = { events: [...batch.events.slice(0, 5), makeEvent({ service: 'retry' })] };
+    const afterRestart = await post(mixed);
+    assert.deepEqual(afterRestart.json(), { accepted: 1, duplicates: 5, rejected: [] });
+
+    const stored = t.app.db.sqlite.prepare("SELECT count(*) AS n FROM close_event WHERE service = 'retry'").get() as { n: number };
+    const rolled = t.app.db.sqlite.prepare("SELECT sum(count) AS n FROM close_rollup_minute WHERE service = 'retry'").get() as { n: number };
+    const hourly = t.app.db.sqlite.prepare("SELECT sum(count) AS n FROM close_rollup_hour WHERE service = 'retry'").get() as { n: number };
+    assert.equal(stored.n, 21);
+    assert.equal(rolled.n, 21);
+    assert.equal(hourly.n, 21);
+  });
+
+  test('the same id under another key is another event', async () => {
+    const other = await t.app.db.keys.create({ name: 'other' });
+    const event = makeEvent({ service: 'two-keys' });
+    await post({ events: [event] });
+    const res = await post({ events: [event] }, { authorization: `Bearer ${other.secret}` });
+    assert.deepEqual(res.json(), { accepted: 1, duplicates: 0, rejected: [] });
+  });
+
+  test('a revoked key is refused', async () => {
+    const { key, secret } = await t.app.db.keys.create({ name: 'to-revoke' });
+    assert.equal((await post({ events: [makeEvent()] }, { authorization: `Bearer ${secret}` })).statusCode, 200);
+    assert.equal(await t.app.db.keys.revoke(key.id), true);
+    const res = await post({ events: [makeEvent()] }, { authorization: `Bearer ${secret}` });
+    assert.equal(res.statusCode, 401);
+    assert.equal(res.json().error.code, 'UNKNOWN_KEY');
+  });
+});

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { buildApp } from '../../src/build-app.js';
+import { loadConfig } from '../../src/plugins/config.js';
+import { startTestApp, TEST_KEY, type TestApp } from '../helpers/test-app.js';
+import { makeEvent } from '../helpers/events.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+let t: TestApp;
+before(async () => {
+  t = await startTestApp();
+});
+after(() => t.destroy());
+
+test('/healthz and /readyz answer', async () => {
+  const health = await t.app.inject('/healthz');
+  assert.equal(health.statusCode, 200);
+  assert.equal(health.json().status, 'ok');
+  const ready = await t.app.inject('/readyz');
+  assert.equal(ready.statusCode, 200);
+  assert.deepEqual(ready.json(), { status: 'ready', database: t.db.path, migrations: 1 });
+});
+
+test('/metrics counts what was ingested', async () => {
+  await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' }, payload: { events: [makeEvent(), makeEvent(), makeEvent({ code: 'x' })] } });
+  const text = (await t.app.inject('/metrics')).body;
+  assert.match(text, /^closewatch_ingest_events_accepted_total 2$/m);
+  assert.match(text, /^closewatch_ingest_events_rejected_total 1$/m);
+});
+
+test('unknown routes get the one error shape', async () => {
+  const res = await t.app.inject('/api/v1/nope');
+  assert.equal(res.statusCode, 404);
+  assert.equal(res.json().error.code, 'NOT_FOUND');
+});
+
+test('a database without migrations refuses to start and says how to fix it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'closewatch-empty-'));
+  try {
+    const config = loadConfig({ DATABASE_URL: `file:${join(dir, 'empty.db')}`, LOG_LEVEL: 'silent', DASHBOARD_DIR: '' });
+    await assert.rejects(buildApp({ config }), /lacks migrations 20261126000000_init; run `npm run db:migrate`/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
