@@ -1,0 +1,118 @@
+import type { ClosewatchOptions } from '@closewatch/sdk';
+import { runClient, SCENARIO_WEIGHTS, type Scenario } from './demo-client.js';
+import { DemoService } from './demo-service.js';
+
+/** The demo's services: a chat, a live feed and a trading stream, two instances each. */
+export const FLEET = [
+  { service: 'chat', routes: ['/ws/rooms', '/ws/dm'] },
+  { service: 'feed', routes: ['/live'] },
+  { service: 'trading', routes: ['/stream/prices', '/stream/orders'] },
+] as const;
+
+export interface FleetOptions {
+  collectorUrl: string;
+  apiKey: string;
+  /** New client connections per second, across the fleet. Default 12. */
+  connectionsPerSecond?: number;
+  /** Period of the 1011 spike on `feed` and the 1013 spike on `trading`. Default 4 min. */
+  spikeEveryMs?: number;
+  /** How long a spike lasts. Default 45 s. */
+  spikeDurationMs?: number;
+  /** Period of a rolling restart (1012) of one instance. Default 90 s. */
+  restartEveryMs?: number;
+  /** Longest a client keeps its connection before its scenario ends it. Default 6 s. */
+  maxLifetimeMs?: number;
+  /** Start with a spike instead of waiting a period (tests, impatient demos). Default false. */
+  spikeAtStart?: boolean;
+  /** Receives progress lines. */
+  log?: (line: string) => void;
+  /** SDK error reports. */
+  onError?: ClosewatchOptions['onError'];
+}
+
+export interface Fleet {
+  /** Closes seen by the fleet's servers, by code: what the collector should show. */
+  readonly closes: ReadonlyMap<number, number>;
+  readonly services: readonly DemoService[];
+  /** Stops clients and servers and delivers every queued event. */
+  stop(): Promise<void>;
+}
+
+function pickScenario(): Scenario {
+  const entries = Object.entries(SCENARIO_WEIGHTS) as Array<[Scenario, number]>;
+  let roll = Math.random() * entries.reduce((sum, [, w]) => sum + w, 0);
+  for (const [scenario, weight] of entries) if ((roll -= weight) < 0) return scenario;
+  return 'client-bye';
+}
+
+/** Starts the fleet: real instrumented ws servers on loopback and real clients. */
+export async function startFleet(options: FleetOptions): Promise<Fleet> {
+  const log = options.log ?? (() => {});
+  const closes = new Map<number, number>();
+  const sdk: ClosewatchOptions = {
+    collectorUrl: options.collectorUrl,
+    apiKey: options.apiKey,
+    flushIntervalMs: 1000,
+    ...(options.onError ? { onError: options.onError } : {}),
+  };
+  const services: DemoService[] = [];
+  for (const { service, routes } of FLEET) {
+    for (const n of [1, 2]) {
+      const s = new DemoService({ service, instance: `${service}-${n}`, routes, sdk, onClose: (code) => closes.set(code, (closes.get(code) ?? 0) + 1) });
+      await s.listen();
+      services.push(s);
+    }
+  }
+  log(`fleet up: ${services.map((s) => `${s.instance} (ws://127.0.0.1:${s.port}${s.routes.join(',')})`).join(', ')}`);
+
+  const timers: NodeJS.Timeout[] = [];
+  const clients = new Set<Promise<void>>();
+  let stopping = false;
+  const rate = options.connectionsPerSecond ?? 12;
+  const tick = setInterval(() => {
+    if (stopping) return;
+    const target = services[Math.floor(Math.random() * services.length)] as DemoService;
+    const route = target.routes[Math.floor(Math.random() * target.routes.length)] as string;
+    const lifetime = 200 + Math.floor(Math.random() * ((options.maxLifetimeMs ?? 6000) - 200));
+    const client = runClient(`ws://127.0.0.1:${target.port}${route}`, pickScenario(), lifetime);
+    clients.add(client);
+    void client.finally(() => clients.delete(client));
+  }, 1000 / rate);
+  timers.push(tick);
+
+  let restartIndex = 0;
+  timers.push(
+    setInterval(() => {
+      const target = services[restartIndex++ % services.length] as DemoService;
+      log(`rolling restart of ${target.instance}: ${target.restart()} connections closed with 1012/1001`);
+    }, options.restartEveryMs ?? 90_000),
+  );
+
+  const spike = (): void => {
+    const feed = services.filter((s) => s.service === 'feed');
+    const trading = services.filter((s) => s.service === 'trading');
+    log('spike: feed handlers failing (1011), trading overloaded (1013)');
+    for (const s of feed) s.crashRate = 0.6;
+    for (const s of trading) s.overloaded = true;
+    timers.push(
+      setTimeout(() => {
+        for (const s of feed) s.crashRate = 0.02;
+        for (const s of trading) s.overloaded = false;
+        log('spike over');
+      }, options.spikeDurationMs ?? 45_000),
+    );
+  };
+  if (options.spikeAtStart) spike();
+  timers.push(setInterval(spike, options.spikeEveryMs ?? 240_000));
+
+  return {
+    closes,
+    services,
+    async stop() {
+      stopping = true;
+      for (const t of timers) clearInterval(t);
+      await Promise.all(services.map((s) => s.stop()));
+      await Promise.allSettled([...clients]);
+    },
+  };
+}
