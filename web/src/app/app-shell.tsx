@@ -1,0 +1,87 @@
+import type { MouseEvent } from 'react';
+
+import { FilterBar } from '@/features/filters/components/filter-bar';
+import { RangePicker } from '@/features/filters/components/range-picker';
+import { filtersKey } from '@/features/filters/lib/view-state';
+import { useViewState } from '@/features/filters/use-view-state';
+import { LiveStatusIndicator } from '@/features/live/components/live-status';
+import { ThemeToggle } from '@/features/theme/components/theme-toggle';
+import { useTheme } from '@/features/theme/use-theme';
+import { collectorLabel } from '@/lib/api-client';
+import { navigate, usePathname, useSearch } from '@/lib/location';
+
+import { EventsRoute } from './routes/events';
+import { NotFoundRoute } from './routes/not-found';
+import { OverviewRoute } from './routes/overview';
+import { matchRoute, ROUTES, type RouteName } from './routes/paths';
+import { useLiveUpdates } from './use-live-updates';
+
+const NAV: Array<{ route: RouteName; label: string }> = [
+  { route: 'overview', label: 'Overview' },
+  { route: 'events', label: 'Events' },
+];
+
+export function AppShell() {
+  const pathname = usePathname();
+  const search = useSearch();
+  const [view, setView] = useViewState();
+  const [theme, toggleTheme] = useTheme();
+  const liveStatus = useLiveUpdates(view);
+  const route = matchRoute(pathname);
+
+  // Plain links that work without JS (and with middle-click), upgraded to
+  // history navigation that keeps range and filters.
+  const follow = (path: string) => (event: MouseEvent<HTMLAnchorElement>) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    navigate(`${path}${search}`);
+    window.scrollTo?.(0, 0);
+  };
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <a className="brand" href={`${ROUTES.overview}${search}`} onClick={follow(ROUTES.overview)}>
+          <span className="brand-mark" aria-hidden="true" />
+          closewatch
+        </a>
+        <nav className="nav" aria-label="Views">
+          {NAV.map((item) => (
+            <a
+              key={item.route}
+              href={`${ROUTES[item.route]}${search}`}
+              onClick={follow(ROUTES[item.route])}
+              aria-current={route === item.route ? 'page' : undefined}
+              data-testid={`nav-${item.route}`}
+            >
+              {item.label}
+            </a>
+          ))}
+        </nav>
+        <div className="topbar-end">
+          <LiveStatusIndicator status={liveStatus} onToggle={() => setView((v) => ({ ...v, live: !v.live }))} />
+          <ThemeToggle theme={theme} onToggle={toggleTheme} />
+        </div>
+      </header>
+      <div className="toolbar">
+        <RangePicker range={view.range} onChange={(range) => setView((v) => ({ ...v, range }))} />
+        <FilterBar
+          key={filtersKey(view.filters)}
+          filters={view.filters}
+          onChange={(filters) => setView((v) => ({ ...v, filters }))}
+        />
+      </div>
+      <main id="main" className="main">
+        {route === 'overview' && <OverviewRoute view={view} setView={setView} />}
+        {route === 'events' && <EventsRoute view={view} setView={setView} />}
+        {route === null && <NotFoundRoute pathname={pathname} onHome={follow(ROUTES.overview)} />}
+      </main>
+      <footer className="footer">
+        Collector: <code>{collectorLabel()}</code> · close-code names from the IANA registry
+      </footer>
+    </div>
+  );
+}

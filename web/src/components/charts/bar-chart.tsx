@@ -1,0 +1,115 @@
+import { Bar, BarChart as RechartsBarChart, CartesianGrid, Cell, Tooltip, XAxis, YAxis } from 'recharts';
+
+import { ChartCanvas } from './chart-canvas';
+import { ChartDataTable } from './chart-data-table';
+import { ChartTooltipContent } from './chart-tooltip';
+import { flattenRows, type ChartRow, type ChartSeries } from './types';
+
+export interface BarChartProps {
+  id: string;
+  caption: string;
+  /** x is the category label shown on the axis (a code label, a service...). */
+  rows: ReadonlyArray<ChartRow<string>>;
+  series: readonly ChartSeries[];
+  unit: string;
+  /** `horizontal` bars grow to the right and suit long labels like code names. */
+  orientation?: 'horizontal' | 'vertical';
+  stacked?: boolean;
+  /** Colors per row instead of per series (single-series bars such as codes). */
+  rowColors?: readonly string[];
+  xLabel?: string;
+  onBarClick?: ((x: string) => void) | undefined;
+  height?: number;
+  /** Width of the label axis for horizontal bars. */
+  labelWidth?: number;
+  /** Bars touch each other, as a histogram's bins should. */
+  gapless?: boolean;
+  /** Slanted axis labels when many categories sit side by side. */
+  slantLabels?: boolean;
+}
+
+export function BarChart({
+  id,
+  caption,
+  rows,
+  series,
+  unit,
+  orientation = 'vertical',
+  stacked = false,
+  rowColors,
+  xLabel = 'Category',
+  onBarClick,
+  height = 260,
+  labelWidth = 180,
+  gapless = false,
+  slantLabels = false,
+}: BarChartProps) {
+  const data = flattenRows(rows, series);
+  const horizontal = orientation === 'horizontal';
+  const categoryAxisProps = { dataKey: 'x', type: 'category' as const, stroke: 'var(--muted)', fontSize: 12, interval: 0 };
+  const valueAxisProps = { type: 'number' as const, allowDecimals: false, stroke: 'var(--muted)', fontSize: 12 };
+  return (
+    <figure className="chart" data-testid={id}>
+      <ChartCanvas height={height}>
+        {(width) => (
+          <RechartsBarChart
+            width={width}
+            height={height}
+            data={data}
+            layout={horizontal ? 'vertical' : 'horizontal'}
+            margin={{ top: 8, right: 12, bottom: slantLabels ? 40 : 0, left: 0 }}
+            barCategoryGap={gapless ? 1 : '20%'}
+          >
+            <CartesianGrid stroke="var(--grid)" horizontal={!horizontal} vertical={horizontal} />
+            {horizontal ? (
+              <>
+                <XAxis {...valueAxisProps} />
+                <YAxis {...categoryAxisProps} width={labelWidth} />
+              </>
+            ) : (
+              <>
+                <XAxis
+                  {...categoryAxisProps}
+                  angle={slantLabels ? -35 : 0}
+                  textAnchor={slantLabels ? 'end' : 'middle'}
+                  height={slantLabels ? 60 : 30}
+                />
+                <YAxis {...valueAxisProps} width={48} />
+              </>
+            )}
+            <Tooltip
+              cursor={{ fill: 'var(--hover)' }}
+              content={(props) => (
+                <ChartTooltipContent
+                  active={props.active}
+                  label={props.label}
+                  payload={props.payload}
+                  unit={unit}
+                  formatLabel={(label) => String(label ?? '')}
+                />
+              )}
+            />
+            {series.map((s, i) => (
+              <Bar
+                key={s.key}
+                dataKey={`s${i}`}
+                name={s.label}
+                fill={s.color}
+                {...(stacked ? { stackId: 'stack' } : {})}
+                isAnimationActive={false}
+                onClick={onBarClick ? (entry: { payload?: { x?: unknown } }) => {
+                  const x = entry.payload?.x;
+                  if (typeof x === 'string') onBarClick(x);
+                } : undefined}
+                style={onBarClick ? { cursor: 'pointer' } : undefined}
+              >
+                {rowColors?.map((color, row) => <Cell key={row} fill={color} />)}
+              </Bar>
+            ))}
+          </RechartsBarChart>
+        )}
+      </ChartCanvas>
+      <ChartDataTable id={id} caption={caption} xLabel={xLabel} rows={rows} series={series} formatX={String} />
+    </figure>
+  );
+}

@@ -1,0 +1,36 @@
+/** One series of a chart: `key` identifies it, `label` is what humans read. */
+export interface ChartSeries {
+  key: string;
+  label: string;
+  /** Any CSS color, usually a theme variable such as `var(--cat-abnormal)`. */
+  color: string;
+}
+
+/** One x position and the value of every series there. */
+export interface ChartRow<X extends string | number = string | number> {
+  x: X;
+  values: Record<string, number>;
+}
+
+/** Series keys may contain dots (service names); recharts reads dotted keys as paths. */
+export function flattenRows<X extends string | number>(
+  rows: ReadonlyArray<ChartRow<X>>,
+  series: readonly ChartSeries[],
+): Array<Record<string, X | number>> {
+  return rows.map((row) => {
+    const flat: Record<string, X | number> = { x: row.x };
+    series.forEach((s, i) => {
+      flat[`s${i}`] = row.values[s.key] ?? 0;
+    });
+    return flat;
+  });
+}
+
+export function seriesTotals(rows: ReadonlyArray<ChartRow>, series: readonly ChartSeries[]): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const s of series) totals[s.key] = 0;
+  for (const row of rows) {
+    for (const s of series) totals[s.key] = (totals[s.key] ?? 0) + (row.values[s.key] ?? 0);
+  }
+  return totals;
+}

@@ -1,0 +1,109 @@
+import { env } from '@/config/env';
+import type { ApiErrorBody } from '@/types/api';
+
+/** An error the dashboard can explain: what went wrong and what the operator can do. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    message: string,
+    /** The collector's error code, or one of ours: UNREACHABLE, BAD_RESPONSE, HTTP_<status>. */
+    readonly code: string,
+    /** HTTP status; 0 when no response arrived. */
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Where API calls go, as a human should read it in an error message. */
+export function collectorLabel(): string {
+  if (env.collectorUrl) return env.collectorUrl;
+  if (env.devProxyTarget) return env.devProxyTarget;
+  return window.location.origin;
+}
+
+/** Absolute base the API lives under ('' keeps requests same-origin). */
+export function collectorBase(): string {
+  return env.collectorUrl;
+}
+
+export function unreachableError(): ApiError {
+  return new ApiError(
+    `Cannot reach the collector at ${collectorLabel()}: is \`npm start\` running?`,
+    'UNREACHABLE',
+    0,
+  );
+}
+
+function isErrorBody(value: unknown): value is ApiErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { message?: unknown }).message === 'string' &&
+    typeof (error as { code?: unknown }).code === 'string'
+  );
+}
+
+/** Lines an operator can act on, per kind of failure. */
+export function errorHint(error: unknown): string {
+  if (!(error instanceof ApiError)) return 'Reload the page; if it persists, check the browser console.';
+  if (error.code === 'UNREACHABLE') {
+    return 'Start the collector with `npm start` (or `npm run dev`); with live updates on, this page reloads its data as soon as the collector answers.';
+  }
+  if (error.code === 'INVALID_QUERY' || error.status === 400) {
+    return 'A filter in the URL was rejected: fix it in the filter bar or clear the filters.';
+  }
+  if (error.status === 401 || error.status === 403) return 'The collector refused the read: check its access settings.';
+  if (error.code === 'BAD_RESPONSE' || error.status === 404) {
+    return 'The collector does not serve this endpoint: check that dashboard and collector are the same version.';
+  }
+  if (error.status >= 500) return 'The collector failed to answer: its logs say why.';
+  return 'Check the collector logs for details.';
+}
+
+/**
+ * GET a JSON document from the collector. Turns `{ error: { code, message } }`
+ * bodies into an ApiError carrying that message, and a collector that is down into
+ * one that says so (a dev proxy with no target answers 502/503/504).
+ */
+export async function apiGet<T>(path: string, params?: URLSearchParams, signal?: AbortSignal): Promise<T> {
+  const query = params && params.size > 0 ? `?${params.toString()}` : '';
+  let response: Response;
+  try {
+    response = await fetch(`${collectorBase()}${path}${query}`, {
+      headers: { accept: 'application/json' },
+      ...(signal ? { signal } : {}),
+    });
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw unreachableError();
+  }
+
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+
+  if (!response.ok) {
+    if (isErrorBody(body)) throw new ApiError(body.error.message, body.error.code, response.status);
+    if (response.status === 502 || response.status === 503 || response.status === 504) throw unreachableError();
+    throw new ApiError(
+      `The collector answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''} for ${path}`,
+      `HTTP_${response.status}`,
+      response.status,
+    );
+  }
+  if (body === undefined) {
+    throw new ApiError(
+      `${path} did not answer JSON: is ${collectorLabel()} a closewatch collector?`,
+      'BAD_RESPONSE',
+      response.status,
+    );
+  }
+  return body as T;
+}

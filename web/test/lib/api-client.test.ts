@@ -1,0 +1,56 @@
+import { describe, expect, it, vi } from 'vitest';
+
+import { ApiError, apiGet, errorHint } from '@/lib/api-client';
+
+import { jsonResponse } from '../test-utils';
+
+describe('api client', () => {
+  it('returns the JSON body and sends the query string', async () => {
+    const fetchMock = vi.fn(async (_input: RequestInfo | URL) => jsonResponse({ total: 3 }));
+    vi.stubGlobal('fetch', fetchMock);
+    await expect(apiGet('/api/v1/stats/summary', new URLSearchParams({ from: '1', to: '2' }))).resolves.toEqual({ total: 3 });
+    expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/v1/stats/summary?from=1&to=2');
+  });
+
+  it("turns { error: { code, message } } into an Error with the server's message", async () => {
+    const message = 'querystring/from: must be RFC 3339 or epoch milliseconds; for example 2026-11-26T10:00:00Z';
+    vi.stubGlobal('fetch', async () => jsonResponse({ error: { code: 'INVALID_QUERY', message } }, 400));
+    const error = await apiGet('/api/v1/stats/summary').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ message, code: 'INVALID_QUERY', status: 400 });
+    expect(errorHint(error)).toBe('A filter in the URL was rejected: fix it in the filter bar or clear the filters.');
+  });
+
+  it('says the collector is unreachable when the network fails, and what to do', async () => {
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    const error = await apiGet('/api/v1/stats/summary').catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      message: 'Cannot reach the collector at http://localhost:3000: is `npm start` running?',
+      code: 'UNREACHABLE',
+    });
+  });
+
+  it('treats a dev-proxy 502 without a JSON error as an unreachable collector', async () => {
+    vi.stubGlobal('fetch', async () => new Response('', { status: 502 }));
+    await expect(apiGet('/api/v1/events')).rejects.toMatchObject({ code: 'UNREACHABLE' });
+  });
+
+  it('reports other statuses and non-JSON answers plainly', async () => {
+    vi.stubGlobal('fetch', async () => new Response('oops', { status: 500, statusText: 'Internal Server Error' }));
+    await expect(apiGet('/api/v1/events')).rejects.toMatchObject({
+      message: 'The collector answered 500 Internal Server Error for /api/v1/events',
+      status: 500,
+    });
+    vi.stubGlobal('fetch', async () => new Response('<!doctype html>', { status: 200 }));
+    await expect(apiGet('/api/v1/events')).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+  });
+
+  it('lets aborts through untouched', async () => {
+    vi.stubGlobal('fetch', async () => {
+      throw new DOMException('aborted', 'AbortError');
+    });
+    await expect(apiGet('/api/v1/events')).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});

@@ -1,0 +1,67 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render, type RenderResult } from '@testing-library/react';
+import type { ReactElement } from 'react';
+
+/** Data set with setQueryData stays fresh, so nothing is fetched behind the test's back. */
+export function createTestQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: { queries: { staleTime: Number.POSITIVE_INFINITY, gcTime: Number.POSITIVE_INFINITY, retry: false } },
+  });
+}
+
+export function renderWithClient(ui: ReactElement, client: QueryClient = createTestQueryClient()): RenderResult & { client: QueryClient } {
+  return { ...render(<QueryClientProvider client={client}>{ui}</QueryClientProvider>), client };
+}
+
+export function jsonResponse(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+/** A WebSocket double for the one network boundary jsdom cannot serve. */
+export class FakeWebSocket {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSING = 2;
+  static readonly CLOSED = 3;
+  static instances: FakeWebSocket[] = [];
+
+  readyState = FakeWebSocket.CONNECTING;
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  onclose: ((event: CloseEvent) => void) | null = null;
+  onopen: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  closedWith: { code?: number; reason?: string } | null = null;
+
+  constructor(readonly url: string) {
+    FakeWebSocket.instances.push(this);
+  }
+
+  static latest(): FakeWebSocket {
+    const ws = FakeWebSocket.instances[FakeWebSocket.instances.length - 1];
+    if (!ws) throw new Error('no WebSocket was opened');
+    return ws;
+  }
+
+  /** The server accepts and says hello. */
+  open(): void {
+    this.readyState = FakeWebSocket.OPEN;
+    this.onopen?.();
+    this.send({ type: 'hello', serverTime: Date.now(), tickMs: 1000 });
+  }
+
+  /** A message from the server. */
+  send(message: unknown): void {
+    this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(message) }));
+  }
+
+  /** The server (or the network) ends the connection. */
+  drop(code = 1006, reason = ''): void {
+    this.readyState = FakeWebSocket.CLOSED;
+    this.onclose?.(new CloseEvent('close', { code, reason }));
+  }
+
+  close(code?: number, reason?: string): void {
+    this.readyState = FakeWebSocket.CLOSED;
+    this.closedWith = { ...(code !== undefined ? { code } : {}), ...(reason !== undefined ? { reason } : {}) };
+  }
+}
