@@ -1,7 +1,14 @@
 import type { Statement } from 'better-sqlite3';
 import type { StoredCloseEvent } from '../ingest/close-event.js';
 import type { SqliteDatabase } from './open-sqlite.js';
-import { addToRollups, emptyRollupDeltas, type CloseRollupDelta, type LifetimeRollupDelta, type RollupDeltas } from './rollup-deltas.js';
+import {
+  addToRollups,
+  COUNT_ROLLUPS,
+  emptyRollupDeltas,
+  type CloseRollupDelta,
+  type LifetimeRollupDelta,
+  type RollupDeltas,
+} from './rollup-deltas.js';
 
 /** What happened to one batch. */
 export interface BatchWriteResult {
@@ -35,6 +42,10 @@ const lifetimeRollupSql = (table: string): string => `
   VALUES (@bucket, @service, @code, @lifetimeBucket, @count)
   ON CONFLICT (bucket, service, code, lifetime_bucket) DO UPDATE SET count = count + excluded.count`;
 
+const countRollupSql = (table: string, keys: readonly string[]): string => `
+  INSERT INTO ${table} (${keys.join(', ')}, count) VALUES (${keys.map((k) => `@${k}`).join(', ')}, @count)
+  ON CONFLICT (${keys.join(', ')}) DO UPDATE SET count = count + excluded.count`;
+
 /**
  * The ingest write path: prepared statements on better-sqlite3 (Prisma's createMany
  * is ~60x slower, see platform notes). Events and the rollups that count them are
@@ -46,6 +57,7 @@ export class EventStore {
   private readonly upsertCloseHour: Statement;
   private readonly upsertLifetimeMinute: Statement;
   private readonly upsertLifetimeHour: Statement;
+  private readonly upsertCounts: Map<string, Statement>;
   private readonly insertDropReport: Statement;
   private readonly writeBatchesTx: (batches: ReadonlyArray<ReadonlyArray<StoredCloseEvent>>, drops: readonly DropReportRow[], now: number) => BatchWriteResult[];
 
@@ -60,6 +72,7 @@ export class EventStore {
     this.upsertCloseHour = db.prepare(closeRollupSql('close_rollup_hour'));
     this.upsertLifetimeMinute = db.prepare(lifetimeRollupSql('lifetime_rollup_minute'));
     this.upsertLifetimeHour = db.prepare(lifetimeRollupSql('lifetime_rollup_hour'));
+    this.upsertCounts = new Map(Object.entries(COUNT_ROLLUPS).map(([table, keys]) => [table, db.prepare(countRollupSql(table, keys))]));
     this.insertDropReport = db.prepare(
       'INSERT INTO drop_report (key_id, service, instance, dropped, received_at) VALUES (?, ?, ?, ?, ?)',
     );
@@ -129,5 +142,9 @@ export class EventStore {
     runAll(this.upsertCloseHour, deltas.closeHour);
     runAll(this.upsertLifetimeMinute, deltas.lifetimeMinute);
     runAll(this.upsertLifetimeHour, deltas.lifetimeHour);
+    for (const [table, rows] of deltas.counts) {
+      const stmt = this.upsertCounts.get(table) as Statement;
+      for (const row of rows.values()) stmt.run({ ...row.key, count: row.count });
+    }
   }
 }

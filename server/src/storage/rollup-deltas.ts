@@ -30,16 +30,45 @@ export interface LifetimeRollupDelta {
   count: number;
 }
 
+/** A row of a count-only rollup: its key columns (snake_case, as in SQL) and the count. */
+export interface CountRollupDelta {
+  key: Record<string, string | number>;
+  count: number;
+}
+
 /** Rollup rows to add for a set of newly stored events, one map per table. */
 export interface RollupDeltas {
   closeMinute: Map<string, CloseRollupDelta>;
   closeHour: Map<string, CloseRollupDelta>;
   lifetimeMinute: Map<string, LifetimeRollupDelta>;
   lifetimeHour: Map<string, LifetimeRollupDelta>;
+  /** Keyed on the table name: code_rollup_minute, instance_rollup_minute, instance_rollup_hour. */
+  counts: Map<string, Map<string, CountRollupDelta>>;
 }
 
+/** The count-only rollup tables and their key columns, in primary-key order. */
+export const COUNT_ROLLUPS: Readonly<Record<string, readonly string[]>> = {
+  code_rollup_minute: ['bucket', 'service', 'code'],
+  instance_rollup_minute: ['bucket', 'service', 'instance', 'code'],
+  instance_rollup_hour: ['bucket', 'service', 'instance', 'code'],
+};
+
 export function emptyRollupDeltas(): RollupDeltas {
-  return { closeMinute: new Map(), closeHour: new Map(), lifetimeMinute: new Map(), lifetimeHour: new Map() };
+  return {
+    closeMinute: new Map(),
+    closeHour: new Map(),
+    lifetimeMinute: new Map(),
+    lifetimeHour: new Map(),
+    counts: new Map(Object.keys(COUNT_ROLLUPS).map((table) => [table, new Map()])),
+  };
+}
+
+function addCount(deltas: RollupDeltas, table: string, key: Record<string, string | number>): void {
+  const map = deltas.counts.get(table) as Map<string, CountRollupDelta>;
+  const id = Object.values(key).join('\u0000');
+  const row = map.get(id);
+  if (row === undefined) map.set(id, { key, count: 1 });
+  else row.count += 1;
 }
 
 function addClose(map: Map<string, CloseRollupDelta>, bucket: number, code: number, e: StoredCloseEvent): void {
@@ -86,6 +115,9 @@ export function addToRollups(deltas: RollupDeltas, e: StoredCloseEvent): void {
   const hour = e.ts - (e.ts % HOUR_MS);
   addClose(deltas.closeMinute, minute, code, e);
   addClose(deltas.closeHour, hour, code, e);
+  addCount(deltas, 'code_rollup_minute', { bucket: minute, service: e.service, code });
+  addCount(deltas, 'instance_rollup_minute', { bucket: minute, service: e.service, instance: e.instance, code });
+  addCount(deltas, 'instance_rollup_hour', { bucket: hour, service: e.service, instance: e.instance, code });
   if (e.durationMs !== null) {
     const lb = lifetimeBucket(e.durationMs);
     addLifetime(deltas.lifetimeMinute, minute, code, e.service, lb);

@@ -71,6 +71,12 @@ test('rollups equal raw event counts for every code and service after a randomiz
     assert.deepEqual(rows(`SELECT code AS key, sum(count) AS n FROM ${table} GROUP BY 1`), expectedByCode, table);
     assert.deepEqual(rows(`SELECT service AS key, sum(count) AS n FROM ${table} GROUP BY 1`), expectedByService, table);
   }
+  for (const table of ['code_rollup_minute', 'instance_rollup_minute', 'instance_rollup_hour']) {
+    assert.deepEqual(rows(`SELECT code AS key, sum(count) AS n FROM ${table} GROUP BY 1`), expectedByCode, table);
+    assert.deepEqual(rows(`SELECT service AS key, sum(count) AS n FROM ${table} GROUP BY 1`), expectedByService, table);
+  }
+  const instances = rows("SELECT service || '/' || instance AS key, count(*) AS n FROM close_event GROUP BY 1");
+  assert.deepEqual(rows("SELECT service || '/' || instance AS key, sum(count) AS n FROM instance_rollup_hour GROUP BY 1"), instances);
   for (const table of ['lifetime_rollup_minute', 'lifetime_rollup_hour']) {
     const total = t.app.db.sqlite.prepare(`SELECT sum(count) AS n FROM ${table}`).get() as { n: number };
     assert.equal(total.n, expectedWithDuration, table);

@@ -1,0 +1,134 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { CLOSE_CATEGORIES, type CloseCategory } from '@closewatch/sdk/close-codes';
+import type { CodeFields } from './code-info.js';
+
+// Response shapes of docs/api.md. fastify serializes every response through these, so
+// a field missing here never reaches the dashboard.
+
+const Count = Type.Integer({ minimum: 0 });
+const Share = Type.Number({ minimum: 0, maximum: 1 });
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const CategorySchema = Type.Unsafe<CloseCategory>({ type: 'string', enum: [...CLOSE_CATEGORIES] });
+
+export const WindowSchema = Type.Object({ from: Type.Integer(), to: Type.Integer() });
+
+const CodeFields = {
+  code: Nullable(Type.Integer({ minimum: 0, maximum: 65535 })),
+  name: Type.String(),
+  shortName: Type.String(),
+  category: CategorySchema,
+};
+
+const Figure = Type.Object({ count: Count, perMinute: Type.Number(), share: Share });
+
+const PeriodFields = {
+  window: WindowSchema,
+  total: Count,
+  perMinute: Type.Number(),
+  abnormal: Type.Object({ count: Count, share: Share }),
+  error: Figure,
+  again: Figure,
+};
+
+export const SummarySchema = Type.Object({
+  ...PeriodFields,
+  byCode: Type.Array(Type.Object({ ...CodeFields, count: Count, share: Share })),
+  byCategory: Type.Array(Type.Object({ category: CategorySchema, label: Type.String(), count: Count })),
+  previous: Type.Object(PeriodFields),
+});
+export type Summary = Static<typeof SummarySchema>;
+export type PeriodFigures = Static<typeof SummarySchema.properties.previous>;
+
+export const GROUP_BYS = ['category', 'code', 'service'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+export const TimeseriesSchema = Type.Object({
+  window: WindowSchema,
+  bucketMs: Type.Integer(),
+  groupBy: Type.Unsafe<GroupBy>({ type: 'string', enum: [...GROUP_BYS] }),
+  series: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), total: Count })),
+  points: Type.Array(Type.Object({ t: Type.Integer(), values: Type.Record(Type.String(), Count) })),
+});
+export type Timeseries = Static<typeof TimeseriesSchema>;
+
+export const ReasonsSchema = Type.Object({
+  window: WindowSchema,
+  codes: Type.Array(
+    Type.Object({
+      ...CodeFields,
+      count: Count,
+      reasons: Type.Array(Type.Object({ template: Type.String(), count: Count, examples: Type.Array(Type.String()) })),
+    }),
+  ),
+});
+export type Reasons = Static<typeof ReasonsSchema>;
+
+const SeverityFields = { total: Count, abnormal: Count, error: Count, again: Count };
+
+export const BreakdownSchema = Type.Object({
+  window: WindowSchema,
+  services: Type.Array(Type.Object({ service: Type.String(), ...SeverityFields })),
+  instances: Type.Array(Type.Object({ service: Type.String(), instance: Type.String(), total: Count, abnormal: Count })),
+  routes: Type.Array(Type.Object({ service: Type.String(), route: Type.String(), ...SeverityFields })),
+});
+export type Breakdown = Static<typeof BreakdownSchema>;
+
+export const LifetimesSchema = Type.Object({
+  window: WindowSchema,
+  buckets: Type.Array(
+    Type.Object({ index: Type.Integer(), fromMs: Type.Integer(), toMs: Nullable(Type.Integer()), label: Type.String() }),
+  ),
+  byCode: Type.Array(Type.Object({ ...CodeFields, total: Count, counts: Type.Array(Count) })),
+});
+export type Lifetimes = Static<typeof LifetimesSchema>;
+
+const OptionalCount = Nullable(Count);
+
+export const EventSchema = Type.Object({
+  seq: Type.Integer(),
+  id: Type.String(),
+  ts: Type.Integer(),
+  receivedAt: Type.Integer(),
+  ...CodeFields,
+  reason: Type.String(),
+  reasonTruncated: Type.Boolean(),
+  reasonTemplate: Type.String(),
+  wasClean: Type.Boolean(),
+  initiator: Type.String(),
+  source: Type.String(),
+  service: Type.String(),
+  instance: Type.String(),
+  route: Type.String(),
+  durationMs: OptionalCount,
+  messagesIn: OptionalCount,
+  messagesOut: OptionalCount,
+  bytesIn: OptionalCount,
+  bytesOut: OptionalCount,
+  labels: Type.Record(Type.String(), Type.String()),
+});
+export type CloseEventView = Static<typeof EventSchema>;
+
+export const EventsPageSchema = Type.Object({
+  events: Type.Array(EventSchema),
+  nextCursor: Nullable(Type.String()),
+});
+export type EventsPage = Static<typeof EventsPageSchema>;
+
+/** Messages of the live feed (not validated on send; the types keep them in step with the docs). */
+export interface LiveHello {
+  type: 'hello';
+  serverTime: number;
+  tickMs: number;
+}
+
+export interface LiveTick {
+  type: 'tick';
+  from: number;
+  to: number;
+  total: number;
+  byCode: Array<CodeFields & { count: number }>;
+  byService: Array<{ service: string; count: number }>;
+  events: CloseEventView[];
+  skippedTicks: number;
+}

@@ -1,0 +1,73 @@
+import { HOUR_MS, MINUTE_MS } from '../storage/rollup-deltas.js';
+
+export { HOUR_MS, MINUTE_MS };
+
+export const DAY_MS = 24 * HOUR_MS;
+
+/** Longest range a read may ask for; longer ranges would make the raw-event path unbounded. */
+export const MAX_RANGE_MS = 31 * DAY_MS;
+
+/** Range when `from` is not given. */
+export const DEFAULT_RANGE_MS = HOUR_MS;
+
+/** A half-open range `[from, to)` of epoch milliseconds. */
+export interface TimeWindow {
+  from: number;
+  to: number;
+}
+
+export const floorTo = (t: number, step: number): number => Math.floor(t / step) * step;
+export const ceilTo = (t: number, step: number): number => Math.ceil(t / step) * step;
+
+/**
+ * Widens a requested range to whole minutes (from down, to up): minute rollups are the
+ * finest stored resolution, and widening keeps every close the caller asked for while
+ * letting rollups and raw events answer with the same numbers.
+ */
+export function alignWindow(from: number, to: number): TimeWindow {
+  return { from: floorTo(from, MINUTE_MS), to: ceilTo(to, MINUTE_MS) };
+}
+
+/** The period of equal length just before `window`. */
+export function previousWindow(window: TimeWindow): TimeWindow {
+  return { from: window.from - (window.to - window.from), to: window.from };
+}
+
+export function windowMinutes(window: TimeWindow): number {
+  return (window.to - window.from) / MINUTE_MS;
+}
+
+/**
+ * How a minute-aligned window splits into whole hours (read from hour rollups) and the
+ * minutes at its edges (read from minute rollups).
+ */
+export interface RollupSpans {
+  hours: TimeWindow | null;
+  minutes: TimeWindow[];
+}
+
+export function rollupSpans(window: TimeWindow): RollupSpans {
+  const h0 = ceilTo(window.from, HOUR_MS);
+  const h1 = floorTo(window.to, HOUR_MS);
+  if (h0 >= h1) return { hours: null, minutes: [window] };
+  const minutes: TimeWindow[] = [];
+  if (window.from < h0) minutes.push({ from: window.from, to: h0 });
+  if (h1 < window.to) minutes.push({ from: h1, to: window.to });
+  return { hours: { from: h0, to: h1 }, minutes };
+}
+
+/** Default timeseries bucket for a requested range length (the requested one, not the widened one). */
+export function defaultBucketMs(rangeMs: number): number {
+  if (rangeMs <= HOUR_MS) return MINUTE_MS;
+  if (rangeMs <= 6 * HOUR_MS) return 5 * MINUTE_MS;
+  if (rangeMs <= DAY_MS) return 15 * MINUTE_MS;
+  if (rangeMs <= 7 * DAY_MS) return HOUR_MS;
+  return 6 * HOUR_MS;
+}
+
+/** Start of every bucket (epoch-aligned to `bucketMs`) that overlaps the window. */
+export function bucketStarts(window: TimeWindow, bucketMs: number): number[] {
+  const starts: number[] = [];
+  for (let t = floorTo(window.from, bucketMs); t < window.to; t += bucketMs) starts.push(t);
+  return starts;
+}

@@ -1,0 +1,27 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type TProperties } from '@sinclair/typebox';
+import { ErrorBodySchema } from '../../http/http-error.js';
+import { FilterQuerySchema, parseFilters, schemaError, type FilterQuery, type ParsedQuery } from '../../query/filters.js';
+import type { ReadPath } from '../../query/sources.js';
+
+/** The shared filters plus a route's own parameters, as one querystring schema. */
+export function querySchema<P extends TProperties>(extra: P) {
+  return Type.Object({ ...FilterQuerySchema.properties, ...extra });
+}
+
+/** Every read route answers errors in the one shape. */
+export const ERROR_RESPONSES = { 400: ErrorBodySchema, 500: ErrorBodySchema } as const;
+
+/**
+ * Routes validate with `attachValidation` and call this first: schema violations then
+ * become INVALID_QUERY with a hint, like the errors of the filter parser.
+ */
+export function readFilters(request: FastifyRequest, hints: Readonly<Record<string, string>> = {}): ParsedQuery {
+  if (request.validationError) throw schemaError(request.validationError, hints);
+  return parseFilters(request.query as FilterQuery);
+}
+
+/** Which storage answered, for operators and tests (rollups or raw events). */
+export function markPath(reply: FastifyReply, path: ReadPath): void {
+  void reply.header('x-closewatch-path', path);
+}

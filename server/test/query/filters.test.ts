@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { HttpError } from '../../src/http/http-error.js';
+import { parseFilters } from '../../src/query/filters.js';
+import { alignWindow, rollupSpans } from '../../src/query/time-window.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const T = Date.UTC(2026, 10, 26, 10, 0, 0);
+
+function rejects(query: Record<string, string>, message: RegExp): void {
+  assert.throws(
+    () => parseFilters(query, T),
+    (error: unknown) => error instanceof HttpError && error.statusCode === 400 && error.code === 'INVALID_QUERY' && message.test(error.message),
+    JSON.stringify(query),
+  );
+}
+
+describe('parseFilters', () => {
+  it('defaults to the hour before now', () => {
+    assert.deepEqual(parseFilters({}, T + 1234), {
+      requested: { from: T + 1234 - HOUR, to: T + 1234 },
+      window: { from: T - HOUR, to: T + MINUTE },
+      filters: {},
+    });
+  });
+
+  it('reads RFC 3339 (with offsets) and epoch milliseconds', () => {
+    const q = parseFilters({ from: '2026-11-26T11:30:00+02:00', to: String(T + 90_000) }, T);
+    assert.deepEqual(q.requested, { from: T - 30 * MINUTE, to: T + 90_000 });
+    assert.deepEqual(q.window, { from: T - 30 * MINUTE, to: T + 2 * MINUTE });
+  });
+
+  it('parses every filter', () => {
+    const q = parseFilters(
+      { service: 'chat', instance: 'chat-1', route: '/ws', code: '1000, none,4001,1000', category: 'server-error', initiator: 'client', label: 'region:eu:west' },
+      T,
+    );
+    assert.deepEqual(q.filters, {
+      service: 'chat',
+      instance: 'chat-1',
+      route: '/ws',
+      codes: [1000, null, 4001],
+      category: 'server-error',
+      initiator: 'client',
+      label: { key: 'region', value: 'eu:west' },
+    });
+  });
+
+  it('names the parameter and says how to fix it', () => {
+    rejects({ code: 'abc' }, /^querystring\.code: "abc" is not a close code; use integers 0-65535 or none, comma separated$/);
+    rejects({ code: '1000,65536' }, /^querystring\.code: "65536" is not a close code/);
+    rejects({ code: '1000,' }, /^querystring\.code: "" is not a close code/);
+    rejects({ from: 'yesterday' }, /^querystring\.from: "yesterday" must be RFC 3339 or epoch milliseconds/);
+    rejects({ to: '2026-11-26' }, /^querystring\.to: /);
+    rejects({ from: String(T), to: String(T) }, /^querystring\.from: must be before to/);
+    rejects({ from: String(T - 32 * 24 * HOUR), to: String(T) }, /^querystring\.from: the range is longer than 31 days/);
+    rejects({ category: 'fatal' }, /^querystring\.category: "fatal" is not a category; use one of normal, going-away,/);
+    rejects({ initiator: 'proxy' }, /^querystring\.initiator: "proxy" must be server, client or unknown$/);
+    rejects({ label: 'region' }, /^querystring\.label: "region" must be key:value/);
+    rejects({ label: ':eu' }, /^querystring\.label: /);
+  });
+});
+
+describe('time windows', () => {
+  it('widens to whole minutes', () => {
+    assert.deepEqual(alignWindow(T + 1, T + HOUR - 1), { from: T, to: T + HOUR });
+    assert.deepEqual(alignWindow(T, T + HOUR), { from: T, to: T + HOUR });
+  });
+
+  it('splits into whole hours and minute edges', () => {
+    assert.deepEqual(rollupSpans({ from: T - 5 * MINUTE, to: T + 2 * HOUR + 7 * MINUTE }), {
+      hours: { from: T, to: T + 2 * HOUR },
+      minutes: [
+        { from: T - 5 * MINUTE, to: T },
+        { from: T + 2 * HOUR, to: T + 2 * HOUR + 7 * MINUTE },
+      ],
+    });
+    assert.deepEqual(rollupSpans({ from: T, to: T + HOUR }), { hours: { from: T, to: T + HOUR }, minutes: [] });
+    assert.deepEqual(rollupSpans({ from: T + MINUTE, to: T + HOUR + MINUTE }), {
+      hours: null,
+      minutes: [{ from: T + MINUTE, to: T + HOUR + MINUTE }],
+    });
+  });
+});
+
+describe('every read endpoint rejects bad filters the same way', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(async () => t.destroy());
+
+  const endpoints = ['stats/summary', 'stats/timeseries', 'stats/reasons', 'stats/breakdown', 'stats/lifetimes', 'events'];
+
+  it('answers 400 INVALID_QUERY naming the parameter', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['code=abc', /^querystring\.code: "abc" is not a close code; use integers 0-65535 or none, comma separated$/],
+      ['from=soon', /^querystring\.from: /],
+      [`service=${'s'.repeat(129)}`, /^querystring\.service: must be 1-128 characters$/],
+      ['category=nope', /^querystring\.category: /],
+      ['initiator=x', /^querystring\.initiator: /],
+      ['label=x', /^querystring\.label: /],
+      ['code=1000&code=1001', /^querystring\.code: /],
+    ];
+    for (const endpoint of endpoints) {
+      for (const [query, message] of cases) {
+        const res = await t.app.inject(`/api/v1/${endpoint}?${query}`);
+        assert.equal(res.statusCode, 400, `${endpoint}?${query}`);
+        const { error } = res.json<{ error: { code: string; message: string } }>();
+        assert.equal(error.code, 'INVALID_QUERY');
+        assert.match(error.message, message, `${endpoint}?${query}`);
+      }
+    }
+  });
+
+  it('ignores unknown parameters (cache busters)', async () => {
+    for (const endpoint of endpoints) {
+      assert.equal((await t.app.inject(`/api/v1/${endpoint}?_=${Date.now()}`)).statusCode, 200, endpoint);
+    }
+  });
+});

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { StoredCloseEvent } from '../../../src/ingest/close-event.js';
+import { startTestApp, type TestApp } from '../../helpers/test-app.js';
+import { ABNORMAL, aligned, filterQuery, makeEvents, RANGES, RAW_FILTERS, ROLLUP_FILTERS, seed, select, type Filter } from '../../query/fixtures.js';
+
+interface Severity {
+  total: number;
+  abnormal: number;
+  error: number;
+  again: number;
+}
+interface BreakdownBody {
+  window: { from: number; to: number };
+  services: Array<Severity & { service: string }>;
+  instances: Array<{ service: string; instance: string; total: number; abnormal: number }>;
+  routes: Array<Severity & { service: string; route: string }>;
+}
+
+function severities(events: readonly StoredCloseEvent[], key: (e: StoredCloseEvent) => string): Record<string, Severity> {
+  const out: Record<string, Severity> = {};
+  for (const e of events) {
+    const s = (out[key(e)] ??= { total: 0, abnormal: 0, error: 0, again: 0 });
+    s.total += 1;
+    if (ABNORMAL.has(e.code)) s.abnormal += 1;
+    if (e.code === 1011) s.error += 1;
+    if (e.code === 1013) s.again += 1;
+  }
+  return out;
+}
+
+function isSortedByTotal(rows: ReadonlyArray<{ total: number }>): boolean {
+  return rows.every((r, i) => i === 0 || (rows[i - 1]?.total ?? 0) >= r.total);
+}
+
+describe('GET /api/v1/stats/breakdown', () => {
+  let t: TestApp;
+  let events: StoredCloseEvent[];
+
+  before(async () => {
+    t = await startTestApp();
+    events = makeEvents(4000);
+    await seed(t.app, events);
+  });
+  after(async () => t.destroy());
+
+  async function check(range: { from: number; to: number }, f: Filter): Promise<string> {
+    const q = filterQuery(f);
+    const res = await t.app.inject(`/api/v1/stats/breakdown?from=${range.from}&to=${range.to}${q ? `&${q}` : ''}`);
+    assert.equal(res.statusCode, 200, res.body);
+    const body = res.json<BreakdownBody>();
+    const window = aligned(range.from, range.to);
+    const matching = select(events, window, f);
+    const label = JSON.stringify(f);
+    assert.deepEqual(body.window, window);
+
+    assert.deepEqual(Object.fromEntries(body.services.map(({ service, ...s }) => [service, s])), severities(matching, (e) => e.service), label);
+    assert.deepEqual(
+      Object.fromEntries(body.routes.map(({ service, route, ...s }) => [`${service} ${route}`, s])),
+      severities(matching, (e) => `${e.service} ${e.route}`),
+      label,
+    );
+    const instances = severities(matching, (e) => `${e.service} ${e.instance}`);
+    assert.deepEqual(
+      Object.fromEntries(body.instances.map((i) => [`${i.service} ${i.instance}`, { total: i.total, abnormal: i.abnormal }])),
+      Object.fromEntries(Object.entries(instances).map(([k, s]) => [k, { total: s.total, abnormal: s.abnormal }])),
+      label,
+    );
+    assert.ok(isSortedByTotal(body.services) && isSortedByTotal(body.routes) && isSortedByTotal(body.instances));
+    return String(res.headers['x-closewatch-path']);
+  }
+
+  it('breaks down by service, route and instance for rollup filters', async () => {
+    // Instance rollups key on service and code only: a route or initiator filter reads the instances from raw events.
+    const expectedPath = (f: (typeof ROLLUP_FILTERS)[number]): string => ('route' in f || 'initiator' in f ? 'events' : 'rollups');
+    for (const range of RANGES) for (const f of ROLLUP_FILTERS) assert.equal(await check(range, f), expectedPath(f));
+  });
+
+  it('breaks down raw-event filters', async () => {
+    for (const f of RAW_FILTERS) assert.equal(await check(RANGES[0] as { from: number; to: number }, f), 'events');
+  });
+});
