@@ -20,6 +20,7 @@ import { loadConfig } from '../server/src/plugins/config.js';
 import { EventStore } from '../server/src/storage/event-store.js';
 import { applyMigrations } from '../server/src/storage/migrations.js';
 import { openSqlite } from '../server/src/storage/open-sqlite.js';
+import { seededRandom as prng } from '../server/test/helpers/events.js';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const CHUNK = 10_000;
@@ -32,17 +33,6 @@ const SPAN = 7 * DAY;
 // routes and instances, mostly clean closes, a tail of 1006/1011/1013/4xxx with
 // templated reasons, lifetimes with a 60 s proxy-timeout wall for 1006.
 
-/** Small deterministic PRNG (mulberry32), so every run stores the same data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Service {
   name: string;

@@ -25,7 +25,9 @@ export function lifetimeBucket(durationMs: number): number {
 }
 
 function formatMs(ms: number): string {
-  if (ms < 60_000) return `${ms / 1000} s`;
+  // Seconds below 2 min: the 55/65/90 s edges around the 60 s proxy wall are not
+  // whole minutes (65 s printed as "1.0833333333333333 min").
+  if (ms < 120_000) return `${ms / 1000} s`;
   if (ms < 3_600_000) return `${ms / 60_000} min`;
   return `${ms / 3_600_000} h`;
 }

@@ -7,12 +7,18 @@
 // Order matters: a UUID contains hex runs and numbers, an IP contains numbers.
 const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '{uuid}'],
-  [/\b[^\s@]+@[^\s@]+\.[a-z]{2,}\b/gi, '{email}'],
+  // The local part stops at punctuation a reason uses around it ("user:", "to="), so
+  // that context survives in the template.
+  [/(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b/gi, '{email}'],
   [/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/g, '{ip}'],
-  // Hex ids: long runs of hex that hold at least one digit, so words like "deadbeef"
-  // of 8+ letters only stay words only when they have no digit.
-  [/\b(?:0x)?(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/gi, '{hex}'],
-  [/(?<![\p{L}_])[-+]?\d+(?:[.,]\d+)*(?![\p{L}_])/gu, '{n}'],
+  // Hex ids: 0x-prefixed, or runs of 8+ hex characters mixing digits and letters. A
+  // word like "deadbeef" has no digit and stays; a long decimal number has no letter
+  // and is a {n}, so "user 17 banned" and "user 12345678 banned" share a template.
+  [/\b(?:0x[0-9a-f]+|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,})\b/gi, '{hex}'],
+  // Digits glued to letters are part of an identifier ("v2", "E1234", "30s", "v1.2.3").
+  // The boundaries exclude digits and inner separators too, or backtracking would
+  // template a piece of the identifier ("E1{n}", "v1.{n}").
+  [/(?<![\p{L}\p{N}_]|[\p{L}\p{N}_][.,])[-+]?\d+(?:[.,]\d+)*(?![\p{L}\p{N}_]|[.,][\p{L}\p{N}_])/gu, '{n}'],
 ];
 
 /** Longest template kept, in characters; reasons are short (123 bytes on the wire). */

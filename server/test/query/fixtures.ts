@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { StoredCloseEvent } from '../../src/ingest/close-event.js';
+import { seededRandom as prng } from '../helpers/events.js';
 
 // A deterministic random set of close events and plain-loop helpers that compute
 // what the API must answer for it. Nothing here calls the query code under test:
@@ -35,16 +36,6 @@ export const ABNORMAL = new Set<number | null>([1006, 1011, 1014]);
 export const codeKey = (code: number | null): string => (code === null ? 'none' : String(code));
 export const categoryOf = (code: number | null): string => CATEGORY_OF[codeKey(code)] as string;
 
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CODES: Array<number | null> = [1000, 1000, 1000, 1000, 1001, 1001, 1006, 1006, 1011, 1013, 1008, 4001, 3000, null, 1005, 999, 1014];
 const TEMPLATES: Readonly<Record<string, string[]>> = {

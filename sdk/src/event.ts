@@ -1,0 +1,37 @@
+/**
+ * The event the SDKs send, one per closed connection, as the collector's ingest API
+ * defines it (docs/api.md, `CloseEventInput`).
+ */
+
+/** Who started the close: the side that sent the first close frame, or tore it down. */
+export type Initiator = 'server' | 'client' | 'unknown';
+
+/** One closed connection, as sent to `POST /api/v1/events`. */
+export interface ClosewatchEvent {
+  /** Unique id; the collector's idempotency key, so retries never double count. */
+  id: string;
+  /** Epoch milliseconds of the close. */
+  ts: number;
+  /** Close code as observed (1005: frame without code, 1006: no close frame). */
+  code: number | null;
+  reason: string;
+  wasClean: boolean;
+  initiator: Initiator;
+  service: string;
+  instance: string;
+  route: string;
+  durationMs: number;
+  messagesIn: number;
+  messagesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  labels: Record<string, string>;
+  remoteAddrHash?: string;
+}
+
+/** Collector limit on `service` (docs/api.md). */
+export const MAX_SERVICE_LENGTH = 128;
+/** Collector limit on `instance`. */
+export const MAX_INSTANCE_LENGTH = 128;
+/** Collector limit on `route`. */
+export const MAX_ROUTE_LENGTH = 512;

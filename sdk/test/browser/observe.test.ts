@@ -1,0 +1,282 @@
+/**
+ * The browser SDK's logic, run in Node against a real ws server on loopback. The `ws`
+ * client stands in for the DOM WebSocket: same addEventListener/close/send API and
+ * CloseEvent fields (code, reason, wasClean).
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import { WebSocket } from 'ws';
+import {
+  createClient,
+  createObservedWebSocket,
+  observe,
+  type BrowserOptions,
+  type ClosewatchError,
+  type ClosewatchEvent,
+  type FetchLike,
+  type ObservableWebSocket,
+  type RequestInitLike,
+  type WebSocketConstructor,
+} from '../../src/browser/index.js';
+import { FakeCollector } from '../helpers/fake-collector.js';
+import { closed, nextConnection, startWss } from '../helpers/ws.js';
+
+let sink: FakeCollector;
+let server: Awaited<ReturnType<typeof startWss>>;
+before(async () => {
+  sink = await FakeCollector.start();
+  server = await startWss();
+});
+after(async () => {
+  await server.stop();
+  await sink.stop();
+});
+
+const url = (path: string): string => `ws://127.0.0.1:${server.port}${path}`;
+const asBrowser = (socket: WebSocket): ObservableWebSocket => socket as unknown as ObservableWebSocket;
+
+function browserSocket(address: string): WebSocket {
+  const socket = new WebSocket(address);
+  socket.binaryType = 'arraybuffer';
+  socket.on('error', () => {});
+  return socket;
+}
+
+function options(service: string, extra: Partial<BrowserOptions> = {}): BrowserOptions {
+  return { apiKey: 'cw_browser', collectorUrl: sink.url, service, flushIntervalMs: 60_000, ...extra };
+}
+
+async function onlyEvent(service: string): Promise<ClosewatchEvent> {
+  const events = sink.events.filter((e) => e.service === service);
+  assert.equal(events.length, 1, `expected one event for ${service}, got ${events.length}`);
+  return events[0] as ClosewatchEvent;
+}
+
+function pick(event: ClosewatchEvent): Partial<ClosewatchEvent> {
+  const { code, reason, wasClean, initiator, route, instance, messagesIn, messagesOut, bytesIn, bytesOut, labels } = event;
+  return { code, reason, wasClean, initiator, route, instance, messagesIn, messagesOut, bytesIn, bytesOut, labels };
+}
+
+test('page code calls close(): initiator client, messages and bytes both ways, route = socket URL path', async () => {
+  const connection = nextConnection(server.wss);
+  const socket = browserSocket(url('/live/feed?token=t'));
+  const handle = observe(asBrowser(socket), options('page-close', { labels: { app: 'dash' } }));
+  await once(socket, 'open');
+  const { socket: peer } = await connection;
+  const got = new Promise<void>((done) => {
+    let n = 0;
+    peer.on('message', () => ++n === 2 && done());
+  });
+  socket.send('héllo');
+  socket.send(new Uint8Array(4));
+  await got;
+  const incoming = new Promise<void>((done) => {
+    let n = 0;
+    socket.addEventListener('message', () => ++n === 2 && done());
+  });
+  peer.send('abc');
+  peer.send(Buffer.alloc(5), { binary: true });
+  await incoming;
+  const peerClosed = closed(peer);
+  socket.close(1000, 'bye');
+  socket.send('after close is not counted');
+  await peerClosed;
+  await once(socket, 'close');
+  await handle.flush();
+  const event = await onlyEvent('page-close');
+  assert.deepEqual(pick(event), {
+    code: 1000, reason: 'bye', wasClean: true, initiator: 'client', route: '/live/feed', instance: 'browser',
+    messagesIn: 2, messagesOut: 2, bytesIn: 8, bytesOut: 10, labels: { app: 'dash' },
+  });
+  assert.ok(event.durationMs >= 0 && Number.isInteger(event.durationMs));
+  assert.equal(sink.requests.at(-1)?.body.meta.sdk, 'closewatch-browser/0.1.0');
+  await handle.close();
+});
+
+test('server closes with a code: initiator server', async () => {
+  const connection = nextConnection(server.wss);
+  const socket = browserSocket(url('/s'));
+  const handle = observe(asBrowser(socket), options('server-close'));
+  const { socket: peer } = await connection;
+  await once(socket, 'open');
+  peer.close(4000, 'kicked');
+  await once(socket, 'close');
+  await handle.flush();
+  assert.deepEqual(pick(await onlyEvent('server-close')), {
+    code: 4000, reason: 'kicked', wasClean: true, initiator: 'server', route: '/s', instance: 'browser',
+    messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, labels: {},
+  });
+  await handle.close();
+});
+
+test('connection dropped without a close frame: 1006, not clean, initiator unknown', async () => {
+  const connection = nextConnection(server.wss);
+  const socket = browserSocket(url('/drop'));
+  const handle = observe(asBrowser(socket), options('dropped'));
+  const { socket: peer } = await connection;
+  await once(socket, 'open');
+  peer.terminate();
+  await once(socket, 'close');
+  await handle.flush();
+  const event = await onlyEvent('dropped');
+  assert.deepEqual([event.code, event.wasClean, event.initiator], [1006, false, 'unknown']);
+  await handle.close();
+});
+
+test('a socket that never opens (refused) is reported with a 0 ms lifetime', async () => {
+  const down = await FakeCollector.start();
+  await down.stop();
+  const socket = browserSocket(down.url.replace('http', 'ws') + '/nothing');
+  const handle = observe(asBrowser(socket), options('refused'));
+  await closed(socket);
+  await handle.flush();
+  const event = await onlyEvent('refused');
+  assert.deepEqual([event.code, event.wasClean, event.initiator, event.durationMs, event.route], [1006, false, 'unknown', 0, '/nothing']);
+  await handle.close();
+});
+
+test('close() while CONNECTING counts as the page closing', async () => {
+  const socket = browserSocket(url('/early'));
+  const handle = observe(asBrowser(socket), options('early'));
+  const socketClosed = closed(socket);
+  socket.close();
+  await socketClosed;
+  await handle.flush();
+  const event = await onlyEvent('early');
+  assert.deepEqual([event.code, event.initiator, event.durationMs], [1006, 'client', 0]);
+  await handle.close();
+});
+
+test('createObservedWebSocket: a drop-in subclass whose instances are all observed', async () => {
+  const client = createClient(options('subclass'));
+  // ws's class is API-compatible but its listener types are not the DOM's.
+  const Observed = createObservedWebSocket(client, WebSocket as unknown as WebSocketConstructor) as unknown as typeof WebSocket;
+  assert.equal(Observed.OPEN, 1);
+  assert.equal(Observed.name, 'ObservedWebSocket');
+  const connection = nextConnection(server.wss);
+  const socket = new Observed(url('/sub'));
+  socket.on('error', () => {});
+  assert.ok(socket instanceof WebSocket);
+  const { socket: peer } = await connection;
+  await once(socket, 'open');
+  const peerClosed = closed(peer);
+  socket.close(1000);
+  await peerClosed;
+  await once(socket, 'close');
+  await client.flush();
+  const event = await onlyEvent('subclass');
+  assert.deepEqual([event.code, event.initiator, event.route], [1000, 'client', '/sub']);
+  await client.close();
+});
+
+test('requests use keepalive fetch with the bearer key and JSON body', async () => {
+  const inits: RequestInitLike[] = [];
+  const recording: FetchLike = (input, init) => {
+    inits.push(init);
+    return fetch(input, init);
+  };
+  const connection = nextConnection(server.wss);
+  const socket = browserSocket(url('/k'));
+  const handle = observe(asBrowser(socket), options('keepalive', { fetch: recording }));
+  const { socket: peer } = await connection;
+  await once(socket, 'open');
+  peer.close(1000);
+  await once(socket, 'close');
+  await handle.flush();
+  assert.equal(inits.length, 1);
+  assert.equal(inits[0]?.keepalive, true);
+  assert.equal(inits[0]?.method, 'POST');
+  assert.deepEqual(inits[0]?.headers, { 'content-type': 'application/json', authorization: 'Bearer cw_browser' });
+  await handle.close();
+});
+
+test('page hide sends the queue at once; listeners go away with close()', async () => {
+  const page = globalThis as unknown as Record<string, unknown>;
+  const win = new EventTarget();
+  const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+  page['window'] = win;
+  page['document'] = doc;
+  try {
+    const client = createClient(options('hidden'));
+    for (const [index, event] of ['pagehide', 'visibilitychange'].entries()) {
+      const connection = nextConnection(server.wss);
+      const socket = browserSocket(url(`/hide/${index}`));
+      client.observe(asBrowser(socket));
+      const { socket: peer } = await connection;
+      await once(socket, 'open');
+      peer.close(1001);
+      await once(socket, 'close');
+      assert.equal(client.stats().queued, 1);
+      const arrived = sink.waitForEvents(sink.events.length + 1, 2000);
+      if (event === 'visibilitychange') doc.visibilityState = 'hidden';
+      (event === 'pagehide' ? win : doc).dispatchEvent(new Event(event));
+      await arrived;
+    }
+    assert.deepEqual(sink.events.filter((e) => e.service === 'hidden').map((e) => e.route), ['/hide/0', '/hide/1']);
+    await client.close();
+    const requests = sink.requests.length;
+    win.dispatchEvent(new Event('pagehide'));
+    assert.equal(sink.requests.length, requests);
+  } finally {
+    delete page['window'];
+    delete page['document'];
+  }
+});
+
+test('stop observing: listeners removed, methods restored, nothing reported', async () => {
+  const connection = nextConnection(server.wss);
+  const socket = browserSocket(url('/stop'));
+  const before = ['open', 'message', 'close'].map((name) => socket.listenerCount(name));
+  const handle = observe(asBrowser(socket), options('stopped'));
+  assert.equal(Object.hasOwn(socket, 'close'), true);
+  handle();
+  assert.deepEqual(['open', 'message', 'close'].map((name) => socket.listenerCount(name)), before);
+  assert.equal(Object.hasOwn(socket, 'close'), false);
+  assert.equal(Object.hasOwn(socket, 'send'), false);
+  const { socket: peer } = await connection;
+  peer.close(1000);
+  await once(socket, 'close');
+  await handle.flush();
+  assert.equal(sink.events.filter((e) => e.service === 'stopped').length, 0);
+  await handle.close();
+});
+
+test('options are validated with TypeErrors; onError receives route hook failures', async () => {
+  assert.throws(() => createClient({} as BrowserOptions), { name: 'TypeError', message: 'closewatch: option "apiKey" is required (a browser ingest key)' });
+  assert.throws(() => createClient({ apiKey: 'k', sampleRate: -1 }), { name: 'TypeError', message: 'closewatch: option "sampleRate" must be a number from 0 to 1, got -1' });
+  assert.throws(() => createClient({ apiKey: 'k', route: 5 as unknown as string }), { name: 'TypeError', message: 'closewatch: option "route" must be a non-empty string of at most 512 characters, got 5' });
+  assert.throws(() => createClient({ apiKey: 'k', captureRemoteAddress: true } as BrowserOptions), { name: 'TypeError', message: 'closewatch: unknown option "captureRemoteAddress" in options' });
+  assert.throws(() => observe({} as ObservableWebSocket, { apiKey: 'k' }), { name: 'TypeError', message: 'closewatch: observe() needs a WebSocket as first argument' });
+  const errors: ClosewatchError[] = [];
+  const client = createClient(options('hook', { route: () => { throw new Error('nope'); }, onError: (e) => errors.push(e) }));
+  const socket = browserSocket(url('/hooked'));
+  client.observe(asBrowser(socket));
+  assert.deepEqual(errors.map((e) => [e.kind, e.message]), [['hook_failed', 'closewatch: the route option threw; the socket URL path was used']]);
+  const socketClosed = closed(socket);
+  socket.close();
+  await socketClosed;
+  await client.close();
+  assert.equal(sink.events.filter((e) => e.service === 'hook')[0]?.route, '/hooked');
+});
+
+test('the browser entry imports no Node module, directly or through shared files', () => {
+  const srcDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const source = readFileSync(file, 'utf8');
+    for (const match of source.matchAll(/^(?:import|export)\s[^'"]*from\s+'([^']+)'/gm)) {
+      const specifier = match[1] as string;
+      assert.ok(specifier.startsWith('.'), `${file.slice(srcDir.length)} imports ${specifier}`);
+      visit(join(dirname(file), specifier.replace(/\.js$/, '.ts')));
+    }
+    assert.doesNotMatch(source, /\b(?:Buffer|process|require)\b[.(]/, `${file.slice(srcDir.length)} uses a Node global`);
+  };
+  visit(join(srcDir, 'browser/index.ts'));
+  assert.ok(seen.size >= 10, `followed ${seen.size} files`);
+});

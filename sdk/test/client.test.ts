@@ -1,0 +1,256 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { after, before, test } from 'node:test';
+import { WebSocket, WebSocketServer } from 'ws';
+import { createClient, instrument, type ClosewatchError } from '../src/index.js';
+import { FakeCollector } from './helpers/fake-collector.js';
+import { closed, nextConnection, openClient, startWss } from './helpers/ws.js';
+
+let sink: FakeCollector;
+before(async () => {
+  sink = await FakeCollector.start();
+});
+after(async () => {
+  await sink.stop();
+});
+
+const base = (): { apiKey: string; collectorUrl: string; flushIntervalMs: number } => ({
+  apiKey: 'cw_test',
+  collectorUrl: sink.url,
+  flushIntervalMs: 60_000,
+});
+
+type Counts = Record<string, number>;
+function listenerCounts(emitter: WebSocket | WebSocketServer): Counts {
+  const counts: Counts = {};
+  for (const name of emitter.eventNames()) counts[String(name)] = emitter.listenerCount(name);
+  return counts;
+}
+
+/** A noServer WebSocketServer behind an http server whose upgrades the test completes itself. */
+async function noServerSetup(): Promise<{
+  http: Server;
+  wss: WebSocketServer;
+  port: number;
+  upgraded: () => Promise<{ socket: WebSocket; request: IncomingMessage }>;
+}> {
+  const wss = new WebSocketServer({ noServer: true });
+  const pending: Array<(value: { socket: WebSocket; request: IncomingMessage }) => void> = [];
+  const http = createServer();
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    wss.handleUpgrade(request, socket, head, (ws) => pending.shift()?.({ socket: ws, request }));
+  });
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  const port = (http.address() as AddressInfo).port;
+  const upgraded = (): Promise<{ socket: WebSocket; request: IncomingMessage }> =>
+    new Promise((resolve) => pending.push(resolve));
+  return { http, wss, port, upgraded };
+}
+
+test('noServer mode: the connection event the app emits after handleUpgrade is followed', async () => {
+  const { http, wss, port, upgraded } = await noServerSetup();
+  const stop = instrument(wss, { ...base(), service: 'noserver' });
+  const next = upgraded();
+  const client = await openClient(`ws://127.0.0.1:${port}/ns/path?x=1`);
+  const { socket, request } = await next;
+  wss.emit('connection', socket, request);
+  const serverClosed = closed(socket);
+  client.close(1000);
+  await serverClosed;
+  await stop.flush();
+  const event = sink.events.find((e) => e.service === 'noserver');
+  assert.equal(event?.route, '/ns/path');
+  assert.equal(event?.initiator, 'client');
+  assert.equal(event?.code, 1000);
+  await stop.close();
+  http.close();
+});
+
+test('uninstrument leaves no listener or wrapper behind, on the server and on open sockets', async () => {
+  const { http, wss, port, upgraded } = await noServerSetup();
+  wss.on('connection', () => {});
+  const serverBefore = listenerCounts(wss);
+  const before = sink.events.length;
+  const stop = instrument(wss, { ...base(), service: 'uninstrument' });
+  assert.equal(wss.listenerCount('connection'), 2);
+
+  const next = upgraded();
+  const client = await openClient(`ws://127.0.0.1:${port}/u`);
+  const { socket, request } = await next;
+  socket.on('message', () => {});
+  const socketBefore = listenerCounts(socket);
+  wss.emit('connection', socket, request);
+  assert.notDeepEqual(listenerCounts(socket), socketBefore, 'the SDK does listen while instrumented');
+  assert.ok(Object.hasOwn(socket, 'send') && Object.hasOwn(socket, 'close') && Object.hasOwn(socket, 'terminate'));
+
+  stop();
+  assert.deepEqual(listenerCounts(wss), serverBefore);
+  assert.deepEqual(listenerCounts(socket), socketBefore);
+  for (const name of ['send', 'close', 'terminate']) assert.equal(Object.hasOwn(socket, name), false, name);
+  assert.equal(socket.send, WebSocket.prototype.send);
+
+  // The socket still works and its close is no longer reported.
+  const echoed = once(client, 'message');
+  socket.send('still works');
+  assert.equal(String((await echoed)[0]), 'still works');
+  const serverClosed = closed(socket);
+  socket.close(1000);
+  await serverClosed;
+  await stop.flush();
+  assert.equal(sink.events.length, before);
+  assert.equal(sink.events.filter((e) => e.service === 'uninstrument').length, 0);
+  await stop.close();
+  http.close();
+});
+
+test('a wrapper another library put over ours survives uninstrument', async () => {
+  const server = await startWss();
+  const stop = instrument(server.wss, { ...base(), service: 'rewrapped' });
+  const connection = nextConnection(server.wss);
+  const client = await openClient(`ws://127.0.0.1:${server.port}/`);
+  const { socket } = await connection;
+  const ours = socket.send;
+  let theirs = 0;
+  socket.send = function (this: WebSocket, ...args: Parameters<WebSocket['send']>) {
+    theirs++;
+    return ours.apply(this, args);
+  } as WebSocket['send'];
+  stop();
+  const received = once(client, 'message');
+  socket.send('x');
+  await received;
+  assert.equal(theirs, 1);
+  await stop.close();
+  await server.stop();
+});
+
+test('sampleRate 0 follows nothing; labels callback, remote address hash, overrides', async () => {
+  const server = await startWss();
+  const errors: ClosewatchError[] = [];
+  const client = createClient({
+    ...base(),
+    service: 'sampled',
+    labels: (request) => ({ plan: String(request.headers['x-plan']), 'bad key that is far too long to be accepted by the collector ever': 'x' }),
+    captureRemoteAddress: true,
+    remoteAddressSalt: 'pepper',
+    onError: (error) => errors.push(error),
+  });
+  const removeSampled = client.instrument(server.wss, { sampleRate: 0 });
+  const connection = nextConnection(server.wss);
+  const ws1 = await openClient(`ws://127.0.0.1:${server.port}/`, { headers: { 'x-plan': 'pro' } });
+  const { socket: s1 } = await connection;
+  assert.equal(Object.hasOwn(s1, 'send'), false, 'an unsampled socket is not touched');
+  ws1.close();
+  await closed(s1);
+  removeSampled();
+
+  const remove = client.instrument(server.wss, { service: 'override' });
+  const connection2 = nextConnection(server.wss);
+  const ws2 = await openClient(`ws://127.0.0.1:${server.port}/r`, { headers: { 'x-plan': 'pro' } });
+  const { socket: s2 } = await connection2;
+  ws2.close(1000);
+  await closed(s2);
+  await client.flush();
+  assert.equal(sink.events.filter((e) => e.service === 'sampled').length, 0);
+  const event = sink.events.find((e) => e.service === 'override');
+  assert.deepEqual(event?.labels, { plan: 'pro' });
+  const expectedHash = createHash('sha256').update('pepper127.0.0.1').digest('hex').slice(0, 16);
+  assert.equal(event?.remoteAddrHash, expectedHash);
+  assert.deepEqual(errors.map((e) => e.kind), ['hook_failed'], 'only the sampled connection ran the callback');
+  assert.match(errors[0]?.message ?? '', /labels option label "bad key that is far too long/);
+  remove();
+  await client.close();
+  await server.stop();
+});
+
+test('a throwing route callback falls back to the URL path and is reported', async () => {
+  const server = await startWss();
+  const errors: ClosewatchError[] = [];
+  const stop = instrument(server.wss, {
+    ...base(),
+    service: 'hooks',
+    route: () => {
+      throw new Error('route boom');
+    },
+    onError: (error) => errors.push(error),
+  });
+  const connection = nextConnection(server.wss);
+  const ws = await openClient(`ws://127.0.0.1:${server.port}/fallback?q=1`);
+  const { socket } = await connection;
+  ws.close(1000);
+  await closed(socket);
+  await stop.flush();
+  assert.equal(sink.events.find((e) => e.service === 'hooks')?.route, '/fallback');
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0]?.kind, 'hook_failed');
+  assert.match(errors[0]?.message ?? '', /the route option threw; the default was used/);
+  await stop.close();
+  await server.stop();
+});
+
+test('a custom route callback and custom X-Forwarded-For address', async () => {
+  const server = await startWss();
+  const stop = instrument(server.wss, {
+    ...base(),
+    service: 'custom-route',
+    route: (request) => `/tenant/${String(request.headers['x-tenant'])}`,
+    captureRemoteAddress: (request) => String(request.headers['x-forwarded-for']).split(',')[0]?.trim(),
+  });
+  const connection = nextConnection(server.wss);
+  const ws = await openClient(`ws://127.0.0.1:${server.port}/x`, {
+    headers: { 'x-tenant': 'acme', 'x-forwarded-for': '::ffff:203.0.113.7, 10.0.0.1' },
+  });
+  const { socket } = await connection;
+  ws.close(1000);
+  await closed(socket);
+  await stop.flush();
+  const event = sink.events.find((e) => e.service === 'custom-route');
+  assert.equal(event?.route, '/tenant/acme');
+  assert.equal(event?.remoteAddrHash, createHash('sha256').update('203.0.113.7').digest('hex').slice(0, 16));
+  await stop.close();
+  await server.stop();
+});
+
+test('close() detaches every socket, delivers the queue and later closes are not reported', async () => {
+  const server = await startWss();
+  const stop = instrument(server.wss, { ...base(), service: 'closing' });
+  const connection = nextConnection(server.wss);
+  const ws = await openClient(`ws://127.0.0.1:${server.port}/`);
+  const { socket } = await connection;
+  const connection2 = nextConnection(server.wss);
+  const ws2 = await openClient(`ws://127.0.0.1:${server.port}/`);
+  const { socket: socket2 } = await connection2;
+  ws.close(1000);
+  await closed(socket);
+  await stop.close();
+  assert.equal(sink.events.filter((e) => e.service === 'closing').length, 1);
+  assert.equal(Object.hasOwn(socket2, 'send'), false);
+  assert.equal(server.wss.listenerCount('connection'), 0);
+  ws2.close(1000);
+  await closed(socket2);
+  assert.deepEqual(stop.client.stats(), { queued: 0, inFlight: 0, delivered: 1, failed: 0, dropped: 0, requests: 1 });
+  await server.stop();
+});
+
+test('the same socket is followed once even when instrumented twice by one client', async () => {
+  const server = await startWss();
+  const client = createClient({ ...base(), service: 'twice' });
+  const removeA = client.instrument(server.wss);
+  const removeB = client.instrument(server.wss);
+  const connection = nextConnection(server.wss);
+  const ws = await openClient(`ws://127.0.0.1:${server.port}/`);
+  const { socket } = await connection;
+  ws.close(1000);
+  await closed(socket);
+  await client.flush();
+  assert.equal(sink.events.filter((e) => e.service === 'twice').length, 1);
+  removeA();
+  removeB();
+  await client.close();
+  await server.stop();
+});
