@@ -7,8 +7,9 @@
  */
 export function newEventId(now: number = Date.now()): string {
   const bytes = new Uint8Array(16);
-  const crypto = globalThis.crypto as Crypto | undefined;
-  if (crypto !== undefined && typeof crypto.getRandomValues === 'function') crypto.getRandomValues(bytes);
+  // Typed by hand: the collector compiles this file without the DOM library.
+  const crypto = (globalThis as { crypto?: { getRandomValues?: (array: Uint8Array) => Uint8Array } }).crypto;
+  if (typeof crypto?.getRandomValues === 'function') crypto.getRandomValues(bytes);
   else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
   let ts = Math.max(0, Math.floor(now));
   for (let i = 5; i >= 0; i--) {
