@@ -114,6 +114,14 @@ export function closeSource(window: TimeWindow, filters: CloseFilters, hours = t
   };
 }
 
+/** Conditions on the rollups keyed on service and code only (per-code, per-instance, lifetimes). */
+function serviceAndCodeConditions(filters: CloseFilters): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  if (filters.service !== undefined) conditions.push(Prisma.sql`service = ${filters.service}`);
+  conditions.push(...codeConditions(filters, 'rollup'));
+  return conditions;
+}
+
 /** Filters the narrow per-code rollups can answer: service and codes only. */
 function onlyServiceAndCodes(filters: CloseFilters): boolean {
   return !needsRawEvents(filters) && filters.route === undefined && filters.initiator === undefined;
@@ -126,9 +134,7 @@ function onlyServiceAndCodes(filters: CloseFilters): boolean {
  */
 export function minuteCodeSource(window: TimeWindow, filters: CloseFilters): Source {
   if (!onlyServiceAndCodes(filters)) return closeSource(window, filters, false);
-  const conditions: Prisma.Sql[] = [];
-  if (filters.service !== undefined) conditions.push(Prisma.sql`service = ${filters.service}`);
-  conditions.push(...codeConditions(filters, 'rollup'));
+  const conditions = serviceAndCodeConditions(filters);
   return {
     path: 'rollups',
     sql: Prisma.sql`SELECT bucket, service, code, count FROM code_rollup_minute
@@ -148,9 +154,7 @@ export function instanceSource(window: TimeWindow, filters: CloseFilters): Sourc
         FROM close_event WHERE ${eventRange(window)} AND ${and(eventConditions(filters))}`,
     };
   }
-  const conditions: Prisma.Sql[] = [];
-  if (filters.service !== undefined) conditions.push(Prisma.sql`service = ${filters.service}`);
-  conditions.push(...codeConditions(filters, 'rollup'));
+  const conditions = serviceAndCodeConditions(filters);
   return {
     path: 'rollups',
     sql: stitchedRollups(
@@ -182,9 +186,7 @@ export function lifetimeSource(window: TimeWindow, filters: CloseFilters): Sourc
         FROM close_event WHERE ${eventRange(window)} AND duration_ms IS NOT NULL AND ${and(eventConditions(filters))}`,
     };
   }
-  const conditions: Prisma.Sql[] = [];
-  if (filters.service !== undefined) conditions.push(Prisma.sql`service = ${filters.service}`);
-  conditions.push(...codeConditions(filters, 'rollup'));
+  const conditions = serviceAndCodeConditions(filters);
   return {
     path: 'rollups',
     sql: stitchedRollups(

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { StoredCloseEvent } from '../../src/ingest/close-event.js';
 import { seededRandom as prng } from '../helpers/events.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 // A deterministic random set of close events and plain-loop helpers that compute
 // what the API must answer for it. Nothing here calls the query code under test:
@@ -137,6 +138,20 @@ export function select(all: readonly StoredCloseEvent[], window: { from: number;
 }
 
 /** The querystring of a filter, as the dashboard would send it. */
+/** `from`, `to` and the filters of a request, as a query string. */
+export function rangeQuery(range: { from: number; to: number }, f: Filter): string {
+  const q = filterQuery(f);
+  return `from=${range.from}&to=${range.to}${q ? `&${q}` : ''}`;
+}
+
+/** A collector on a fresh database seeded with the standard event set, for one test file. */
+export async function seededApp(count = 4000): Promise<{ t: TestApp; events: StoredCloseEvent[] }> {
+  const t = await startTestApp();
+  const events = makeEvents(count);
+  await seed(t.app, events);
+  return { t, events };
+}
+
 export function filterQuery(f: Filter): string {
   const parts: string[] = [];
   if (f.service !== undefined) parts.push(`service=${encodeURIComponent(f.service)}`);

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LIFETIME_EDGES_MS } from '@closewatch/sdk/lifetime-buckets';
 import type { StoredCloseEvent } from '../../../src/ingest/close-event.js';
-import { startTestApp, type TestApp } from '../../helpers/test-app.js';
-import { aligned, codeKey, filterQuery, makeEvents, RANGES, RAW_FILTERS, ROLLUP_FILTERS, seed, select, type Filter } from '../../query/fixtures.js';
+import type { TestApp } from '../../helpers/test-app.js';
+import { aligned, codeKey, RANGES, RAW_FILTERS, ROLLUP_FILTERS, select, type Filter, rangeQuery, seededApp } from '../../query/fixtures.js';
 
 interface LifetimesBody {
   window: { from: number; to: number };
@@ -25,15 +25,12 @@ describe('GET /api/v1/stats/lifetimes', () => {
   let events: StoredCloseEvent[];
 
   before(async () => {
-    t = await startTestApp();
-    events = makeEvents(4000);
-    await seed(t.app, events);
+    ({ t, events } = await seededApp());
   });
   after(async () => t.destroy());
 
   async function check(range: { from: number; to: number }, f: Filter): Promise<string> {
-    const q = filterQuery(f);
-    const res = await t.app.inject(`/api/v1/stats/lifetimes?from=${range.from}&to=${range.to}${q ? `&${q}` : ''}`);
+    const res = await t.app.inject(`/api/v1/stats/lifetimes?${rangeQuery(range, f)}`);
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json<LifetimesBody>();
     const label = JSON.stringify(f);

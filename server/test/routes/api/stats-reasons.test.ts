@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { StoredCloseEvent } from '../../../src/ingest/close-event.js';
-import { startTestApp, type TestApp } from '../../helpers/test-app.js';
-import { aligned, codeKey, filterQuery, makeEvents, RANGES, RAW_FILTERS, ROLLUP_FILTERS, seed, select, type Filter } from '../../query/fixtures.js';
+import type { TestApp } from '../../helpers/test-app.js';
+import { aligned, codeKey, filterQuery, RANGES, RAW_FILTERS, ROLLUP_FILTERS, select, type Filter, seededApp } from '../../query/fixtures.js';
 
 interface ReasonsBody {
   window: { from: number; to: number };
@@ -21,9 +21,7 @@ describe('GET /api/v1/stats/reasons', () => {
   let events: StoredCloseEvent[];
 
   before(async () => {
-    t = await startTestApp();
-    events = makeEvents(4000);
-    await seed(t.app, events);
+    ({ t, events } = await seededApp());
   });
   after(async () => t.destroy());
 

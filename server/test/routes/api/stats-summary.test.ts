@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { StoredCloseEvent } from '../../../src/ingest/close-event.js';
-import { startTestApp, type TestApp } from '../../helpers/test-app.js';
+import type { TestApp } from '../../helpers/test-app.js';
 import {
   ABNORMAL,
   aligned,
   categoryOf,
   codeKey,
   countBy,
-  filterQuery,
   makeEvents,
   MINUTE,
   RANGES,
@@ -17,6 +16,8 @@ import {
   seed,
   select,
   type Filter,
+  rangeQuery,
+  seededApp,
 } from '../../query/fixtures.js';
 
 const CATEGORY_ORDER = ['normal', 'going-away', 'abnormal', 'client-error', 'server-error', 'overload', 'tls', 'application', 'reserved', 'invalid'];
@@ -62,15 +63,12 @@ describe('GET /api/v1/stats/summary', () => {
   let events: StoredCloseEvent[];
 
   before(async () => {
-    t = await startTestApp();
-    events = makeEvents(4000);
-    await seed(t.app, events);
+    ({ t, events } = await seededApp());
   });
   after(async () => t.destroy());
 
   async function summary(range: { from: number; to: number }, f: Filter): Promise<{ body: SummaryBody; path: string }> {
-    const q = filterQuery(f);
-    const res = await t.app.inject(`/api/v1/stats/summary?from=${range.from}&to=${range.to}${q ? `&${q}` : ''}`);
+    const res = await t.app.inject(`/api/v1/stats/summary?${rangeQuery(range, f)}`);
     assert.equal(res.statusCode, 200, res.body);
     return { body: res.json<SummaryBody>(), path: String(res.headers['x-closewatch-path']) };
   }

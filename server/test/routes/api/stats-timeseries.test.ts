@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { StoredCloseEvent } from '../../../src/ingest/close-event.js';
-import { startTestApp, type TestApp } from '../../helpers/test-app.js';
+import type { TestApp } from '../../helpers/test-app.js';
 import {
   aligned,
   BASE,
@@ -10,14 +10,13 @@ import {
   filterQuery,
   GAP,
   HOUR,
-  makeEvents,
   MINUTE,
   RANGES,
   RAW_FILTERS,
   ROLLUP_FILTERS,
-  seed,
   select,
   type Filter,
+  seededApp,
 } from '../../query/fixtures.js';
 
 interface TimeseriesBody {
@@ -50,9 +49,7 @@ describe('GET /api/v1/stats/timeseries', () => {
   let events: StoredCloseEvent[];
 
   before(async () => {
-    t = await startTestApp();
-    events = makeEvents(4000);
-    await seed(t.app, events);
+    ({ t, events } = await seededApp());
   });
   after(async () => t.destroy());
 
