@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { EventStore } from '../../src/storage/event-store.js';
+import { GroupCommitter } from '../../src/storage/group-commit.js';
+import { openSqlite } from '../../src/storage/open-sqlite.js';
 import { startTestApp, TEST_KEY, type TestApp } from '../helpers/test-app.js';
 import { makeEvent, pick, seededRandom } from '../helpers/events.js';
 
@@ -99,12 +102,16 @@ test('a failed transaction stores nothing and rejects every batch in it', async 
     assert.equal(boom.statusCode, 503);
     assert.match(boom.json().error.message, /not acknowledged; retry it later/);
     // Batches queued in the same turn share one transaction: a failure rejects them all.
+    // (Checked on a committer of its own: the writer thread's message timing is not ours to pin.)
+    const own = openSqlite(t.db.path);
+    const committer = new GroupCommitter(new EventStore(own));
     const stored = { keyId: 'k', source: 'server', receivedAt: Date.now(), ts: Date.now(), code: 1000, reason: '', reasonTruncated: false, reasonTemplate: '', wasClean: true, initiator: 'server', instance: 'i', route: '/', durationMs: null, messagesIn: null, messagesOut: null, bytesIn: null, bytesOut: null, labels: {}, remoteAddrHash: null } as const;
     const results = await Promise.allSettled([
-      t.app.db.writer.write([{ ...stored, eventId: 'shared-1', service: 'fine' }]),
-      t.app.db.writer.write([{ ...stored, eventId: 'shared-2', service: 'boom' }]),
+      committer.write([{ ...stored, eventId: 'shared-1', service: 'fine' }]),
+      committer.write([{ ...stored, eventId: 'shared-2', service: 'boom' }]),
     ]);
     assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+    own.close();
   } finally {
     t.app.db.sqlite.exec('DROP TRIGGER fail_on_boom');
   }
