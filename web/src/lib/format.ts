@@ -14,6 +14,12 @@ export function formatCount(value: number): string {
   return integer.format(value);
 }
 
+/** A count with its unit, singular for one: `1 closure`, `1,234 closures`. */
+export function formatCountOf(value: number, pluralUnit: string): string {
+  const unit = value === 1 && pluralUnit.endsWith('s') ? pluralUnit.slice(0, -1) : pluralUnit;
+  return `${formatCount(value)} ${unit}`;
+}
+
 /** A rate such as closures per minute: `1.25`, `0.00167`, `1,234`. */
 export function formatRate(value: number): string {
   if (value === 0) return '0';

@@ -10,8 +10,7 @@ import {
   formatPointsDelta,
   formatRate,
   formatRelativeDelta,
-  formatShare,
-} from '@/lib/format';
+  formatShare, formatCountOf } from '@/lib/format';
 
 describe('formatting', () => {
   it('formats counts, rates and shares with fixed precision', () => {
@@ -53,5 +52,13 @@ describe('env', () => {
   it('rejects a collector URL that is not http(s)', () => {
     expect(() => parseEnv({ VITE_COLLECTOR_URL: '/relative' })).toThrow(/absolute http\(s\) URL/);
     expect(() => parseEnv({ VITE_COLLECTOR_URL: 'localhost:8080' })).toThrow('VITE_COLLECTOR_URL must use http or https');
+  });
+});
+
+describe('formatCountOf', () => {
+  it('says one closure, and closures otherwise', () => {
+    expect(formatCountOf(1, 'closures')).toBe('1 closure');
+    expect(formatCountOf(0, 'closures')).toBe('0 closures');
+    expect(formatCountOf(1234, 'closures')).toBe('1,234 closures');
   });
 });

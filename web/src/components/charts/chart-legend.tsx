@@ -1,4 +1,4 @@
-import { formatCount } from '@/lib/format';
+import { formatCountOf } from '@/lib/format';
 
 import type { ChartSeries } from './types';
 
@@ -21,7 +21,7 @@ export function ChartLegend({ series, totals, unit, onSelect, selectHint }: Char
             <span className="swatch" style={{ background: s.color }} aria-hidden="true" />
             <span className="chart-legend-label">{s.label}</span>
             <span className="chart-legend-total">
-              {formatCount(totals[s.key] ?? 0)} {unit}
+              {formatCountOf(totals[s.key] ?? 0, unit)}
             </span>
           </>
         );

@@ -2,7 +2,7 @@ import { useState } from 'react';
 
 import { CodeBlock } from '@/components/ui/code-block';
 import { collectorLabel } from '@/lib/api-client';
-import { formatCount } from '@/lib/format';
+import { formatCountOf } from '@/lib/format';
 
 export const SDK_SNIPPET = `import { instrument } from '@closewatch/sdk';
 
@@ -49,7 +49,7 @@ export function FirstEventGuide({ windowLabel, previousTotal, live, onWiden }: F
       <h2>{previousTotal === 0 ? 'No closures recorded yet' : `No closures in the ${windowLabel}`}</h2>
       {previousTotal > 0 ? (
         <p>
-          There were {formatCount(previousTotal)} closures in the period before.{' '}
+          There were {formatCountOf(previousTotal, 'closures')} in the period before.{' '}
           {onWiden && (
             <button type="button" className="button" onClick={onWiden}>
               Show the last 7 d

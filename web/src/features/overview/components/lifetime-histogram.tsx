@@ -2,7 +2,7 @@ import { formatCloseCode } from '@closewatch/sdk/close-codes';
 import { useState } from 'react';
 
 import { Histogram } from '@/components/charts/histogram';
-import { formatCount, formatShare } from '@/lib/format';
+import { formatCount, formatShare, formatCountOf } from '@/lib/format';
 import type { LifetimesResponse } from '@/types/api';
 
 import { bucketLabel, findLifetimeWall, lifetimeCodes, toLifetimeBins } from '../lib/shape-lifetimes';
@@ -40,7 +40,7 @@ export function LifetimeHistogram({ lifetimes, windowLabel }: LifetimeHistogramP
           <strong>
             A wall of {formatCloseCode(wall.code)} at {bucketLabel(wall.bucket)}
           </strong>
-          : {formatCount(wall.count)} closures ({formatShare(wall.share)} of them) died after the same lifetime. That is the
+          : {formatCountOf(wall.count, 'closures')} ({formatShare(wall.share)} of them) died after the same lifetime. That is the
           signature of a proxy or load-balancer idle timeout (nginx <code>proxy_read_timeout</code> defaults to 60 s):
           raise it or send pings more often than it.
         </p>
@@ -62,7 +62,7 @@ export function LifetimeHistogram({ lifetimes, windowLabel }: LifetimeHistogramP
             className="chip"
             aria-pressed={visible.includes(o.key)}
             onClick={() => toggle(o.key)}
-            title={`Show only the codes you pick; ${formatCount(o.total)} closures`}
+            title={`Show only the codes you pick; ${formatCountOf(o.total, 'closures')}`}
           >
             <span className="swatch" style={{ background: o.color }} aria-hidden="true" />
             {o.label} <span className="muted">{formatCount(o.total)}</span>

@@ -1,6 +1,6 @@
 import { CloseCodeLabel } from '@/components/ui/close-code-label';
 import { codeKey } from '@/lib/code-key';
-import { formatCount, formatShare } from '@/lib/format';
+import { formatCount, formatShare, formatCountOf } from '@/lib/format';
 import type { ReasonsResponse } from '@/types/api';
 
 interface TopReasonsProps {
@@ -27,7 +27,7 @@ export function TopReasons({ reasons, windowLabel, maxCodes = 8, maxReasons = 5 
         <li key={codeKey(entry.code)} className="reasons-code" data-testid={`reasons-${codeKey(entry.code)}`}>
           <div className="reasons-code-header">
             <CloseCodeLabel code={entry.code} />
-            <span className="muted">{formatCount(entry.count)} closures</span>
+            <span className="muted">{formatCountOf(entry.count, 'closures')}</span>
           </div>
           <table className="data-table compact">
             <thead>

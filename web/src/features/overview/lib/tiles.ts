@@ -1,7 +1,7 @@
 import { formatCloseCode } from '@closewatch/sdk/close-codes';
 
 import { describePreviousRange, type TimeRange } from '@/features/filters/lib/view-state';
-import { formatCount, formatPointsDelta, formatRate, formatRelativeDelta, formatShare } from '@/lib/format';
+import { formatCount, formatPointsDelta, formatRate, formatRelativeDelta, formatShare, formatCountOf } from '@/lib/format';
 import type { SummaryResponse } from '@/types/api';
 
 export type TileId = 'closures-per-minute' | 'abnormal-share' | 'error-rate' | 'again-rate';
@@ -57,7 +57,7 @@ export function buildTiles(summary: SummaryResponse, range: TimeRange): TileMode
       value: formatRate(summary.perMinute),
       raw: summary.perMinute,
       unit: 'closures/min',
-      detail: `${formatCount(summary.total)} closures in total`,
+      detail: `${formatCountOf(summary.total, 'closures')} in total`,
       change: relativeChange(summary.perMinute, previous.perMinute, prevLabel, false),
     },
     {
