@@ -10,7 +10,9 @@ import {
   formatPointsDelta,
   formatRate,
   formatRelativeDelta,
-  formatShare, formatCountOf } from '@/lib/format';
+  formatShare,
+  formatCountOf,
+} from '@/lib/format';
 
 describe('formatting', () => {
   it('formats counts, rates and shares with fixed precision', () => {
