@@ -19,6 +19,8 @@ export const ConfigSchema = Type.Object({
   MAX_BATCH_EVENTS: Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 }),
   /** Folder of the built dashboard served at `/`; empty disables it. */
   DASHBOARD_DIR: Type.String({ default: 'web/dist' }),
+  /** Heap limit of the ingest writer thread, in MB; a thread over it is replaced, its batches get 503. */
+  WRITER_HEAP_MB: Type.Integer({ minimum: 16, maximum: 65_536, default: 512 }),
   /** Period of the live feed, in milliseconds. */
   LIVE_TICK_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 1000 }),
 });
@@ -27,11 +29,13 @@ export type Config = Static<typeof ConfigSchema>;
 
 /**
  * Validates the environment once; a bad value stops the start with a message naming
- * the variable (for example `PORT must be <= 65535`).
+ * the variable (for example `PORT must be <= 65535`). Only `env` is read: tests and
+ * embedders that pass their own settings are not affected by the caller's shell.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   try {
-    return envSchema<Config>({ schema: ConfigSchema, data: env, dotenv: false });
+    // env-schema merges process.env under `data` unless told not to.
+    return envSchema<Config>({ schema: ConfigSchema, data: env, env: false, dotenv: false });
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new Error(`invalid configuration: ${detail.replace(/^env\//, '').replace(/ env\//g, ' ')}. See the configuration table in README.md.`);

@@ -20,7 +20,8 @@ after(() => db.cleanup());
 async function keys(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['--conditions=closewatch-source', '--import', 'tsx', CLI, ...args], {
-      env: { ...process.env, DATABASE_URL: db.url },
+      // Only what the CLI needs: the caller's shell (HOST, LIVE_TICK_MS...) must not leak in.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.url },
     });
     return { stdout, stderr, code: 0 };
   } catch (error) {

@@ -11,6 +11,7 @@ test('every setting has a working default', () => {
     MAX_BODY_BYTES: 5 * 1024 * 1024,
     MAX_BATCH_EVENTS: 10_000,
     DASHBOARD_DIR: 'web/dist',
+    WRITER_HEAP_MB: 512,
     LIVE_TICK_MS: 1000,
   });
 });
@@ -22,4 +23,25 @@ test('values are parsed and bad ones are named', () => {
   assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://x' }), /DATABASE_URL must match pattern/);
   assert.throws(() => loadConfig({ CLOSEWATCH_INGEST_KEY: 'short' }), /CLOSEWATCH_INGEST_KEY must NOT have fewer than 16 characters/);
   assert.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
+});
+
+test('settings passed in are the only ones read: a hostile shell environment changes nothing', () => {
+  const hostile = { HOST: '0.0.0.0', PORT: '1', LIVE_TICK_MS: '50', DATABASE_URL: 'file:/nonexistent/x.db', CLOSEWATCH_INGEST_KEY: 'cw_from_the_shell_0123456789' };
+  const saved = Object.fromEntries(Object.keys(hostile).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, hostile);
+  try {
+    const config = loadConfig({ PORT: '9000' });
+    assert.equal(config.HOST, '127.0.0.1');
+    assert.equal(config.PORT, 9000);
+    assert.equal(config.LIVE_TICK_MS, 1000);
+    assert.equal(config.DATABASE_URL, 'file:./data/closewatch.db');
+    assert.equal(config.CLOSEWATCH_INGEST_KEY, undefined);
+    // With no argument the process environment is the source, as `npm start` needs.
+    assert.throws(() => loadConfig(), /LIVE_TICK_MS must be >= 100/);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 });
