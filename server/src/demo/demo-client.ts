@@ -34,8 +34,10 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * Runs one real client connection through a scenario and resolves when it closed.
  * Errors are part of the demo (servers close on purpose), so nothing here throws.
  */
-export async function runClient(url: string, scenario: Scenario, lifetimeMs: number): Promise<void> {
-  const socket = new WebSocket(`${url}?scenario=${scenario}`);
+export async function runClient(url: string, scenario: Scenario, lifetimeMs: number, seed: number): Promise<void> {
+  // The seed gives the server's handling of this connection its own random sequence, so
+  // a seeded fleet behaves the same whatever order connections interleave in.
+  const socket = new WebSocket(`${url}?scenario=${scenario}&seed=${seed}`);
   socket.on('error', () => {});
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   const opened = await Promise.race([

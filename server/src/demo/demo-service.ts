@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { instrument, type ClosewatchOptions, type Instrumentation } from '@closewatch/sdk';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { randomInt, seededRandom, type RandomSource } from './seeded-random.js';
 
 /** Largest message a demo server accepts; clients of the `too-big` scenario exceed it (1009). */
 export const DEMO_MAX_PAYLOAD = 16 * 1024;
@@ -15,7 +16,17 @@ export interface DemoServiceOptions {
   onClose: (code: number) => void;
 }
 
-const random = (n: number): number => Math.floor(Math.random() * n);
+/** Every fifth socket of a rolling restart is told 1001 Going Away, the others 1012 Restart. */
+const GOING_AWAY_EVERY = 5;
+
+/** What the server side knows of one connection, to tally its close as the SDK records it. */
+interface ConnectionState {
+  random: RandomSource;
+  /** The first close code this server sent while the socket was open (by us or by ws itself). */
+  firstSent: number | undefined;
+  errored: boolean;
+}
+
 
 /** The close code ws attaches to its protocol errors (a symbol-keyed property). */
 function wsErrorStatusCode(error: Error): number | undefined {
@@ -60,12 +71,14 @@ export class DemoService {
     return (this.http.address() as AddressInfo).port;
   }
 
-  /** A rolling restart: every open connection is told 1012 (some 1001) and the instance goes on. */
+  private readonly connections = new WeakMap<WebSocket, ConnectionState>();
+
+  /** A rolling restart: every open connection is told 1012 (every fifth 1001) and the instance goes on. */
   restart(): number {
     let closed = 0;
     for (const socket of this.wss.clients) {
-      if (Math.random() < 0.8) socket.close(1012, 'service restart');
-      else socket.close(1001, 'server shutting down');
+      if (closed % GOING_AWAY_EVERY === GOING_AWAY_EVERY - 1) this.close(socket, 1001, 'server shutting down');
+      else this.close(socket, 1012, 'service restart');
       closed += 1;
     }
     return closed;
@@ -73,7 +86,7 @@ export class DemoService {
 
   /** Stops accepting, closes what is open and delivers the queued events. */
   async stop(): Promise<void> {
-    for (const socket of this.wss.clients) socket.close(1001, 'demo stopping');
+    for (const socket of this.wss.clients) this.close(socket, 1001, 'demo stopping');
     await new Promise((resolve) => setTimeout(resolve, 200));
     for (const socket of this.wss.clients) socket.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
@@ -81,46 +94,58 @@ export class DemoService {
     await this.instrumentation.close(10_000);
   }
 
+  /** Closes a socket, remembering the code if it is the first one sent while open. */
+  private close(socket: WebSocket, code: number, reason: string): void {
+    const state = this.connections.get(socket);
+    if (state !== undefined && state.firstSent === undefined && socket.readyState === socket.OPEN) state.firstSent = code;
+    socket.close(code, reason);
+  }
+
   private accept(socket: WebSocket, request: IncomingMessage): void {
-    // When ws fails a connection (1009 too big, 1002 protocol) it sends that code but
-    // emits 'close' with 1006, as no close frame comes back; the code sent is the story.
-    let failedWith: number | undefined;
+    const params = new URL(request.url ?? '/', 'http://demo').searchParams;
+    const seed = Number(params.get('seed'));
+    const state: ConnectionState = { random: Number.isInteger(seed) ? seededRandom(seed) : Math.random, firstSent: undefined, errored: false };
+    this.connections.set(socket, state);
+    // When ws fails a connection (1009 too big, 1002 protocol) it sends that code (before
+    // emitting 'error') and its 'close' says 1006, as no close frame comes back. The SDK
+    // then records the first code the server sent; the fleet's tally follows the same rule.
     socket.on('error', (error) => {
-      failedWith = wsErrorStatusCode(error);
+      state.errored = true;
+      state.firstSent ??= wsErrorStatusCode(error);
     });
-    socket.on('close', (code) => this.options.onClose(code === 1006 && failedWith !== undefined ? failedWith : code));
+    socket.on('close', (code) => this.options.onClose(code === 1006 && state.errored && state.firstSent !== undefined ? state.firstSent : code));
     if (this.overloaded) {
-      socket.close(1013, 'overloaded, retry later');
+      this.close(socket, 1013, 'overloaded, retry later');
       return;
     }
-    const scenario = new URL(request.url ?? '/', 'http://demo').searchParams.get('scenario') ?? 'chat';
+    const scenario = params.get('scenario') ?? 'chat';
     if (scenario === 'idle') {
       // A proxy in front of this service drops idle connections after 60 s: a wall of 1006s.
-      const timer = setTimeout(() => socket.terminate(), 60_000 + random(400));
+      const timer = setTimeout(() => socket.terminate(), 60_000 + randomInt(state.random, 400));
       socket.once('close', () => clearTimeout(timer));
       return;
     }
-    socket.on('message', (data) => this.onMessage(socket, String(data)));
+    socket.on('message', (data) => this.onMessage(socket, state.random, String(data)));
   }
 
-  private onMessage(socket: WebSocket, text: string): void {
-    if (Math.random() < this.crashRate || text === 'boom') {
-      socket.close(1011, Math.random() < 0.5 ? 'internal error' : `handler failed: session ${Math.random().toString(16).slice(2, 14)}`);
+  private onMessage(socket: WebSocket, random: RandomSource, text: string): void {
+    if (random() < this.crashRate || text === 'boom') {
+      this.close(socket, 1011, random() < 0.5 ? 'internal error' : `handler failed: session ${random().toString(16).slice(2, 14)}`);
       return;
     }
     if (text.startsWith('auth:expired')) {
-      socket.close(1008, Math.random() < 0.6 ? 'token expired' : `user ${1000 + random(9000)} banned`);
+      this.close(socket, 1008, random() < 0.6 ? 'token expired' : `user ${1000 + randomInt(random, 9000)} banned`);
       return;
     }
     if (text === 'done') {
-      socket.close(1000, 'done');
+      this.close(socket, 1000, 'done');
       return;
     }
     if (text === 'leave-room') {
-      const app = random(3);
-      if (app === 0) socket.close(4001, `room ${random(50)} closed`);
-      else if (app === 1) socket.close(4403, `user ${random(10_000)} kicked`);
-      else socket.close(4408, 'idle timeout');
+      const app = randomInt(random, 3);
+      if (app === 0) this.close(socket, 4001, `room ${randomInt(random, 50)} closed`);
+      else if (app === 1) this.close(socket, 4403, `user ${randomInt(random, 10_000)} kicked`);
+      else this.close(socket, 4408, 'idle timeout');
       return;
     }
     socket.send(`ack ${text.length}`);

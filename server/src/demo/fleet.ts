@@ -1,6 +1,7 @@
 import type { ClosewatchOptions } from '@closewatch/sdk';
 import { runClient, SCENARIO_WEIGHTS, type Scenario } from './demo-client.js';
 import { DemoService } from './demo-service.js';
+import { pick, randomInt, seededRandom, type RandomSource } from './seeded-random.js';
 
 /** The demo's services: a chat, a live feed and a trading stream, two instances each. */
 export const FLEET = [
@@ -24,6 +25,11 @@ export interface FleetOptions {
   maxLifetimeMs?: number;
   /** Start with a spike instead of waiting a period (tests, impatient demos). Default false. */
   spikeAtStart?: boolean;
+  /**
+   * Seed of every random choice (which service, route, scenario and lifetime each client
+   * gets, and how servers answer it), so a run can be reproduced. Default: a random seed.
+   */
+  seed?: number;
   /** Receives progress lines. */
   log?: (line: string) => void;
   /** SDK error reports. */
@@ -38,9 +44,9 @@ export interface Fleet {
   stop(): Promise<void>;
 }
 
-function pickScenario(): Scenario {
+function pickScenario(random: RandomSource): Scenario {
   const entries = Object.entries(SCENARIO_WEIGHTS) as Array<[Scenario, number]>;
-  let roll = Math.random() * entries.reduce((sum, [, w]) => sum + w, 0);
+  let roll = random() * entries.reduce((sum, [, w]) => sum + w, 0);
   for (const [scenario, weight] of entries) if ((roll -= weight) < 0) return scenario;
   return 'client-bye';
 }
@@ -69,12 +75,16 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const clients = new Set<Promise<void>>();
   let stopping = false;
   const rate = options.connectionsPerSecond ?? 12;
+  // Only the client schedule draws from this sequence, in timer order: the n-th client
+  // of a seeded fleet always gets the same service, route, scenario, lifetime and seed.
+  const random = seededRandom(options.seed ?? randomInt(Math.random, 2 ** 32));
   const tick = setInterval(() => {
     if (stopping) return;
-    const target = services[Math.floor(Math.random() * services.length)] as DemoService;
-    const route = target.routes[Math.floor(Math.random() * target.routes.length)] as string;
-    const lifetime = 200 + Math.floor(Math.random() * ((options.maxLifetimeMs ?? 6000) - 200));
-    const client = runClient(`ws://127.0.0.1:${target.port}${route}`, pickScenario(), lifetime);
+    const target = pick(random, services);
+    const route = pick(random, target.routes);
+    const lifetime = 200 + randomInt(random, (options.maxLifetimeMs ?? 6000) - 200);
+    const scenario = pickScenario(random);
+    const client = runClient(`ws://127.0.0.1:${target.port}${route}`, scenario, lifetime, randomInt(random, 2 ** 32));
     clients.add(client);
     void client.finally(() => clients.delete(client));
   }, 1000 / rate);

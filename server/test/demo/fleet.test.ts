@@ -21,6 +21,9 @@ test('the demo fleet closes real connections in a realistic mix and every close 
     spikeDurationMs: 1500,
     restartEveryMs: 1200,
     maxLifetimeMs: 1000,
+    // Which service, scenario and lifetime each client gets, and how servers answer it,
+    // come from this seed; only timing (which sockets a restart or spike meets) varies.
+    seed: 20261201,
     onError: (error) => errors.push(error.message),
   });
   await new Promise((resolve) => setTimeout(resolve, 4000));

@@ -22,18 +22,4 @@ export function makeEvent(overrides: Record<string, unknown> = {}): Record<strin
   };
 }
 
-/** A small deterministic PRNG (mulberry32) so randomized loads are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function pick<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)] as T;
-}
+export { pick, seededRandom } from '../../src/demo/seeded-random.js';
