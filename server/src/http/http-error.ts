@@ -8,12 +8,13 @@ export const ErrorBodySchema = Type.Object({
   }),
 });
 
-/** An error whose status, code and message go to the client as they are. */
+/** An error whose status, code, message and headers (such as Retry-After) go to the client as they are. */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'HttpError';

@@ -59,6 +59,7 @@ export default fp(
       const mapped = mapError(error, request.routeOptions.bodyLimit ?? fastify.initialConfig.bodyLimit ?? 1024 * 1024);
       if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ status: mapped.status, code: mapped.code, msg: mapped.message }, 'request rejected');
+      if (error instanceof HttpError) void reply.headers(error.headers);
       return reply.status(mapped.status).send(errorBody(mapped.code, mapped.message));
     });
     fastify.setNotFoundHandler((request, reply) =>

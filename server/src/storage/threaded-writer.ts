@@ -6,38 +6,105 @@ import type { BatchWriteResult, DropReportRow } from './event-store.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
 
 interface InFlight {
-  resolve: (result: BatchWriteResult) => void;
+  kind: 'write' | 'ping';
+  resolve: (result: BatchWriteResult | null) => void;
   reject: (error: Error) => void;
-  size: number;
+}
+
+export interface ThreadedWriterOptions {
+  /**
+   * Heap limit of the writer thread, in MB. A thread that exceeds it dies alone (the
+   * batches it held get an error, a new thread takes over) instead of taking the
+   * collector's process down. Default 512.
+   */
+  heapLimitMb?: number;
+  /** Receives every failure with its full detail (for the log; clients and probes get the short reason). */
+  onFailure?: (reason: string, error: unknown) => void;
+}
+
+/** What `/readyz` reports of the writer. Reasons are short and carry no path or raw database error. */
+export interface WriterHealth {
+  ok: boolean;
+  /** Why it is not ok, or null. */
+  reason: string | null;
+  /** Writer threads started after one died. */
+  restarts: number;
+  /** The last failure (a failed write or a thread that died), or null. */
+  lastFailure: string | null;
 }
 
 // The worker runs from the same kind of file as this one: .ts under tsx, .js when built.
 const RUNNING_FROM_SOURCE = extname(fileURLToPath(import.meta.url)) === '.ts';
 const WORKER_URL = new URL(`./write-worker${RUNNING_FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
 
+/** Longest wait between attempts to replace a writer thread that keeps dying. */
+const MAX_RESTART_DELAY_MS = 30_000;
+
 /** Worker threads do not inherit tsx's loader hooks, so from source the thread registers them first. */
-function spawnWorker(workerData: unknown): Worker {
-  if (!RUNNING_FROM_SOURCE) return new Worker(WORKER_URL, { workerData });
+function spawnWorker(workerData: unknown, heapLimitMb: number): Worker {
+  const resourceLimits = { maxOldGenerationSizeMb: heapLimitMb };
+  if (!RUNNING_FROM_SOURCE) return new Worker(WORKER_URL, { workerData, resourceLimits });
   const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, resourceLimits });
+}
+
+/** Why a writer thread died, from the error it emitted. */
+function describeThreadError(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY') return 'the writer thread ran out of memory (see WRITER_HEAP_MB)';
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) return `the writer thread failed: ${describeStorageFailure(code)}`;
+  return 'the writer thread failed';
+}
+
+/** SQLite's error codes as an operator reads them; anything else is "the database refused the write". */
+export function describeStorageFailure(code: string | null): string {
+  if (code === null) return 'the database refused the write';
+  if (code.startsWith('SQLITE_FULL')) return 'the disk is full';
+  if (code.startsWith('SQLITE_READONLY')) return 'the database file is read-only';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'the database is locked by another process';
+  if (code.startsWith('SQLITE_IOERR')) return 'the disk reported an I/O error';
+  if (code.startsWith('SQLITE_CANTOPEN')) return 'the database file cannot be opened';
+  if (code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')) return 'the database file is damaged';
+  return 'the database refused the write';
+}
+
+/** Why the writer rejected a batch, with a reason fit for clients and probes. */
+export class WriteFailedError extends Error {
+  constructor(
+    readonly reason: string,
+    detail: string,
+  ) {
+    super(`${reason}: ${detail}`);
+    this.name = 'WriteFailedError';
+  }
 }
 
 /**
  * The collector's side of the writer thread. `write` resolves once the batch is
- * committed (never before: that is what an acknowledgement means) and rejects if
- * the transaction failed or the thread died; a dead thread is replaced on the next write.
+ * committed (never before: that is what an acknowledgement means) and rejects if the
+ * transaction failed or the thread died. A thread that dies is replaced at once (with
+ * a growing delay if replacements keep dying), and `health` says what happened.
  */
 export class ThreadedWriter {
   private worker: Worker | null = null;
   private readonly inFlight = new Map<number, InFlight>();
   private nextId = 1;
   private idleWaiters: Array<() => void> = [];
+  private closing = false;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private deathsInARow = 0;
+  private restarts = 0;
+  private failuresInARow = 0;
+  private lastFailure: string | null = null;
   /** Committed events since start. */
   committedEvents = 0;
   /** Transactions the writer thread has committed. */
   transactions = 0;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly options: ThreadedWriterOptions = {},
+  ) {}
 
   /** Batches sent to the writer thread and not yet answered. */
   get pendingBatches(): number {
@@ -45,12 +112,35 @@ export class ThreadedWriter {
   }
 
   write(events: ReadonlyArray<StoredCloseEvent>, drop: DropReportRow | null = null): Promise<BatchWriteResult> {
-    const worker = this.worker ?? this.start();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.inFlight.set(id, { resolve, reject, size: events.length });
-      worker.postMessage({ type: 'write', id, events, drop } satisfies WriterRequest);
-    });
+    return this.send('write', (id) => ({ type: 'write', id, events, drop })) as Promise<BatchWriteResult>;
+  }
+
+  /**
+   * Whether writes can succeed now: the thread answers a query on its connection within
+   * `timeoutMs`, and the last write did not fail. A write failure stays reported until
+   * a later write succeeds, because only a write proves the disk takes writes again.
+   */
+  async health(timeoutMs = 2000): Promise<WriterHealth> {
+    const base = { restarts: this.restarts, lastFailure: this.lastFailure };
+    if (this.closing) return { ok: false, reason: 'the collector is shutting down', ...base };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.send('ping', (id) => ({ type: 'ping', id })),
+        new Promise((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error(`the writer thread did not answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      const reason = error instanceof WriteFailedError ? error.reason : error instanceof Error ? error.message : String(error);
+      return { ok: false, reason, restarts: this.restarts, lastFailure: this.lastFailure };
+    } finally {
+      clearTimeout(timer);
+    }
+    if (this.failuresInARow > 0) {
+      return { ok: false, reason: `the last ${this.failuresInARow} write(s) failed: ${this.lastFailure ?? 'unknown'}`, ...base };
+    }
+    return { ok: true, reason: null, restarts: this.restarts, lastFailure: this.lastFailure };
   }
 
   /** Resolves when every batch sent so far is answered. */
@@ -61,6 +151,8 @@ export class ThreadedWriter {
 
   /** Waits for in-flight batches, then closes the thread's connection. */
   async close(): Promise<void> {
+    this.closing = true;
+    if (this.restartTimer !== null) clearTimeout(this.restartTimer);
     await this.drain();
     const worker = this.worker;
     if (worker === null) return;
@@ -71,20 +163,49 @@ export class ThreadedWriter {
     });
   }
 
-  private start(): Worker {
-    const worker = spawnWorker({ path: this.path });
-    worker.on('message', (reply: WriterReply) => this.onReply(reply));
-    const fail = (error: Error): void => {
-      if (this.worker === worker) this.worker = null;
-      this.failAll(error);
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => {
-      if (this.inFlight.size > 0) fail(new Error(`the writer thread exited (code ${code})`));
-      else if (this.worker === worker) this.worker = null;
+  /**
+   * The writer thread, for diagnostics and for tests that make it die. Null while none runs.
+   */
+  get thread(): Worker | null {
+    return this.worker;
+  }
+
+  private send(kind: InFlight['kind'], request: (id: number) => WriterRequest): Promise<BatchWriteResult | null> {
+    if (this.closing) return Promise.reject(new Error('the writer is closed'));
+    const worker = this.worker ?? this.start();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.inFlight.set(id, { kind, resolve, reject });
+      worker.postMessage(request(id));
     });
+  }
+
+  private start(): Worker {
+    if (this.restartTimer !== null) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    const worker = spawnWorker({ path: this.path }, this.options.heapLimitMb ?? 512);
+    worker.on('message', (reply: WriterReply) => this.onReply(reply));
+    worker.on('error', (error) => this.onDeath(worker, describeThreadError(error), error));
+    worker.on('exit', (code) => this.onDeath(worker, `the writer thread stopped unexpectedly (exit code ${code})`, null));
     this.worker = worker;
     return worker;
+  }
+
+  /** A thread that was not asked to close has died: fail what it held and replace it. */
+  private onDeath(worker: Worker, reason: string, error: unknown): void {
+    if (this.worker !== worker) return;
+    this.options.onFailure?.(reason, error);
+    this.worker = null;
+    this.restarts += 1;
+    this.deathsInARow += 1;
+    this.lastFailure = reason;
+    this.failAll(new Error(reason));
+    if (this.closing) return;
+    const delay = Math.min(MAX_RESTART_DELAY_MS, 100 * 2 ** (this.deathsInARow - 1));
+    this.restartTimer = setTimeout(() => {
+      if (this.worker === null && !this.closing) this.start();
+    }, this.deathsInARow === 1 ? 0 : delay);
+    this.restartTimer.unref();
   }
 
   private onReply(reply: WriterReply): void {
@@ -92,12 +213,20 @@ export class ThreadedWriter {
     const waiting = this.inFlight.get(reply.id);
     if (waiting === undefined) return;
     this.inFlight.delete(reply.id);
+    this.deathsInARow = 0;
     if (reply.type === 'written') {
       this.transactions = reply.transactions;
       this.committedEvents += reply.result.accepted;
+      this.failuresInARow = 0;
       waiting.resolve(reply.result);
+    } else if (reply.type === 'pong') {
+      waiting.resolve(null);
     } else {
-      waiting.reject(new Error(reply.message));
+      const reason = describeStorageFailure(reply.code);
+      if (waiting.kind === 'write') this.failuresInARow += 1;
+      this.lastFailure = reason;
+      this.options.onFailure?.(reason, reply.message);
+      waiting.reject(new WriteFailedError(reason, reply.message));
     }
     if (this.inFlight.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }

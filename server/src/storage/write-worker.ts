@@ -15,6 +15,12 @@ if (port === null) throw new Error('write-worker must run in a worker thread');
 const { path } = workerData as { path: string };
 const db = openSqlite(path);
 const committer = new GroupCommitter(new EventStore(db));
+const probe = db.prepare('SELECT 1');
+
+function errorCode(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : null;
+}
 
 port.on('message', (message: WriterRequest) => {
   if (message.type === 'close') {
@@ -25,9 +31,23 @@ port.on('message', (message: WriterRequest) => {
     });
     return;
   }
+  if (message.type === 'ping') {
+    try {
+      probe.get();
+      port.postMessage({ type: 'pong', id: message.id } satisfies WriterReply);
+    } catch (error) {
+      port.postMessage({ type: 'failed', id: message.id, message: String(error), code: errorCode(error) } satisfies WriterReply);
+    }
+    return;
+  }
   committer.write(message.events, message.drop).then(
     (result) => port.postMessage({ type: 'written', id: message.id, result, transactions: committer.transactions } satisfies WriterReply),
     (error: unknown) =>
-      port.postMessage({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error) } satisfies WriterReply),
+      port.postMessage({
+        type: 'failed',
+        id: message.id,
+        message: error instanceof Error ? error.message : String(error),
+        code: errorCode(error),
+      } satisfies WriterReply),
   );
 });

@@ -21,7 +21,8 @@ test('/healthz and /readyz answer', async () => {
   assert.equal(health.json().status, 'ok');
   const ready = await t.app.inject('/readyz');
   assert.equal(ready.statusCode, 200);
-  assert.deepEqual(ready.json(), { status: 'ready', database: t.db.path, migrations: committedMigrations().length });
+  assert.deepEqual(ready.json(), { status: 'ready', database: 'sqlite', migrations: committedMigrations().length, writer: { restarts: 0, lastFailure: null } });
+  assert.ok(!ready.body.includes(t.db.path), 'no file system path in an open endpoint');
 });
 
 test('/metrics counts what was ingested', async () => {
@@ -29,6 +30,7 @@ test('/metrics counts what was ingested', async () => {
   const text = (await t.app.inject('/metrics')).body;
   assert.match(text, /^closewatch_ingest_events_accepted_total 2$/m);
   assert.match(text, /^closewatch_ingest_events_rejected_total 1$/m);
+  assert.match(text, /^closewatch_live_clients 0$/m);
 });
 
 test('unknown routes get the one error shape', async () => {

@@ -100,7 +100,7 @@ test('a failed transaction stores nothing and rejects every batch in it', async 
   try {
     const boom = await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' }, payload: { events: [makeEvent(), makeEvent({ service: 'boom' })] } });
     assert.equal(boom.statusCode, 503);
-    assert.match(boom.json().error.message, /not acknowledged; retry it later/);
+    assert.equal(boom.json().error.message, 'the batch could not be stored and was not acknowledged (the database refused the write); retry it later (ids make the retry safe)');
     // Batches queued in the same turn share one transaction: a failure rejects them all.
     // (Checked on a committer of its own: the writer thread's message timing is not ours to pin.)
     const own = openSqlite(t.db.path);

@@ -7,6 +7,10 @@ import { applyCors, authenticateIngest } from '../../ingest/ingest-auth.js';
 import { isRejection, validateEvent } from '../../ingest/validate-event.js';
 import { Type } from '@sinclair/typebox';
 import { ingestMetrics } from '../../ingest/ingest-metrics.js';
+import { WriteFailedError } from '../../storage/threaded-writer.js';
+
+/** Seconds a client should wait before retrying a batch the storage could not take. */
+const STORAGE_RETRY_AFTER_S = 5;
 
 const NoValidEventsSchema = Type.Intersect([ErrorBodySchema, IngestReportSchema]);
 
@@ -86,8 +90,14 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       try {
         result = await fastify.db.writer.write(valid, drop);
       } catch (error) {
-        request.log.error({ err: error }, 'ingest transaction failed');
-        throw new HttpError(503, 'STORAGE_UNAVAILABLE', 'the batch could not be stored and was not acknowledged; retry it later (ids make the retry safe)');
+        // The writer logged the detail; the client gets the short reason and when to retry.
+        const reason = error instanceof WriteFailedError ? error.reason : error instanceof Error ? error.message : 'the writer failed';
+        throw new HttpError(
+          503,
+          'STORAGE_UNAVAILABLE',
+          `the batch could not be stored and was not acknowledged (${reason}); retry it later (ids make the retry safe)`,
+          { 'retry-after': String(STORAGE_RETRY_AFTER_S) },
+        );
       }
       ingestMetrics.accepted += result.accepted;
       ingestMetrics.duplicates += result.duplicates;

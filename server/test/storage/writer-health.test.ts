@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { makeEvent } from '../helpers/events.js';
+import { storedEvent } from '../helpers/stored-event.js';
+import { startTestApp, TEST_KEY, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+before(async () => {
+  t = await startTestApp({ WRITER_HEAP_MB: '32', MAX_BODY_BYTES: String(64 * 1024 * 1024) });
+});
+after(() => t.destroy());
+
+const ingest = (events: Array<Record<string, unknown>>) =>
+  t.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${TEST_KEY}` }, payload: { events } });
+const stored = (): number => (t.app.db.sqlite.prepare('SELECT count(*) AS n FROM close_event').get() as { n: number }).n;
+
+test('a writer thread that dies fails its pending writes, is replaced, and /readyz says so', async () => {
+  assert.equal((await ingest([makeEvent()])).statusCode, 200);
+  const ready = await t.app.inject('/readyz');
+  assert.equal(ready.statusCode, 200);
+  assert.deepEqual(ready.json().writer, { restarts: 0, lastFailure: null });
+  const first = t.app.db.writer.thread;
+
+  // A batch far larger than the writer thread's heap (WRITER_HEAP_MB=32): the thread dies
+  // while receiving it, before it can store anything; the batch queued behind it dies too.
+  const labels = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`label${i}`, 'x'.repeat(256)]));
+  const huge = Array.from({ length: 30_000 }, (_, i) => storedEvent({ eventId: `huge-${i}`, labels: { ...labels, n: String(i) } }));
+  const results = await Promise.allSettled([t.app.db.writer.write(huge), t.app.db.writer.write([storedEvent({ eventId: 'behind' })])]);
+  const reason = 'the writer thread ran out of memory (see WRITER_HEAP_MB)';
+  assert.deepEqual(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : r.status)), [reason, reason]);
+
+  const after = await t.app.inject('/readyz');
+  assert.equal(after.statusCode, 200, after.body);
+  assert.deepEqual(after.json().writer, { restarts: 1, lastFailure: reason });
+  assert.ok(t.app.db.writer.thread !== null && t.app.db.writer.thread !== first, 'a new thread runs');
+  assert.equal((await ingest([makeEvent(), makeEvent(), makeEvent()])).statusCode, 200);
+  assert.equal(stored(), 4, 'the failed batches stored nothing, the others everything');
+});
+
+test('ingest answers 503 with Retry-After when the writer dies holding its batch', async () => {
+  const before = stored();
+  const labels = Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`label${i}`, 'y'.repeat(256)]));
+  const events = Array.from({ length: 10_000 }, (_, i) => makeEvent({ labels: { ...labels, n: String(i) } }));
+  const res = await ingest(events);
+  assert.equal(res.statusCode, 503);
+  assert.equal(res.headers['retry-after'], '5');
+  assert.deepEqual(res.json(), {
+    error: {
+      code: 'STORAGE_UNAVAILABLE',
+      message: 'the batch could not be stored and was not acknowledged (the writer thread ran out of memory (see WRITER_HEAP_MB)); retry it later (ids make the retry safe)',
+    },
+  });
+  assert.equal(stored(), before);
+  assert.equal((await t.app.inject('/readyz')).json().writer.restarts, 2);
+});
+
+test('failing commits make /readyz answer 503 with a short reason until a write succeeds', async () => {
+  const before = stored();
+  t.app.db.sqlite.exec("CREATE TRIGGER refuse_boom BEFORE INSERT ON close_event WHEN NEW.service = 'boom' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+  try {
+    const failed = await ingest([makeEvent({ service: 'boom' })]);
+    assert.equal(failed.statusCode, 503);
+    assert.match(failed.json().error.message, /^the batch could not be stored and was not acknowledged \(the database refused the write\)/);
+    const ready = await t.app.inject('/readyz');
+    assert.equal(ready.statusCode, 503);
+    assert.deepEqual(ready.json(), {
+      error: { code: 'WRITER_UNAVAILABLE', message: 'ingest cannot store events: the last 1 write(s) failed: the database refused the write' },
+    });
+    assert.doesNotMatch(ready.body, /disk on fire|\//, 'no raw database error and no path');
+  } finally {
+    t.app.db.sqlite.exec('DROP TRIGGER refuse_boom');
+  }
+  assert.equal((await ingest([makeEvent()])).statusCode, 200);
+  const healed = await t.app.inject('/readyz');
+  assert.equal(healed.statusCode, 200);
+  assert.equal(healed.json().writer.lastFailure, 'the database refused the write');
+  assert.equal(stored(), before + 1);
+});
