@@ -4,6 +4,7 @@ import configPlugin, { type Config } from './plugins/config.js';
 import dashboardPlugin from './plugins/dashboard.js';
 import databasePlugin from './plugins/database.js';
 import errorHandlerPlugin from './plugins/error-handler.js';
+import livePlugin from './plugins/live.js';
 import apiRoutes from './routes/api/index.js';
 import healthRoutes from './routes/health.js';
 import metricsRoutes from './routes/metrics.js';
@@ -11,6 +12,8 @@ import metricsRoutes from './routes/metrics.js';
 export interface AppOptions {
   /** Settings to use instead of the environment (tests, embedding). */
   config?: Config;
+  /** The clock of time-based caches such as key revocation. Default `Date.now`. */
+  clock?: () => number;
 }
 
 /**
@@ -20,7 +23,8 @@ export interface AppOptions {
 async function serviceApp(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(configPlugin, opts.config ? { config: opts.config } : {});
   await fastify.register(errorHandlerPlugin);
-  await fastify.register(databasePlugin);
+  await fastify.register(databasePlugin, opts.clock ? { clock: opts.clock } : {});
+  await fastify.register(livePlugin);
   await fastify.register(healthRoutes);
   await fastify.register(metricsRoutes);
   await fastify.register(apiRoutes, { prefix: '/api/v1' });

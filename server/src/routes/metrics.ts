@@ -17,6 +17,8 @@ const metricsRoutes: FastifyPluginAsync = async (fastify) => {
       line('closewatch_sdk_events_dropped_total', 'Events SDKs reported dropping (queue full).', 'counter', ingestMetrics.droppedBySdks),
       line('closewatch_storage_transactions_total', 'Group-commit transactions.', 'counter', writer.transactions),
       line('closewatch_storage_pending_batches', 'Batches waiting for a transaction.', 'gauge', writer.pendingBatches),
+      line('closewatch_live_clients', 'Dashboard sockets on the live feed.', 'gauge', fastify.live.clientCount),
+      line('closewatch_live_skipped_ticks_total', 'Live ticks held back from a slow client and merged into its next one.', 'counter', fastify.live.skippedTicks),
       line('closewatch_process_resident_memory_bytes', 'Resident memory.', 'gauge', process.memoryUsage().rss),
     ].join('');
     return reply.type('text/plain; version=0.0.4').send(body);

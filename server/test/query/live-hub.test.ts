@@ -1,76 +1,72 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { LiveHub, type LiveSocket } from '../../src/query/live-hub.js';
-import type { CloseEventView, LiveTick } from '../../src/query/schemas.js';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import WebSocket, { WebSocketServer } from 'ws';
+import { LiveHub } from '../../src/query/live-hub.js';
+import type { LiveTick } from '../../src/query/schemas.js';
+import { sqliteLiveTail } from '../../src/storage/live-tail.js';
+import { storedEvent } from '../helpers/stored-event.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { waitFor } from '../helpers/wait-for.js';
 
-class FakeSocket implements LiveSocket {
-  readyState = 1;
-  bufferedAmount = 0;
-  sent: LiveTick[] = [];
-  send(data: string): void {
-    this.sent.push(JSON.parse(data) as LiveTick);
-  }
+// The hub over the real live tail of a real database, feeding real ws sockets on
+// loopback; only its clock is the test's, and ticks run when the test says.
+
+let t: TestApp;
+let wss: WebSocketServer;
+let url: string;
+const serverSockets: WebSocket[] = [];
+
+before(async () => {
+  t = await startTestApp();
+  wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  wss.on('connection', (socket) => serverSockets.push(socket));
+  await new Promise((resolve) => wss.once('listening', resolve));
+  url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+});
+after(async () => {
+  await new Promise((resolve) => wss.close(resolve));
+  await t.destroy();
+});
+
+/** A browser-side socket that records ticks, and the server-side socket the hub writes to. */
+async function connect(): Promise<{ client: WebSocket; server: WebSocket; ticks: LiveTick[] }> {
+  const before = serverSockets.length;
+  const client = new WebSocket(url);
+  const ticks: LiveTick[] = [];
+  client.on('message', (data: Buffer) => ticks.push(JSON.parse(data.toString()) as LiveTick));
+  await new Promise((resolve) => client.once('open', resolve));
+  await waitFor('the server side of the socket', () => serverSockets.length > before);
+  return { client, server: serverSockets[serverSockets.length - 1] as WebSocket, ticks };
 }
 
-let seq = 0;
-function event(code: number | null, service = 'chat', labels: Record<string, string> = {}): CloseEventView {
-  seq += 1;
-  return {
-    seq,
-    id: `e${seq}`,
-    ts: 1000 + seq,
-    receivedAt: 2000 + seq,
-    code,
-    name: '',
-    shortName: '',
-    category: 'normal',
-    reason: '',
-    reasonTruncated: false,
-    reasonTemplate: '',
-    wasClean: true,
-    initiator: 'server',
-    source: 'server',
-    service,
-    instance: `${service}-1`,
-    route: '/ws',
-    durationMs: null,
-    messagesIn: null,
-    messagesOut: null,
-    bytesIn: null,
-    bytesOut: null,
-    labels,
-  };
-}
-
-/** A hub over a queue of "stored" events, with a clock the test moves. */
-function makeHub(): { hub: LiveHub; store: (events: CloseEventView[]) => void; clock: { now: number } } {
-  const stored: CloseEventView[] = [];
-  const clock = { now: 10_000 };
-  const hub = new LiveHub(
-    {
-      eventsAfter: async (after, limit) => stored.filter((e) => e.seq > after).slice(0, limit),
-      lastSeq: async () => stored[stored.length - 1]?.seq ?? 0,
-    },
-    { tickMs: 60_000, maxBufferedBytes: 1024, now: () => clock.now },
-  );
-  return { hub, store: (events) => stored.push(...events), clock };
+function makeHub(clock: { now: number }): LiveHub {
+  return new LiveHub(sqliteLiveTail(t.app.db.sqlite), { tickMs: 60_000, now: () => clock.now });
 }
 
 describe('LiveHub', () => {
   it('sends each client the closes matching its filters, newest first', async () => {
-    const { hub, store, clock } = makeHub();
-    store([event(1000)]); // stored before anyone listened: never sent
-    const all = new FakeSocket();
-    const abnormal = new FakeSocket();
-    const labelled = new FakeSocket();
-    await hub.add(all, {});
-    await hub.add(abnormal, { category: 'abnormal', codes: [1006, null] });
-    await hub.add(labelled, { label: { key: 'region', value: 'eu' } });
-    store([event(1006, 'chat', { region: 'eu' }), event(1006, 'feed'), event(null), event(1011, 'feed', { region: 'eu' })]);
+    const clock = { now: 10_000 };
+    const hub = makeHub(clock);
+    await t.app.db.writer.write([storedEvent({ code: 1000 })]); // stored before anyone listened: never sent
+    const all = await connect();
+    const abnormal = await connect();
+    const labelled = await connect();
+    await hub.add(all.server, {});
+    await hub.add(abnormal.server, { category: 'abnormal', codes: [1006, null] });
+    await hub.add(labelled.server, { label: { key: 'region', value: 'eu' } });
+    const batch = [
+      storedEvent({ code: 1006, service: 'chat', labels: { region: 'eu' } }),
+      storedEvent({ code: 1006, service: 'feed' }),
+      storedEvent({ code: null, service: 'chat' }),
+      storedEvent({ code: 1011, service: 'feed', labels: { region: 'eu' } }),
+    ];
+    await t.app.db.writer.write(batch);
     clock.now = 11_000;
     await hub.tick();
+    await waitFor('a tick on every socket', () => all.ticks.length === 1 && abnormal.ticks.length === 1 && labelled.ticks.length === 1);
 
-    const [tick] = all.sent;
+    const [tick] = all.ticks;
     assert.equal(tick?.total, 4);
     assert.equal(tick?.from, 10_000);
     assert.equal(tick?.to, 11_000);
@@ -83,57 +79,33 @@ describe('LiveHub', () => {
       { service: 'chat', count: 2 },
       { service: 'feed', count: 2 },
     ]);
-    assert.deepEqual(tick?.events.map((e) => e.seq), [5, 4, 3, 2]);
-    assert.equal(abnormal.sent[0]?.total, 2, 'category abnormal and code 1006/none: only the 1006s');
-    assert.deepEqual(labelled.sent[0]?.events.map((e) => e.seq), [5, 2]);
+    const ids = batch.map((e) => e.eventId);
+    assert.deepEqual(tick?.events.map((e) => e.id), [ids[3], ids[2], ids[1], ids[0]]);
+    assert.equal(abnormal.ticks[0]?.total, 2, 'category abnormal and code 1006/none: only the 1006s');
+    assert.deepEqual(labelled.ticks[0]?.events.map((e) => e.id), [ids[3], ids[0]]);
     hub.stop();
+    for (const s of [all, abnormal, labelled]) s.client.close();
   });
 
-  it('coalesces ticks for a slow client and keeps at most 20 events', async () => {
-    const { hub, store, clock } = makeHub();
-    const fast = new FakeSocket();
-    const slow = new FakeSocket();
-    await hub.add(fast, {});
-    await hub.add(slow, {});
-    slow.bufferedAmount = 4096;
-    for (let round = 1; round <= 3; round += 1) {
-      store(Array.from({ length: 10 }, () => event(round === 2 ? 1013 : 1000)));
-      clock.now += 1000;
-      await hub.tick();
-    }
-    assert.equal(fast.sent.length, 3);
-    assert.equal(slow.sent.length, 0, 'nothing is queued on a socket that is not draining');
-    assert.equal(hub.skippedTicks, 3);
-
-    slow.bufferedAmount = 0;
+  it('sends nothing to a socket that closed, and forgets clients that left', async () => {
+    const clock = { now: 20_000 };
+    const hub = makeHub(clock);
+    const gone = await connect();
+    const staying = await connect();
+    const goneClient = await hub.add(gone.server, {});
+    await hub.add(staying.server, {});
+    assert.equal(hub.clientCount, 2);
+    gone.client.close();
+    await waitFor('the server side to close', () => gone.server.readyState === WebSocket.CLOSED);
+    await t.app.db.writer.write([storedEvent({ code: 1000 })]);
     clock.now += 1000;
     await hub.tick();
-    const [merged] = slow.sent;
-    assert.equal(merged?.skippedTicks, 3);
-    assert.equal(merged?.total, 30);
-    assert.equal(merged?.from, 10_000);
-    assert.equal(merged?.to, 14_000);
-    assert.deepEqual(merged?.byCode.map((c) => [c.code, c.count]), [
-      [1000, 20],
-      [1013, 10],
-    ]);
-    assert.equal(merged?.events.length, 20);
-    assert.equal(merged?.events[0]?.seq, Math.max(...(merged?.events.map((e) => e.seq) ?? [])));
-    assert.deepEqual(fast.sent.map((t) => [t.total, t.skippedTicks]), [[10, 0], [10, 0], [10, 0], [0, 0]]);
-    hub.stop();
-  });
-
-  it('forgets clients that left and skips closed sockets', async () => {
-    const { hub, store, clock } = makeHub();
-    const socket = new FakeSocket();
-    const client = await hub.add(socket, {});
+    await waitFor('the tick on the open socket', () => staying.ticks.length === 1);
+    assert.equal(staying.ticks[0]?.total, 1);
+    assert.deepEqual(gone.ticks, []);
+    hub.remove(goneClient);
     assert.equal(hub.clientCount, 1);
-    socket.readyState = 3;
-    store([event(1000)]);
-    clock.now += 1000;
-    await hub.tick();
-    assert.equal(socket.sent.length, 0);
-    hub.remove(client);
-    assert.equal(hub.clientCount, 0);
+    hub.stop();
+    staying.client.close();
   });
 });

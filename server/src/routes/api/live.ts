@@ -1,10 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
-import { EVENT_COLUMNS, toEventView } from '../../query/event-view.js';
 import { FilterQuerySchema, parseCloseFilters, schemaError, type CloseFilters } from '../../query/filters.js';
-import { LiveHub, type LiveSource } from '../../query/live-hub.js';
 import type { LiveHello } from '../../query/schemas.js';
-import { toNumber, type Row } from '../../query/sql.js';
 
 /** Close code for a refused subscription (bad filters): Policy Violation. */
 const POLICY_VIOLATION = 1008;
@@ -24,20 +21,7 @@ function closeReason(message: string): string {
  */
 const liveRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   await fastify.register(websocket, { options: { maxPayload: 4096 } });
-  // The one read here that returns thousands of raw rows a second: through better-sqlite3
-  // it takes half the time of Prisma's $queryRaw (10k events: ~70 ms against ~150 ms).
-  const sqlite = fastify.db.sqlite;
-  const after = sqlite.prepare<[number, number], Row>(`SELECT ${EVENT_COLUMNS.sql} FROM close_event WHERE seq > ? ORDER BY seq LIMIT ?`);
-  const last = sqlite.prepare<[], Row>('SELECT MAX(seq) AS s FROM close_event');
-  const source: LiveSource = {
-    eventsAfter: async (afterSeq, limit) => after.all(afterSeq, limit).map(toEventView),
-    lastSeq: async () => toNumber(last.get()?.s),
-  };
-  const hub = new LiveHub(source, {
-    tickMs: fastify.config.LIVE_TICK_MS,
-    onError: (error) => fastify.log.error({ err: error }, 'live tick failed'),
-  });
-  fastify.addHook('onClose', async () => hub.stop());
+  const hub = fastify.live;
 
   fastify.get(
     '/live',
