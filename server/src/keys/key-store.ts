@@ -56,7 +56,13 @@ export function normalizeOrigin(origin: string): string {
 export class KeyStore {
   private cache = new Map<string, { key: ResolvedKey | null; at: number }>();
 
-  constructor(private readonly prisma: PrismaClient) {}
+  /**
+   * @param clock the time the cache is checked against (tests move it to cross the 5 s window)
+   */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** Creates a key; the secret is returned once and only its hash is stored. */
   async create(input: CreateKeyInput): Promise<{ key: KeyListing; secret: string }> {
@@ -114,7 +120,7 @@ export class KeyStore {
   }
 
   /** The active key with this secret, or null. */
-  async resolve(secret: string, now: number = Date.now()): Promise<ResolvedKey | null> {
+  async resolve(secret: string, now: number = this.clock()): Promise<ResolvedKey | null> {
     const hash = hashKeySecret(secret);
     const hit = this.cache.get(hash);
     if (hit && now - hit.at < CACHE_TTL_MS) return hit.key;
@@ -126,7 +132,7 @@ export class KeyStore {
   }
 
   /** Every origin some active browser key allows (answers CORS preflights, which carry no key). */
-  async browserOrigins(now: number = Date.now()): Promise<ReadonlySet<string>> {
+  async browserOrigins(now: number = this.clock()): Promise<ReadonlySet<string>> {
     const hit = this.cache.get('\u0000origins');
     if (hit && now - hit.at < CACHE_TTL_MS && hit.key) return new Set(hit.key.allowedOrigins);
     const rows = await this.prisma.ingestKey.findMany({ where: { kind: 'browser', revokedAt: null }, select: { allowedOrigins: true } });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { AppOptions } from '../../src/app.js';
 import { buildApp } from '../../src/build-app.js';
 import { loadConfig, type Config } from '../../src/plugins/config.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -23,11 +24,15 @@ export interface TestApp {
  * The real collector on a fresh migrated SQLite file, with `TEST_KEY` ensured.
  * Nothing is mocked: use `app.inject` or `app.listen({ port: 0 })`.
  */
-export async function startTestApp(overrides: Partial<Record<keyof Config, string>> = {}, existing?: TestDatabase): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Partial<Record<keyof Config, string>> = {},
+  existing?: TestDatabase,
+  appOptions: Omit<AppOptions, 'config'> = {},
+): Promise<TestApp> {
   const db = existing ?? (await createTestDatabase());
   const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', DASHBOARD_DIR: '', CLOSEWATCH_INGEST_KEY: TEST_KEY, ...overrides });
   const open = async (): Promise<FastifyInstance> => {
-    const app = await buildApp({ config });
+    const app = await buildApp({ ...appOptions, config });
     await app.ready();
     await app.db.keys.ensure(TEST_KEY, 'test');
     return app;

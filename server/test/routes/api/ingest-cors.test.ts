@@ -49,3 +49,18 @@ test('a server key is refused from a browser', async () => {
   const count = t.app.db.sqlite.prepare("SELECT count(*) AS n FROM close_event WHERE service = 'web'").get() as { n: number };
   assert.equal(count.n, 1);
 });
+
+test("each browser key holds to its own origins, even ones another key allows", async () => {
+  const OTHER = 'https://admin.example.com';
+  const other = (await t.app.db.keys.create({ name: 'admin', kind: 'browser', allowedOrigins: [OTHER] })).secret;
+  // The preflight passes (some key allows OTHER); the request itself is checked per key.
+  const preflight = await t.app.inject({ method: 'OPTIONS', url: '/api/v1/events', headers: { origin: OTHER, 'access-control-request-method': 'POST' } });
+  assert.equal(preflight.statusCode, 204);
+  const crossed = await post(browserKey, OTHER);
+  assert.equal(crossed.statusCode, 403);
+  assert.deepEqual(crossed.json(), { error: { code: 'ORIGIN_NOT_ALLOWED', message: 'this browser key does not allow origin https://admin.example.com' } });
+  const own = await post(other, OTHER);
+  assert.equal(own.statusCode, 200);
+  const count = t.app.db.sqlite.prepare("SELECT count(*) AS n FROM close_event WHERE service = 'web'").get() as { n: number };
+  assert.equal(count.n, 2);
+});

@@ -126,7 +126,7 @@ describe('GET /api/v1/stats/summary', () => {
     });
     const none = body.byCode.find((c) => c.code === null);
     assert.deepEqual(none && { shortName: none.shortName, category: none.category }, { shortName: 'Empty', category: 'normal' });
-    assert.ok(body.byCategory.every((c) => c.label.length > 0));
+    assert.deepEqual(body.byCategory.map((c) => [c.category, c.label]), [['normal', 'Normal'], ['abnormal', 'Abnormal (no close frame)']]);
   });
 
   it('defaults to the last hour, widened to whole minutes', async () => {
