@@ -9,7 +9,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../server/src/build-app.js';
 import { loadConfig } from '../server/src/plugins/config.js';
-import { openSqlite } from '../server/src/storage/open-sqlite.js';
+import { openSqlite } from '../server/src/storage/sqlite/open-sqlite.js';
 import { createTestDatabase } from '../server/test/helpers/test-database.js';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);

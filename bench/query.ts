@@ -12,15 +12,16 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { LIFETIME_EDGES_MS } from '@closewatch/sdk/lifetime-buckets';
 import { buildApp } from '../server/src/build-app.js';
-import type { StoredCloseEvent } from '../server/src/ingest/close-event.js';
+import type { StoredCloseEvent } from '../server/src/storage/types.js';
 import { loadConfig } from '../server/src/plugins/config.js';
-import { EventStore } from '../server/src/storage/event-store.js';
-import { applyMigrations } from '../server/src/storage/migrations.js';
-import { openSqlite } from '../server/src/storage/open-sqlite.js';
-import { seededRandom as prng } from '../server/test/helpers/events.js';
+import { EventStore } from '../server/src/storage/sqlite/event-store.js';
+import { applyMigrations } from '../server/src/storage/sqlite/migrations.js';
+import { openSqlite } from '../server/src/storage/sqlite/open-sqlite.js';
+import { seededRandom as prng } from '../server/src/demo/seeded-random.js';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const CHUNK = 10_000;
@@ -202,8 +203,7 @@ function apiCall(app: FastifyInstance, url: string): () => Promise<void> {
 }
 
 /** The same questions as plain GROUP BYs over close_event (what the rollups save us). */
-function rawQuestions(app: FastifyInstance, from: number, to: number, bucketMs: number): Record<string, () => unknown> {
-  const db = app.db.sqlite;
+function rawQuestions(db: Database.Database, from: number, to: number, bucketMs: number): Record<string, () => unknown> {
   const range = 'ts >= @from AND ts < @to';
   const all = (sql: string, params: Record<string, number> = {}) => {
     const stmt = db.prepare(sql);
@@ -260,15 +260,17 @@ async function main(): Promise<void> {
 
   const app = await buildApp({ config: loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', DASHBOARD_DIR: '' }) });
   await app.ready();
+  // The baseline's own read-only connection on the main thread: the plain way, no worker.
+  const baseline = new Database(path, { readonly: true });
   try {
-    const stats = app.db.sqlite.prepare('SELECT MAX(ts) AS t, MAX(seq) AS n FROM close_event').get() as { t: number; n: number };
+    const stats = baseline.prepare('SELECT MAX(ts) AS t, MAX(seq) AS n FROM close_event').get() as { t: number; n: number };
     const end = Number(stats.t) + 1;
     const count = Number(stats.n);
     const rows: string[] = [];
     const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
     for (const [label, range, bucketMs] of RANGES) {
       const from = end - range;
-      const raw = rawQuestions(app, from, end, bucketMs);
+      const raw = rawQuestions(baseline, from, end, bucketMs);
       for (const [name, path] of ENDPOINTS) {
         const api = await measure(apiCall(app, `${path}?from=${from}&to=${end}`), 40, 4_000);
         const plain = await measure(raw[name] as () => unknown, 10, 4_000);
@@ -285,6 +287,7 @@ async function main(): Promise<void> {
         `${rows.join('\n')}\n`,
     );
   } finally {
+    baseline.close();
     await app.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './build-app.js';
 import { bootstrapKeys } from './keys/bootstrap-keys.js';
 import { loadConfig } from './plugins/config.js';
-import { applyMigrations } from './storage/migrations.js';
+import { applyMigrations } from './storage/sqlite/migrations.js';
 
 /** Starts the collector: validate config, migrate, build, ensure keys, listen, shut down gracefully. */
 async function main(): Promise<void> {

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { KeyStore, type KeyListing } from '../keys/key-store.js';
 import { loadConfig } from '../plugins/config.js';
-import { applyMigrations } from '../storage/migrations.js';
-import { createPrismaClient } from '../storage/prisma-client.js';
+import { applyMigrations } from '../storage/sqlite/migrations.js';
+import { createPrismaClient } from '../storage/sqlite/prisma-client.js';
 
 const USAGE = `Manage closewatch ingest keys.
 

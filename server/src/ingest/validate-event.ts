@@ -1,6 +1,6 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { reasonTemplate } from '@closewatch/sdk/reason-template';
-import type { EventSource, StoredCloseEvent } from './close-event.js';
+import type { EventSource, StoredCloseEvent } from '../storage/types.js';
 import { CloseEventInputSchema, EVENT_LIMITS, type CloseEventInput } from './event-schema.js';
 
 const checker = TypeCompiler.Compile(CloseEventInputSchema);

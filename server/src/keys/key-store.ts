@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { PrismaClient } from '../storage/prisma-client.js';
+import type { PrismaClient } from '../storage/sqlite/prisma-client.js';
 import { generateKeySecret, hashKeySecret, keyDisplayPrefix } from './key-secret.js';
 
 export type KeyKind = 'server' | 'browser';

@@ -21,6 +21,10 @@ export const ConfigSchema = Type.Object({
   DASHBOARD_DIR: Type.String({ default: 'web/dist' }),
   /** Heap limit of the ingest writer thread, in MB; a thread over it is replaced, its batches get 503. */
   WRITER_HEAP_MB: Type.Integer({ minimum: 16, maximum: 65_536, default: 512 }),
+  /** Threads that run reads (stats, events, live feed), each with its own read-only connection. */
+  READ_WORKERS: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
+  /** Budget of one read, queueing included, in ms; past it the request gets 503. */
+  READ_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
   /** Period of the live feed, in milliseconds. */
   LIVE_TICK_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 1000 }),
 });

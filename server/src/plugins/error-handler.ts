@@ -1,6 +1,7 @@
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
 import { errorBody, HttpError } from '../http/http-error.js';
+import { ReadTimeoutError } from '../storage/errors.js';
 
 interface Mapped {
   status: number;
@@ -15,6 +16,13 @@ function formatBytes(bytes: number): string {
 /** Turns what fastify, zlib and our routes throw into a status and a message a person can act on. */
 function mapError(error: FastifyError & { code?: string }, bodyLimit: number): Mapped {
   if (error instanceof HttpError) return { status: error.statusCode, code: error.code, message: error.message };
+  if (error instanceof ReadTimeoutError) {
+    return {
+      status: 503,
+      code: 'READ_TIMEOUT',
+      message: `the query did not finish within ${error.budgetMs / 1000} s (READ_TIMEOUT_MS); ask for a shorter range or fewer raw-event filters (instance, label), or retry when the collector is less busy`,
+    };
+  }
   if (error.validation) {
     const where = error.validationContext ?? 'request';
     const first = error.validation[0];

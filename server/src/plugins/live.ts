@@ -1,6 +1,5 @@
 import fp from 'fastify-plugin';
-import { LiveHub } from '../query/live-hub.js';
-import { sqliteLiveTail } from '../storage/live-tail.js';
+import { LiveHub, liveSource } from '../query/live-hub.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,7 +11,7 @@ declare module 'fastify' {
 /** The live feed's hub, shared by the WebSocket route and the metrics; stopped on close. */
 export default fp(
   async (fastify) => {
-    const hub = new LiveHub(sqliteLiveTail(fastify.db.sqlite), {
+    const hub = new LiveHub(liveSource(fastify.db.events), {
       tickMs: fastify.config.LIVE_TICK_MS,
       onError: (error) => fastify.log.error({ err: error }, 'live tick failed'),
     });

@@ -1,8 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CLOSE_CATEGORIES, isCloseCategory, type CloseCategory } from '@closewatch/sdk/close-codes';
+import { CLOSE_CATEGORIES, isCloseCategory } from '@closewatch/sdk/close-codes';
 import { HttpError } from '../http/http-error.js';
-import type { Initiator } from '../ingest/close-event.js';
-import { alignWindow, DEFAULT_RANGE_MS, MAX_RANGE_MS, type TimeWindow } from './time-window.js';
+import { alignWindow, DEFAULT_RANGE_MS, MAX_RANGE_MS } from '../storage/time-window.js';
+import type { CloseFilters, Initiator, LabelFilter, TimeWindow } from '../storage/types.js';
+
+export type { CloseFilters, LabelFilter };
 
 const INITIATORS: readonly Initiator[] = ['server', 'client', 'unknown'];
 
@@ -23,22 +25,6 @@ export const FilterQuerySchema = Type.Object({
 });
 
 export type FilterQuery = Static<typeof FilterQuerySchema>;
-
-export interface LabelFilter {
-  key: string;
-  value: string;
-}
-
-/** Parsed filters; an absent field matches everything. `null` in `codes` is "no code". */
-export interface CloseFilters {
-  service?: string;
-  instance?: string;
-  route?: string;
-  codes?: ReadonlyArray<number | null>;
-  category?: CloseCategory;
-  initiator?: Initiator;
-  label?: LabelFilter;
-}
 
 export interface ParsedQuery {
   /** The range as asked (defaults applied). */
@@ -116,14 +102,6 @@ export function parseFilters(query: FilterQuery, now: number = Date.now()): Pars
     throw invalidQuery('from', `the range is longer than ${MAX_RANGE_MS / 86_400_000} days; ask for a shorter range`);
   }
   return { requested: { from, to }, window: alignWindow(from, to), filters: parseCloseFilters(query) };
-}
-
-/**
- * Whether rollups can answer: they are keyed by service, route, code, initiator and
- * reason template, so instance and label filters need the raw events.
- */
-export function needsRawEvents(filters: CloseFilters): boolean {
-  return filters.instance !== undefined || filters.label !== undefined;
 }
 
 /** Field hints for schema violations (limits, enums), so they read like the parse errors above. */

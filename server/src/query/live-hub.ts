@@ -1,4 +1,6 @@
+import type { EventReader } from '../storage/sql/event-reader.js';
 import { byCountDesc, codeFields, codeKey } from './code-info.js';
+import { toEventView } from './event-view.js';
 import type { CloseFilters } from './filters.js';
 import { matchesFilters } from './live-match.js';
 import type { CloseEventView, LiveTick } from './schemas.js';
@@ -43,6 +45,14 @@ export interface LiveSource {
   eventsAfter(afterSeq: number, limit: number): Promise<CloseEventView[]>;
   /** The highest seq stored (0 when empty). */
   lastSeq(): Promise<number>;
+}
+
+/** The live tail of the event store, as the hub reads it. */
+export function liveSource(events: EventReader): LiveSource {
+  return {
+    eventsAfter: async (afterSeq, limit) => (await events.after(afterSeq, limit)).map(toEventView),
+    lastSeq: () => events.newestSeq(),
+  };
 }
 
 export interface LiveHubOptions {

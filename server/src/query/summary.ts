@@ -1,27 +1,10 @@
 import { CATEGORY_LABELS, CLOSE_CATEGORIES, describeCloseCode, type CloseCategory } from '@closewatch/sdk/close-codes';
-import type { PrismaClient } from '../storage/prisma-client.js';
+import type { CodeCount, StatsReader } from '../storage/sql/stats-reader.js';
+import { previousWindow, windowMinutes, type TimeWindow } from '../storage/time-window.js';
+import type { ReadPath } from '../storage/types.js';
 import { addToSeverity, byCountDesc, codeFields, codeKey, emptySeverity, share } from './code-info.js';
-import type { CloseFilters, ParsedQuery } from './filters.js';
+import type { ParsedQuery } from './filters.js';
 import type { PeriodFigures, Summary } from './schemas.js';
-import { closeSource, type ReadPath } from './sources.js';
-import { Prisma, readRows, toCode, toNumber } from './sql.js';
-import { previousWindow, windowMinutes, type TimeWindow } from './time-window.js';
-
-interface CodeCount {
-  code: number | null;
-  count: number;
-}
-
-/** Closes per code in a window. */
-export async function countByCode(
-  prisma: PrismaClient,
-  window: TimeWindow,
-  filters: CloseFilters,
-): Promise<{ counts: CodeCount[]; path: ReadPath }> {
-  const source = closeSource(window, filters);
-  const rows = await readRows(prisma, Prisma.sql`SELECT code, SUM(count) AS n FROM (${source.sql}) GROUP BY code`);
-  return { counts: rows.map((r) => ({ code: toCode(r.code), count: toNumber(r.n) })), path: source.path };
-}
 
 function periodFigures(window: TimeWindow, counts: readonly CodeCount[]): PeriodFigures {
   const s = emptySeverity();
@@ -38,18 +21,17 @@ function periodFigures(window: TimeWindow, counts: readonly CodeCount[]): Period
 }
 
 /** `GET /stats/summary`: headline figures of a window and of the period of equal length before it. */
-export async function querySummary(prisma: PrismaClient, query: ParsedQuery): Promise<{ body: Summary; path: ReadPath }> {
+export async function querySummary(stats: StatsReader, query: ParsedQuery): Promise<{ body: Summary; path: ReadPath }> {
   const previous = previousWindow(query.window);
-  const current = await countByCode(prisma, query.window, query.filters);
-  const before = await countByCode(prisma, previous, query.filters);
-  const figures = periodFigures(query.window, current.counts);
+  const [current, before] = await Promise.all([stats.codeCounts(query.window, query.filters), stats.codeCounts(previous, query.filters)]);
+  const figures = periodFigures(query.window, current.rows);
 
   const perCategory = new Map<CloseCategory, number>();
-  for (const c of current.counts) {
+  for (const c of current.rows) {
     const category = describeCloseCode(c.code).category;
     perCategory.set(category, (perCategory.get(category) ?? 0) + c.count);
   }
-  const byCode = current.counts
+  const byCode = current.rows
     .filter((c) => c.count > 0)
     .sort(byCountDesc((c) => c.count, (c) => codeKey(c.code)))
     .map((c) => ({ ...codeFields(c.code), count: c.count, share: share(c.count, figures.total) }));
@@ -58,5 +40,5 @@ export async function querySummary(prisma: PrismaClient, query: ParsedQuery): Pr
     label: CATEGORY_LABELS[category],
     count: perCategory.get(category) ?? 0,
   }));
-  return { body: { ...figures, byCode, byCategory, previous: periodFigures(previous, before.counts) }, path: current.path };
+  return { body: { ...figures, byCode, byCategory, previous: periodFigures(previous, before.rows) }, path: current.path };
 }

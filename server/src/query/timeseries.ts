@@ -1,11 +1,10 @@
 import { CATEGORY_LABELS, CLOSE_CATEGORIES, describeCloseCode, formatCloseCode, type CloseCategory } from '@closewatch/sdk/close-codes';
-import type { PrismaClient } from '../storage/prisma-client.js';
+import type { StatsReader } from '../storage/sql/stats-reader.js';
+import { bucketStarts, defaultBucketMs, floorTo, MINUTE_MS } from '../storage/time-window.js';
+import type { ReadPath } from '../storage/types.js';
 import { byCountDesc, codeKey } from './code-info.js';
 import { invalidQuery, type ParsedQuery } from './filters.js';
 import type { GroupBy, Timeseries } from './schemas.js';
-import { closeSource, minuteCodeSource, type ReadPath } from './sources.js';
-import { int, Prisma, readRows, toCode, toNumber, toText } from './sql.js';
-import { bucketStarts, defaultBucketMs, floorTo, HOUR_MS, MINUTE_MS } from './time-window.js';
 
 /** Most points one response may hold; a week of 5-minute buckets fits. */
 export const MAX_POINTS = 5000;
@@ -42,42 +41,35 @@ interface SeriesInfo {
  * cut by the window; their counts only hold closes inside it.
  */
 export async function queryTimeseries(
-  prisma: PrismaClient,
+  stats: StatsReader,
   query: ParsedQuery,
   options: TimeseriesOptions,
 ): Promise<{ body: Timeseries; path: ReadPath }> {
   const bucketMs = resolveBucketMs(query, options.bucketMs);
-  // Hour rollups fit only when every hour lies inside one bucket; finer buckets read
-  // the narrow per-code minute rollups.
-  const source = bucketMs % HOUR_MS === 0 ? closeSource(query.window, query.filters, true) : minuteCodeSource(query.window, query.filters);
-  const column = options.groupBy === 'service' ? Prisma.sql`service` : Prisma.sql`code`;
-  const b = int(bucketMs);
-  const rows = await readRows(
-    prisma,
-    Prisma.sql`SELECT (bucket / ${b}) * ${b} AS t, ${column} AS k, SUM(count) AS n FROM (${source.sql}) GROUP BY t, k`,
-  );
-
   const series = new Map<string, SeriesInfo>();
   const cells: Array<{ t: number; key: string; n: number }> = [];
-  for (const row of rows) {
-    const n = toNumber(row.n);
-    let info: Omit<SeriesInfo, 'total'>;
-    if (options.groupBy === 'service') {
-      const service = toText(row.k);
-      info = { key: service, label: service, order: 0 };
-    } else {
-      const code = toCode(row.k);
-      if (options.groupBy === 'code') {
-        info = { key: codeKey(code), label: formatCloseCode(code), order: 0 };
-      } else {
-        const category: CloseCategory = describeCloseCode(code).category;
-        info = { key: category, label: CATEGORY_LABELS[category], order: CLOSE_CATEGORIES.indexOf(category) };
-      }
-    }
+  const add = (t: number, info: Omit<SeriesInfo, 'total'>, n: number): void => {
     const existing = series.get(info.key);
     if (existing) existing.total += n;
     else series.set(info.key, { ...info, total: n });
-    cells.push({ t: toNumber(row.t), key: info.key, n });
+    cells.push({ t, key: info.key, n });
+  };
+  let path: ReadPath;
+  if (options.groupBy === 'service') {
+    const read = await stats.timeseriesByService(query.window, query.filters, bucketMs);
+    for (const cell of read.rows) add(cell.t, { key: cell.key, label: cell.key, order: 0 }, cell.count);
+    path = read.path;
+  } else {
+    const read = await stats.timeseriesByCode(query.window, query.filters, bucketMs);
+    for (const cell of read.rows) {
+      if (options.groupBy === 'code') {
+        add(cell.t, { key: codeKey(cell.key), label: formatCloseCode(cell.key), order: 0 }, cell.count);
+      } else {
+        const category: CloseCategory = describeCloseCode(cell.key).category;
+        add(cell.t, { key: category, label: CATEGORY_LABELS[category], order: CLOSE_CATEGORIES.indexOf(category) }, cell.count);
+      }
+    }
+    path = read.path;
   }
 
   const ordered = [...series.values()].sort(
@@ -101,6 +93,6 @@ export async function queryTimeseries(
       series: ordered.map(({ key, label, total }) => ({ key, label, total })),
       points,
     },
-    path: source.path,
+    path,
   };
 }

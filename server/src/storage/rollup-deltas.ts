@@ -1,11 +1,6 @@
 import { lifetimeBucket } from '@closewatch/sdk/lifetime-buckets';
-import type { StoredCloseEvent } from '../ingest/close-event.js';
+import { HOUR_MS, MINUTE_MS, NO_CODE_SENTINEL, type StoredCloseEvent } from './types.js';
 
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 3_600_000;
-
-/** Rollups store "no code" as -1: SQLite unique keys treat NULLs as distinct. */
-export const NO_CODE_SENTINEL = -1;
 
 export interface CloseRollupDelta {
   bucket: number;

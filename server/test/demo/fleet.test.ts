@@ -30,13 +30,13 @@ test('the demo fleet closes real connections in a realistic mix and every close 
   await fleet.stop();
 
   const stored = new Map(
-    (t.app.db.sqlite.prepare('SELECT code, count(*) AS n FROM close_event GROUP BY code').all() as Array<{ code: number; n: number }>).map((r) => [r.code, r.n]),
+    (t.sqlite.prepare('SELECT code, count(*) AS n FROM close_event GROUP BY code').all() as Array<{ code: number; n: number }>).map((r) => [r.code, r.n]),
   );
   assert.deepEqual(errors, []);
   assert.deepEqual(stored, new Map([...fleet.closes.entries()].sort((a, b) => a[0] - b[0])));
   for (const code of [1000, 1001, 1006, 1008, 1011, 1012, 1013]) assert.ok((stored.get(code) ?? 0) > 0, `expected some ${code} closes`);
-  const services = t.app.db.sqlite.prepare('SELECT DISTINCT service FROM close_event ORDER BY 1').all();
+  const services = t.sqlite.prepare('SELECT DISTINCT service FROM close_event ORDER BY 1').all();
   assert.deepEqual(services, [{ service: 'chat' }, { service: 'feed' }, { service: 'trading' }]);
-  const trading1013 = t.app.db.sqlite.prepare("SELECT count(*) AS n FROM close_event WHERE code = 1013 AND service <> 'trading'").get() as { n: number };
+  const trading1013 = t.sqlite.prepare("SELECT count(*) AS n FROM close_event WHERE code = 1013 AND service <> 'trading'").get() as { n: number };
   assert.equal(trading1013.n, 0, 'only the overloaded service sheds with 1013');
 });

@@ -1,4 +1,4 @@
-import type { StoredCloseEvent } from '../../src/ingest/close-event.js';
+import type { StoredCloseEvent } from '../../src/storage/types.js';
 
 let counter = 0;
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import Database from 'better-sqlite3';
 import type { AppOptions } from '../../src/app.js';
 import { buildApp } from '../../src/build-app.js';
 import { loadConfig, type Config } from '../../src/plugins/config.js';
@@ -12,6 +13,11 @@ export interface TestApp {
   config: Config;
   /** A server key, ensured at start. */
   key: string;
+  /**
+   * A connection of the test's own to the database file, to check what was stored (or
+   * to break it on purpose); the collector itself never exposes one.
+   */
+  readonly sqlite: Database.Database;
   /** Closes the app (draining writes); keeps the database for a restart. */
   close(): Promise<void>;
   /** Starts a new app on the same database (a collector restart). */
@@ -37,11 +43,17 @@ export async function startTestApp(
     await app.db.keys.ensure(TEST_KEY, 'test');
     return app;
   };
+  let inspector: Database.Database | null = null;
   const handle: TestApp = {
     app: await open(),
     db,
     config,
     key: TEST_KEY,
+    get sqlite() {
+      inspector ??= new Database(db.path);
+      inspector.pragma('busy_timeout = 5000');
+      return inspector;
+    },
     close: () => handle.app.close(),
     restart: async () => {
       await handle.app.close();
@@ -50,6 +62,7 @@ export async function startTestApp(
     },
     destroy: async () => {
       await handle.app.close();
+      inspector?.close();
       db.cleanup();
     },
   };

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../src/storage/database-url.js';
-import { applyMigrations, committedMigrations } from '../../src/storage/migrations.js';
+import { applyMigrations, committedMigrations } from '../../src/storage/sqlite/migrations.js';
 
 export interface TestDatabase {
   /** `file:` URL of a fresh SQLite file with every migration applied. */

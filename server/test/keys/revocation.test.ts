@@ -40,6 +40,6 @@ test('a key revoked on one collector is refused by another within 5 s', async ()
   assert.equal(onB.statusCode, 401);
   assert.equal(onB.json().error.message, 'this ingest key is unknown or revoked; create one with `npm run keys -- create --name <name>` (the first start prints one)');
 
-  const stored = a.app.db.sqlite.prepare('SELECT count(*) AS n FROM close_event').get() as { n: number };
+  const stored = a.sqlite.prepare('SELECT count(*) AS n FROM close_event').get() as { n: number };
   assert.equal(stored.n, 3);
 });

@@ -12,6 +12,8 @@ test('every setting has a working default', () => {
     MAX_BATCH_EVENTS: 10_000,
     DASHBOARD_DIR: 'web/dist',
     WRITER_HEAP_MB: 512,
+    READ_WORKERS: 2,
+    READ_TIMEOUT_MS: 10_000,
     LIVE_TICK_MS: 1000,
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { HttpError } from '../../src/http/http-error.js';
 import { parseFilters } from '../../src/query/filters.js';
-import { alignWindow, rollupSpans } from '../../src/query/time-window.js';
+import { alignWindow, rollupSpans } from '../../src/storage/time-window.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const MINUTE = 60_000;

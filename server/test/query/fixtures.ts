@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { StoredCloseEvent } from '../../src/ingest/close-event.js';
+import type { StoredCloseEvent } from '../../src/storage/types.js';
 import { seededRandom as prng } from '../helpers/events.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
-import { LiveHub } from '../../src/query/live-hub.js';
+import { LiveHub, liveSource } from '../../src/query/live-hub.js';
 import type { LiveTick } from '../../src/query/schemas.js';
-import { sqliteLiveTail } from '../../src/storage/live-tail.js';
 import { storedEvent } from '../helpers/stored-event.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -41,7 +40,7 @@ async function connect(): Promise<{ client: WebSocket; server: WebSocket; ticks:
 }
 
 function makeHub(clock: { now: number }): LiveHub {
-  return new LiveHub(sqliteLiveTail(t.app.db.sqlite), { tickMs: 60_000, now: () => clock.now });
+  return new LiveHub(liveSource(t.app.db.events), { tickMs: 60_000, now: () => clock.now });
 }
 
 describe('LiveHub', () => {

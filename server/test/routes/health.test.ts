@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { buildApp } from '../../src/build-app.js';
 import { loadConfig } from '../../src/plugins/config.js';
-import { committedMigrations } from '../../src/storage/migrations.js';
+import { committedMigrations } from '../../src/storage/sqlite/migrations.js';
 import { startTestApp, TEST_KEY, type TestApp } from '../helpers/test-app.js';
 import { makeEvent } from '../helpers/events.js';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { EventStore } from '../../src/storage/event-store.js';
-import { GroupCommitter } from '../../src/storage/group-commit.js';
-import { openSqlite } from '../../src/storage/open-sqlite.js';
+import { EventStore } from '../../src/storage/sqlite/event-store.js';
+import { GroupCommitter } from '../../src/storage/sqlite/group-commit.js';
+import { openSqlite } from '../../src/storage/sqlite/open-sqlite.js';
 import { startTestApp, TEST_KEY, type TestApp } from '../helpers/test-app.js';
 import { makeEvent, pick, seededRandom } from '../helpers/events.js';
 
@@ -19,7 +19,7 @@ const REASONS = ['', 'bye', 'user 17 banned', 'user 8812 banned', 'session 3f2a9
 
 type Row = { key: string; n: number };
 const rows = (sql: string): Map<string, number> =>
-  new Map((t.app.db.sqlite.prepare(sql).all() as Row[]).map((r) => [String(r.key), r.n]));
+  new Map((t.sqlite.prepare(sql).all() as Row[]).map((r) => [String(r.key), r.n]));
 
 test('rollups equal raw event counts for every code and service after a randomized mixed load', async () => {
   const random = seededRandom(20261126);
@@ -81,11 +81,11 @@ test('rollups equal raw event counts for every code and service after a randomiz
   const instances = rows("SELECT service || '/' || instance AS key, count(*) AS n FROM close_event GROUP BY 1");
   assert.deepEqual(rows("SELECT service || '/' || instance AS key, sum(count) AS n FROM instance_rollup_hour GROUP BY 1"), instances);
   for (const table of ['lifetime_rollup_minute', 'lifetime_rollup_hour']) {
-    const total = t.app.db.sqlite.prepare(`SELECT sum(count) AS n FROM ${table}`).get() as { n: number };
+    const total = t.sqlite.prepare(`SELECT sum(count) AS n FROM ${table}`).get() as { n: number };
     assert.equal(total.n, expectedWithDuration, table);
   }
-  const clean = t.app.db.sqlite.prepare('SELECT sum(was_clean) AS n FROM close_event').get() as { n: number };
-  const cleanRolled = t.app.db.sqlite.prepare('SELECT sum(clean_count) AS n FROM close_rollup_hour').get() as { n: number };
+  const clean = t.sqlite.prepare('SELECT sum(was_clean) AS n FROM close_event').get() as { n: number };
+  const cleanRolled = t.sqlite.prepare('SELECT sum(clean_count) AS n FROM close_rollup_hour').get() as { n: number };
   assert.equal(cleanRolled.n, clean.n);
   assert.equal(clean.n, sent.filter((e) => e.wasClean).length);
   const templates = rows("SELECT reason_template AS key, sum(count) AS n FROM close_rollup_minute WHERE reason_template LIKE 'user%' GROUP BY 1");
@@ -94,9 +94,9 @@ test('rollups equal raw event counts for every code and service after a randomiz
 });
 
 test('a failed transaction stores nothing and rejects every batch in it', async () => {
-  const before = (t.app.db.sqlite.prepare('SELECT count(*) AS n FROM close_event').get() as { n: number }).n;
+  const before = (t.sqlite.prepare('SELECT count(*) AS n FROM close_event').get() as { n: number }).n;
   // A real trigger (not TEMP): the writer thread has its own connection.
-  t.app.db.sqlite.exec("CREATE TRIGGER fail_on_boom BEFORE INSERT ON close_event WHEN NEW.service = 'boom' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+  t.sqlite.exec("CREATE TRIGGER fail_on_boom BEFORE INSERT ON close_event WHEN NEW.service = 'boom' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
   try {
     const boom = await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' }, payload: { events: [makeEvent(), makeEvent({ service: 'boom' })] } });
     assert.equal(boom.statusCode, 503);
@@ -113,8 +113,8 @@ test('a failed transaction stores nothing and rejects every batch in it', async 
     assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
     own.close();
   } finally {
-    t.app.db.sqlite.exec('DROP TRIGGER fail_on_boom');
+    t.sqlite.exec('DROP TRIGGER fail_on_boom');
   }
-  const afterCount = (t.app.db.sqlite.prepare('SELECT count(*) AS n FROM close_event').get() as { n: number }).n;
+  const afterCount = (t.sqlite.prepare('SELECT count(*) AS n FROM close_event').get() as { n: number }).n;
   assert.equal(afterCount, before);
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { EventStore } from '../../src/storage/event-store.js';
-import { GroupCommitter } from '../../src/storage/group-commit.js';
-import { openSqlite, type SqliteDatabase } from '../../src/storage/open-sqlite.js';
+import { EventStore } from '../../src/storage/sqlite/event-store.js';
+import { GroupCommitter } from '../../src/storage/sqlite/group-commit.js';
+import { openSqlite, type SqliteDatabase } from '../../src/storage/sqlite/open-sqlite.js';
 import { storedEvent } from '../helpers/stored-event.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorBody, ErrorBodySchema, HttpError } from '../../http/http-error.js';
-import type { StoredCloseEvent } from '../../ingest/close-event.js';
+import type { StoredCloseEvent } from '../../storage/types.js';
 import { IngestBodySchema, IngestReportSchema, type IngestReport } from '../../ingest/event-schema.js';
 import { decodeRequestBody } from '../../ingest/gzip-body.js';
 import { applyCors, authenticateIngest } from '../../ingest/ingest-auth.js';
 import { isRejection, validateEvent } from '../../ingest/validate-event.js';
 import { Type } from '@sinclair/typebox';
 import { ingestMetrics } from '../../ingest/ingest-metrics.js';
-import { WriteFailedError } from '../../storage/threaded-writer.js';
+import { WriteFailedError } from '../../storage/sqlite/threaded-writer.js';
 
 /** Seconds a client should wait before retrying a batch the storage could not take. */
 const STORAGE_RETRY_AFTER_S = 5;

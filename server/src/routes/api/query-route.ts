@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TProperties } from '@sinclair/typebox';
 import { ErrorBodySchema } from '../../http/http-error.js';
 import { FilterQuerySchema, parseFilters, schemaError, type FilterQuery, type ParsedQuery } from '../../query/filters.js';
-import type { ReadPath } from '../../query/sources.js';
+import type { ReadPath } from '../../storage/types.js';
 
 /** The shared filters plus a route's own parameters, as one querystring schema. */
 export function querySchema<P extends TProperties>(extra: P) {
@@ -10,7 +10,7 @@ export function querySchema<P extends TProperties>(extra: P) {
 }
 
 /** Every read route answers errors in the one shape. */
-export const ERROR_RESPONSES = { 400: ErrorBodySchema, 500: ErrorBodySchema } as const;
+export const ERROR_RESPONSES = { 400: ErrorBodySchema, 500: ErrorBodySchema, 503: ErrorBodySchema } as const;
 
 /**
  * Routes validate with `attachValidation` and call this first: schema violations then

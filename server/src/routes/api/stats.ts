@@ -16,7 +16,7 @@ const REASONS_HINTS = { limit: `must be an integer from 1 to ${MAX_REASON_LIMIT}
 
 /** `/api/v1/stats/*`: aggregates over a time window, from rollups wherever the filters allow. */
 const statsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const prisma = fastify.db.prisma;
+  const stats = fastify.db.stats;
 
   fastify.get(
     '/stats/summary',
@@ -25,7 +25,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: { summary: 'Headline figures and the previous period', querystring: querySchema({}), response: { 200: SummarySchema, ...ERROR_RESPONSES } },
     },
     async (request, reply) => {
-      const { body, path } = await querySummary(prisma, readFilters(request));
+      const { body, path } = await querySummary(stats, readFilters(request));
       markPath(reply, path);
       return body;
     },
@@ -47,7 +47,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const query = readFilters(request, TIMESERIES_HINTS);
       const { groupBy = 'category', bucketMs } = request.query;
-      const { body, path } = await queryTimeseries(prisma, query, bucketMs === undefined ? { groupBy } : { groupBy, bucketMs });
+      const { body, path } = await queryTimeseries(stats, query, bucketMs === undefined ? { groupBy } : { groupBy, bucketMs });
       markPath(reply, path);
       return body;
     },
@@ -65,7 +65,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const query = readFilters(request, REASONS_HINTS);
-      const { body, path } = await queryReasons(prisma, query, request.query.limit ?? DEFAULT_REASON_LIMIT);
+      const { body, path } = await queryReasons(stats, query, request.query.limit ?? DEFAULT_REASON_LIMIT);
       markPath(reply, path);
       return body;
     },
@@ -78,7 +78,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: { summary: 'Closes per service, instance and route', querystring: querySchema({}), response: { 200: BreakdownSchema, ...ERROR_RESPONSES } },
     },
     async (request, reply) => {
-      const { body, path } = await queryBreakdown(prisma, readFilters(request));
+      const { body, path } = await queryBreakdown(stats, readFilters(request));
       markPath(reply, path);
       return body;
     },
@@ -91,7 +91,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: { summary: 'Connection-lifetime histogram per code', querystring: querySchema({}), response: { 200: LifetimesSchema, ...ERROR_RESPONSES } },
     },
     async (request, reply) => {
-      const { body, path } = await queryLifetimes(prisma, readFilters(request));
+      const { body, path } = await queryLifetimes(stats, readFilters(request));
       markPath(reply, path);
       return body;
     },

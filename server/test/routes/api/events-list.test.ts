@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { StoredCloseEvent } from '../../../src/ingest/close-event.js';
+import type { StoredCloseEvent } from '../../../src/storage/types.js';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 import { aligned, filterQuery, HOUR, makeEvents, matches, RANGES, RAW_FILTERS, ROLLUP_FILTERS, seed, SPAN_END, type Filter } from '../../query/fixtures.js';
 

@@ -12,10 +12,10 @@ before(async () => {
 after(() => t.destroy());
 
 function storedCount(): number {
-  return (t.app.db.sqlite.prepare('SELECT count(*) AS n FROM close_event').get() as { n: number }).n;
+  return (t.sqlite.prepare('SELECT count(*) AS n FROM close_event').get() as { n: number }).n;
 }
 function rollupCount(): number {
-  return (t.app.db.sqlite.prepare('SELECT coalesce(sum(count), 0) AS n FROM close_rollup_minute').get() as { n: number }).n;
+  return (t.sqlite.prepare('SELECT coalesce(sum(count), 0) AS n FROM close_rollup_minute').get() as { n: number }).n;
 }
 
 async function post(body: unknown, headers: Record<string, string> = {}) {
@@ -38,14 +38,14 @@ describe('POST /api/v1/events', () => {
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), { accepted: 3, duplicates: 0, rejected: [] });
     assert.equal(storedCount(), before0 + 3);
-    const row = t.app.db.sqlite.prepare("SELECT reason, reason_template FROM close_event WHERE code = 1011").get();
+    const row = t.sqlite.prepare("SELECT reason, reason_template FROM close_event WHERE code = 1011").get();
     assert.deepEqual(row, { reason: 'user 8812 banned', reason_template: 'user {n} banned' });
   });
 
   test('accepts RFC 3339 and epoch-ms timestamps', async () => {
     const res = await post({ events: [makeEvent({ ts: '2026-11-26T10:00:00.250Z' }), makeEvent({ ts: '2026-11-26T11:00:00+01:00' })] });
     assert.equal(res.statusCode, 200);
-    const rows = t.app.db.sqlite.prepare('SELECT ts FROM close_event ORDER BY seq DESC LIMIT 2').all() as Array<{ ts: number }>;
+    const rows = t.sqlite.prepare('SELECT ts FROM close_event ORDER BY seq DESC LIMIT 2').all() as Array<{ ts: number }>;
     assert.deepEqual(rows.map((r) => r.ts).sort(), [Date.parse('2026-11-26T10:00:00Z'), Date.parse('2026-11-26T10:00:00.250Z')]);
   });
 
@@ -61,7 +61,7 @@ describe('POST /api/v1/events', () => {
     const reason = 'é'.repeat(100); // 200 bytes
     const res = await post({ events: [makeEvent({ reason })] });
     assert.equal(res.statusCode, 200);
-    const row = t.app.db.sqlite.prepare('SELECT reason, reason_truncated FROM close_event ORDER BY seq DESC LIMIT 1').get() as { reason: string; reason_truncated: number };
+    const row = t.sqlite.prepare('SELECT reason, reason_truncated FROM close_event ORDER BY seq DESC LIMIT 1').get() as { reason: string; reason_truncated: number };
     assert.equal(row.reason, 'é'.repeat(61));
     assert.equal(Buffer.byteLength(row.reason), 122);
     assert.equal(row.reason_truncated, 1);
@@ -144,7 +144,7 @@ describe('POST /api/v1/events', () => {
   test('records SDK drop reports', async () => {
     const res = await post({ events: [makeEvent({ service: 'drops', instance: 'd-1' })], meta: { sdk: 'test', dropped: 7 } });
     assert.equal(res.statusCode, 200);
-    const row = t.app.db.sqlite.prepare("SELECT service, instance, dropped FROM drop_report WHERE service = 'drops'").get();
+    const row = t.sqlite.prepare("SELECT service, instance, dropped FROM drop_report WHERE service = 'drops'").get();
     assert.deepEqual(row, { service: 'drops', instance: 'd-1', dropped: 7 });
   });
 });
@@ -162,9 +162,9 @@ describe('idempotent retries', () => {
     const afterRestart = await post(mixed);
     assert.deepEqual(afterRestart.json(), { accepted: 1, duplicates: 5, rejected: [] });
 
-    const stored = t.app.db.sqlite.prepare("SELECT count(*) AS n FROM close_event WHERE service = 'retry'").get() as { n: number };
-    const rolled = t.app.db.sqlite.prepare("SELECT sum(count) AS n FROM close_rollup_minute WHERE service = 'retry'").get() as { n: number };
-    const hourly = t.app.db.sqlite.prepare("SELECT sum(count) AS n FROM close_rollup_hour WHERE service = 'retry'").get() as { n: number };
+    const stored = t.sqlite.prepare("SELECT count(*) AS n FROM close_event WHERE service = 'retry'").get() as { n: number };
+    const rolled = t.sqlite.prepare("SELECT sum(count) AS n FROM close_rollup_minute WHERE service = 'retry'").get() as { n: number };
+    const hourly = t.sqlite.prepare("SELECT sum(count) AS n FROM close_rollup_hour WHERE service = 'retry'").get() as { n: number };
     assert.equal(stored.n, 21);
     assert.equal(rolled.n, 21);
     assert.equal(hourly.n, 21);

@@ -1,5 +1,5 @@
-import type { StoredCloseEvent } from '../ingest/close-event.js';
-import type { BatchWriteResult, DropReportRow, EventStore } from './event-store.js';
+import type { BatchWriteResult, DropReportRow, StoredCloseEvent } from '../types.js';
+import type { EventStore } from './event-store.js';
 
 interface PendingBatch {
   events: ReadonlyArray<StoredCloseEvent>;

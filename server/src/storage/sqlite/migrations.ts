@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { REPO_ROOT, sqlitePathFromUrl } from './database-url.js';
+import { REPO_ROOT, sqlitePathFromUrl } from '../database-url.js';
 
 const MIGRATIONS_DIR = join(REPO_ROOT, 'prisma', 'migrations');
 const PRISMA_BIN = join(REPO_ROOT, 'node_modules', '.bin', 'prisma');

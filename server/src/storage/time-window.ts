@@ -1,6 +1,6 @@
-import { HOUR_MS, MINUTE_MS } from '../storage/rollup-deltas.js';
+import { HOUR_MS, MINUTE_MS, type TimeWindow } from './types.js';
 
-export { HOUR_MS, MINUTE_MS };
+export { HOUR_MS, MINUTE_MS, type TimeWindow };
 
 export const DAY_MS = 24 * HOUR_MS;
 
@@ -9,12 +9,6 @@ export const MAX_RANGE_MS = 31 * DAY_MS;
 
 /** Range when `from` is not given. */
 export const DEFAULT_RANGE_MS = HOUR_MS;
-
-/** A half-open range `[from, to)` of epoch milliseconds. */
-export interface TimeWindow {
-  from: number;
-  to: number;
-}
 
 export const floorTo = (t: number, step: number): number => Math.floor(t / step) * step;
 export const ceilTo = (t: number, step: number): number => Math.ceil(t / step) * step;

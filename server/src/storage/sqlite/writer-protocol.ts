@@ -1,5 +1,4 @@
-import type { StoredCloseEvent } from '../ingest/close-event.js';
-import type { BatchWriteResult, DropReportRow } from './event-store.js';
+import type { BatchWriteResult, DropReportRow, StoredCloseEvent } from '../types.js';
 
 /** Messages from the collector to its writer thread. */
 export type WriterRequest =

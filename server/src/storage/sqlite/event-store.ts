@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { StoredCloseEvent } from '../ingest/close-event.js';
+import type { BatchWriteResult, DropReportRow, StoredCloseEvent } from '../types.js';
 import type { SqliteDatabase } from './open-sqlite.js';
 import {
   addToRollups,
@@ -8,21 +8,7 @@ import {
   type CloseRollupDelta,
   type LifetimeRollupDelta,
   type RollupDeltas,
-} from './rollup-deltas.js';
-
-/** What happened to one batch. */
-export interface BatchWriteResult {
-  accepted: number;
-  duplicates: number;
-}
-
-/** A loss report an SDK sent with its batch. */
-export interface DropReportRow {
-  keyId: string;
-  service: string;
-  instance: string;
-  dropped: number;
-}
+} from '../rollup-deltas.js';
 
 const closeRollupSql = (table: string): string => `
   INSERT INTO ${table} (bucket, service, route, code, initiator, reason_template, count, clean_count,

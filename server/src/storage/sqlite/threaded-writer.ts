@@ -1,8 +1,7 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import type { StoredCloseEvent } from '../ingest/close-event.js';
-import type { BatchWriteResult, DropReportRow } from './event-store.js';
+import type { Worker } from 'node:worker_threads';
+import type { EventWriter, WriterHealth } from '../storage.js';
+import type { BatchWriteResult, DropReportRow, StoredCloseEvent } from '../types.js';
+import { spawnStorageWorker } from './spawn-worker.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
 
 interface InFlight {
@@ -22,31 +21,8 @@ export interface ThreadedWriterOptions {
   onFailure?: (reason: string, error: unknown) => void;
 }
 
-/** What `/readyz` reports of the writer. Reasons are short and carry no path or raw database error. */
-export interface WriterHealth {
-  ok: boolean;
-  /** Why it is not ok, or null. */
-  reason: string | null;
-  /** Writer threads started after one died. */
-  restarts: number;
-  /** The last failure (a failed write or a thread that died), or null. */
-  lastFailure: string | null;
-}
-
-// The worker runs from the same kind of file as this one: .ts under tsx, .js when built.
-const RUNNING_FROM_SOURCE = extname(fileURLToPath(import.meta.url)) === '.ts';
-const WORKER_URL = new URL(`./write-worker${RUNNING_FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
-
 /** Longest wait between attempts to replace a writer thread that keeps dying. */
 const MAX_RESTART_DELAY_MS = 30_000;
-
-/** Worker threads do not inherit tsx's loader hooks, so from source the thread registers them first. */
-function spawnWorker(workerData: unknown, heapLimitMb: number): Worker {
-  const resourceLimits = { maxOldGenerationSizeMb: heapLimitMb };
-  if (!RUNNING_FROM_SOURCE) return new Worker(WORKER_URL, { workerData, resourceLimits });
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
-  return new Worker(boot, { eval: true, workerData, resourceLimits });
-}
 
 /** Why a writer thread died, from the error it emitted. */
 function describeThreadError(error: Error): string {
@@ -85,7 +61,7 @@ export class WriteFailedError extends Error {
  * transaction failed or the thread died. A thread that dies is replaced at once (with
  * a growing delay if replacements keep dying), and `health` says what happened.
  */
-export class ThreadedWriter {
+export class ThreadedWriter implements EventWriter {
   private worker: Worker | null = null;
   private readonly inFlight = new Map<number, InFlight>();
   private nextId = 1;
@@ -163,13 +139,6 @@ export class ThreadedWriter {
     });
   }
 
-  /**
-   * The writer thread, for diagnostics and for tests that make it die. Null while none runs.
-   */
-  get thread(): Worker | null {
-    return this.worker;
-  }
-
   private send(kind: InFlight['kind'], request: (id: number) => WriterRequest): Promise<BatchWriteResult | null> {
     if (this.closing) return Promise.reject(new Error('the writer is closed'));
     const worker = this.worker ?? this.start();
@@ -183,7 +152,7 @@ export class ThreadedWriter {
   private start(): Worker {
     if (this.restartTimer !== null) clearTimeout(this.restartTimer);
     this.restartTimer = null;
-    const worker = spawnWorker({ path: this.path }, this.options.heapLimitMb ?? 512);
+    const worker = spawnStorageWorker('write-worker', { path: this.path }, { maxOldGenerationSizeMb: this.options.heapLimitMb ?? 512 });
     worker.on('message', (reply: WriterReply) => this.onReply(reply));
     worker.on('error', (error) => this.onDeath(worker, describeThreadError(error), error));
     worker.on('exit', (code) => this.onDeath(worker, `the writer thread stopped unexpectedly (exit code ${code})`, null));

@@ -1,6 +1,6 @@
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaClient } from '../generated/prisma/client.js';
-import { sqlitePathFromUrl } from './database-url.js';
+import { PrismaClient } from '../../generated/prisma/client.js';
+import { sqlitePathFromUrl } from '../database-url.js';
 
 export type { PrismaClient };
 

@@ -1,0 +1,31 @@
+import { raw, sql, type Sql } from './template.js';
+
+/** What differs between the engines' SQL; everything else in `storage/sql/` is shared. */
+export interface Dialect {
+  readonly name: 'sqlite' | 'postgres';
+  /** `labels` (a JSON object) holds `key` with exactly `value`. */
+  labelEquals(key: string, value: string): Sql;
+  /**
+   * A condition that ends the statement once its read budget is spent, put into every
+   * scan. SQLite: a function the read worker defines; PostgreSQL: statement_timeout does
+   * it, so the condition is simply true.
+   */
+  readonly withinBudget: Sql;
+  /** `close_event` for a newest-first walk down `seq` (SQLite: stay on the rowid range). */
+  readonly eventsBySeq: Sql;
+  /** `close_event` for a search by time or by code and time, past the walk's budget. */
+  eventsByIndex(index: 'ts' | 'code_ts'): Sql;
+}
+
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  labelEquals(key, value) {
+    // A JSON path cannot quote every key; those go through json_each.
+    if (!/["\\]/.test(key)) return sql`json_extract(labels, ${`$."${key}"`}) = ${value}`;
+    return sql`EXISTS (SELECT 1 FROM json_each(close_event.labels) AS l WHERE l.key = ${key} AND l.value = ${value})`;
+  },
+  withinBudget: sql`cw_within_budget()`,
+  // NOT INDEXED keeps SQLite on the rowid range: the ts index would sort the whole window.
+  eventsBySeq: sql`close_event NOT INDEXED`,
+  eventsByIndex: (index) => raw(index === 'ts' ? 'close_event INDEXED BY close_event_ts_idx' : 'close_event INDEXED BY close_event_code_ts_idx'),
+};

@@ -1,0 +1,56 @@
+import type { Initiator, EventSource, StoredEventRow } from '../types.js';
+import { toBool, toCode, toNullableNumber, toNumber, toText, type Row } from './row.js';
+import { raw } from './template.js';
+
+/** The columns `toStoredEvent` reads (the explorer, the live tail and the export share them). */
+export const EVENT_COLUMNS = raw(`seq, key_id, event_id, ts, received_at, code, reason, reason_truncated, reason_template,
+  was_clean, initiator, source, service, instance, route, duration_ms, messages_in, messages_out, bytes_in, bytes_out,
+  labels, remote_addr_hash`);
+
+function parseLabels(value: unknown): Record<string, string> {
+  // SQLite hands back the JSON text, PostgreSQL's jsonb an object.
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      // Written by the ingest path as JSON; a broken value must not break a listing.
+      return {};
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') labels[k] = v;
+  return labels;
+}
+
+const INITIATORS: readonly Initiator[] = ['server', 'client', 'unknown'];
+
+/** One `close_event` row as the stored event it is. */
+export function toStoredEvent(row: Row): StoredEventRow {
+  const initiator = toText(row.initiator);
+  return {
+    seq: toNumber(row.seq),
+    keyId: toText(row.key_id),
+    eventId: toText(row.event_id),
+    ts: toNumber(row.ts),
+    receivedAt: toNumber(row.received_at),
+    code: toCode(row.code),
+    reason: toText(row.reason),
+    reasonTruncated: toBool(row.reason_truncated),
+    reasonTemplate: toText(row.reason_template),
+    wasClean: toBool(row.was_clean),
+    initiator: INITIATORS.find((i) => i === initiator) ?? 'unknown',
+    source: (toText(row.source) === 'browser' ? 'browser' : 'server') satisfies EventSource,
+    service: toText(row.service),
+    instance: toText(row.instance),
+    route: toText(row.route),
+    durationMs: toNullableNumber(row.duration_ms),
+    messagesIn: toNullableNumber(row.messages_in),
+    messagesOut: toNullableNumber(row.messages_out),
+    bytesIn: toNullableNumber(row.bytes_in),
+    bytesOut: toNullableNumber(row.bytes_out),
+    labels: parseLabels(row.labels),
+    remoteAddrHash: row.remote_addr_hash === null || row.remote_addr_hash === undefined ? null : toText(row.remote_addr_hash),
+  };
+}

@@ -1,0 +1,204 @@
+import { categoryCodeRanges } from '@closewatch/sdk/close-codes';
+import { LIFETIME_EDGES_MS } from '@closewatch/sdk/lifetime-buckets';
+import { MINUTE_MS, NO_CODE_SENTINEL, type CloseFilters, type ReadPath, type TimeWindow } from '../types.js';
+import type { Dialect } from './dialect.js';
+import { rollupSpans } from '../time-window.js';
+import { and, int, join, or, raw, sql, type Sql } from './template.js';
+
+/**
+ * Whether rollups can answer: they are keyed by service, route, code, initiator and
+ * reason template, so instance and label filters need the raw events.
+ */
+export function needsRawEvents(filters: CloseFilters): boolean {
+  return filters.instance !== undefined || filters.label !== undefined;
+}
+
+/**
+ * A subquery and the storage it reads. Close sources have the columns `bucket` (minute
+ * or hour start), `service`, `route`, `code` (-1 for none), `initiator`,
+ * `reason_template` and `count`; lifetime sources `bucket`, `service`, `code`,
+ * `lifetime_bucket` and `count`. Callers aggregate them with `SUM(count)`.
+ */
+export interface Source {
+  sql: Sql;
+  path: ReadPath;
+}
+
+type CodeColumn = 'rollup' | 'event';
+
+function codeConditions(filters: CloseFilters, column: CodeColumn): Sql[] {
+  const none = column === 'rollup' ? sql`code = ${int(NO_CODE_SENTINEL)}` : sql`code IS NULL`;
+  const conditions: Sql[] = [];
+  if (filters.codes !== undefined) {
+    const codes = filters.codes.filter((c): c is number => c !== null);
+    const parts = codes.length > 0 ? [sql`code IN (${join(codes.map(int))})`] : [];
+    if (filters.codes.includes(null)) parts.push(none);
+    conditions.push(or(parts));
+  }
+  if (filters.category !== undefined) {
+    const { ranges, includesNoCode } = categoryCodeRanges(filters.category);
+    const parts = ranges.map(([lo, hi]) => (lo === hi ? sql`code = ${int(lo)}` : sql`code BETWEEN ${int(lo)} AND ${int(hi)}`));
+    if (includesNoCode) parts.push(none);
+    conditions.push(or(parts));
+  }
+  return conditions;
+}
+
+/** Conditions on `close_event` for every filter (the time range aside). */
+export function eventConditions(dialect: Dialect, filters: CloseFilters): Sql[] {
+  const c: Sql[] = [];
+  if (filters.service !== undefined) c.push(sql`service = ${filters.service}`);
+  if (filters.instance !== undefined) c.push(sql`instance = ${filters.instance}`);
+  if (filters.route !== undefined) c.push(sql`route = ${filters.route}`);
+  if (filters.initiator !== undefined) c.push(sql`initiator = ${filters.initiator}`);
+  c.push(...codeConditions(filters, 'event'));
+  if (filters.label !== undefined) c.push(dialect.labelEquals(filters.label.key, filters.label.value));
+  c.push(dialect.withinBudget);
+  return c;
+}
+
+export function eventRange(window: TimeWindow): Sql {
+  return sql`ts >= ${int(window.from)} AND ts < ${int(window.to)}`;
+}
+
+function closeRollupConditions(filters: CloseFilters): Sql[] {
+  const c: Sql[] = [];
+  if (filters.service !== undefined) c.push(sql`service = ${filters.service}`);
+  if (filters.route !== undefined) c.push(sql`route = ${filters.route}`);
+  if (filters.initiator !== undefined) c.push(sql`initiator = ${filters.initiator}`);
+  c.push(...codeConditions(filters, 'rollup'));
+  return c;
+}
+
+/** UNION ALL of one rollup table pair over a window: hour rows for whole hours, minute rows at the edges. */
+function stitchedRollups(
+  dialect: Dialect,
+  window: TimeWindow,
+  tables: { hour: string; minute: string },
+  columns: Sql,
+  conditions: readonly Sql[],
+  hoursAllowed: boolean,
+): Sql {
+  const spans = hoursAllowed ? rollupSpans(window) : { hours: null, minutes: [window] };
+  const legs: Sql[] = [];
+  const leg = (table: string, span: TimeWindow): Sql =>
+    sql`SELECT ${columns} FROM ${raw(table)}
+      WHERE bucket >= ${int(span.from)} AND bucket < ${int(span.to)} AND ${and([...conditions, dialect.withinBudget])}`;
+  if (spans.hours !== null) legs.push(leg(tables.hour, spans.hours));
+  for (const span of spans.minutes) legs.push(leg(tables.minute, span));
+  return join(legs, ' UNION ALL ');
+}
+
+/**
+ * Closes in a window, from rollups when the filters allow it, else from raw events.
+ *
+ * @param hours whether hour rollups may be used (false when callers need minute resolution).
+ */
+export function closeSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters, hours = true): Source {
+  if (needsRawEvents(filters)) {
+    return {
+      path: 'events',
+      sql: sql`SELECT ts - ts % ${int(MINUTE_MS)} AS bucket, service, route, COALESCE(code, ${int(NO_CODE_SENTINEL)}) AS code,
+          initiator, reason_template, 1 AS count
+        FROM close_event WHERE ${eventRange(window)} AND ${and(eventConditions(dialect, filters))}`,
+    };
+  }
+  return {
+    path: 'rollups',
+    sql: stitchedRollups(
+      dialect,
+      window,
+      { hour: 'close_rollup_hour', minute: 'close_rollup_minute' },
+      sql`bucket, service, route, code, initiator, reason_template, count`,
+      closeRollupConditions(filters),
+      hours,
+    ),
+  };
+}
+
+/** Conditions on the rollups keyed on service and code only (per-code, per-instance, lifetimes). */
+function serviceAndCodeConditions(filters: CloseFilters): Sql[] {
+  const conditions: Sql[] = [];
+  if (filters.service !== undefined) conditions.push(sql`service = ${filters.service}`);
+  conditions.push(...codeConditions(filters, 'rollup'));
+  return conditions;
+}
+
+/** Filters the narrow per-code rollups can answer: service and codes only. */
+function onlyServiceAndCodes(filters: CloseFilters): boolean {
+  return !needsRawEvents(filters) && filters.route === undefined && filters.initiator === undefined;
+}
+
+/**
+ * Closes per minute with `bucket`, `service`, `code` and `count`, from the narrow
+ * per-code minute rollups when the filters allow (day-long timeseries read a few
+ * dozen rows a minute there), else from `closeSource`.
+ */
+export function minuteCodeSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters): Source {
+  if (!onlyServiceAndCodes(filters)) return closeSource(dialect, window, filters, false);
+  const conditions = serviceAndCodeConditions(filters);
+  return {
+    path: 'rollups',
+    sql: sql`SELECT bucket, service, code, count FROM code_rollup_minute
+      WHERE bucket >= ${int(window.from)} AND bucket < ${int(window.to)} AND ${and([...conditions, dialect.withinBudget])}`,
+  };
+}
+
+/**
+ * Closes per instance with `service`, `instance`, `code` and `count`, from the instance
+ * rollups when the filters allow, else from raw events.
+ */
+export function instanceSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters): Source {
+  if (!onlyServiceAndCodes(filters)) {
+    return {
+      path: 'events',
+      sql: sql`SELECT service, instance, COALESCE(code, ${int(NO_CODE_SENTINEL)}) AS code, 1 AS count
+        FROM close_event WHERE ${eventRange(window)} AND ${and(eventConditions(dialect, filters))}`,
+    };
+  }
+  const conditions = serviceAndCodeConditions(filters);
+  return {
+    path: 'rollups',
+    sql: stitchedRollups(
+      dialect,
+      window,
+      { hour: 'instance_rollup_hour', minute: 'instance_rollup_minute' },
+      sql`service, instance, code, count`,
+      conditions,
+      true,
+    ),
+  };
+}
+
+/** The lifetime bucket of `duration_ms`, the same edges as `lifetimeBucket` of the SDK. */
+function lifetimeBucketSql(): Sql {
+  const whens: Sql[] = [];
+  for (let i = LIFETIME_EDGES_MS.length - 1; i >= 1; i -= 1) {
+    whens.push(sql`WHEN duration_ms >= ${int(LIFETIME_EDGES_MS[i] as number)} THEN ${int(i)}`);
+  }
+  return sql`CASE ${join(whens, ' ')} ELSE 0 END`;
+}
+
+/** Lifetimes in a window; lifetime rollups only know service and code, other filters read raw events. */
+export function lifetimeSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters): Source {
+  if (!onlyServiceAndCodes(filters)) {
+    return {
+      path: 'events',
+      sql: sql`SELECT ts - ts % ${int(MINUTE_MS)} AS bucket, service, COALESCE(code, ${int(NO_CODE_SENTINEL)}) AS code,
+          ${lifetimeBucketSql()} AS lifetime_bucket, 1 AS count
+        FROM close_event WHERE ${eventRange(window)} AND duration_ms IS NOT NULL AND ${and(eventConditions(dialect, filters))}`,
+    };
+  }
+  const conditions = serviceAndCodeConditions(filters);
+  return {
+    path: 'rollups',
+    sql: stitchedRollups(
+      dialect,
+      window,
+      { hour: 'lifetime_rollup_hour', minute: 'lifetime_rollup_minute' },
+      sql`bucket, service, code, lifetime_bucket, count`,
+      conditions,
+      true,
+    ),
+  };
+}

@@ -1,0 +1,59 @@
+import { KeyStore } from '../../keys/key-store.js';
+import { sqlitePathFromUrl } from '../database-url.js';
+import { sqliteDialect } from '../sql/dialect.js';
+import { EventReader } from '../sql/event-reader.js';
+import { StatsReader } from '../sql/stats-reader.js';
+import type { Storage } from '../storage.js';
+import { pendingMigrations } from './migrations.js';
+import { createPrismaClient } from './prisma-client.js';
+import { ReadPool } from './read-pool.js';
+import { createSchemaStatus } from './schema-status.js';
+import { ThreadedWriter } from './threaded-writer.js';
+
+export interface SqliteStorageOptions {
+  /** `file:` URL of the database. */
+  url: string;
+  /** Heap limit of the writer thread, in MB. */
+  writerHeapMb: number;
+  /** Read worker threads. */
+  readWorkers: number;
+  /** Budget of one read, in ms. */
+  readBudgetMs: number;
+  /** The clock of the key cache. */
+  clock?: () => number;
+  /** Receives failures of the writer and read threads, with their full detail. */
+  onFailure?: (message: string, error: unknown) => void;
+}
+
+/**
+ * The embedded engine: one SQLite file in WAL mode. Ingest writes on a writer thread,
+ * reads run on read-only connections of a pool of worker threads, and Prisma serves
+ * keys and the rest.
+ *
+ * @throws {Error} when the file lacks migrations (the collector applies them before it opens).
+ */
+export async function openSqliteStorage(options: SqliteStorageOptions): Promise<Storage> {
+  const path = sqlitePathFromUrl(options.url);
+  const pending = pendingMigrations(options.url);
+  if (pending.length > 0) {
+    throw new Error(`the database lacks migrations ${pending.join(', ')}; run \`npm run db:migrate\` (npm start does it for you)`);
+  }
+  const prisma = createPrismaClient(options.url);
+  await prisma.$connect();
+  const writer = new ThreadedWriter(path, { heapLimitMb: options.writerHeapMb, onFailure: options.onFailure });
+  const reads = new ReadPool(path, { size: options.readWorkers, budgetMs: options.readBudgetMs, onFailure: options.onFailure });
+  const run = (query: Parameters<ReadPool['run']>[0]) => reads.run(query);
+  return {
+    engine: 'sqlite',
+    writer,
+    stats: new StatsReader(sqliteDialect, run),
+    events: new EventReader(sqliteDialect, run),
+    keys: new KeyStore(prisma, options.clock),
+    schemaStatus: createSchemaStatus(prisma),
+    async close() {
+      await writer.close();
+      await reads.close();
+      await prisma.$disconnect();
+    },
+  };
+}

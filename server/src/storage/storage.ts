@@ -1,0 +1,49 @@
+import type { KeyStore } from '../keys/key-store.js';
+import type { EventReader } from './sql/event-reader.js';
+import type { StatsReader } from './sql/stats-reader.js';
+import type { BatchWriteResult, DropReportRow, StoredCloseEvent } from './types.js';
+
+/** What `/readyz` reports of the writer. Reasons are short and carry no path or raw database error. */
+export interface WriterHealth {
+  ok: boolean;
+  /** Why it is not ok, or null. */
+  reason: string | null;
+  /** Writers started after one died. */
+  restarts: number;
+  /** The last failure (a failed write or a writer that died), or null. */
+  lastFailure: string | null;
+}
+
+/** The ingest hot path: a batch is acknowledged only after it is committed. */
+export interface EventWriter {
+  /** Resolves once the batch and its rollups are committed; rejects (storing nothing) otherwise. */
+  write(events: ReadonlyArray<StoredCloseEvent>, drop?: DropReportRow | null): Promise<BatchWriteResult>;
+  /** Whether writes can succeed now. */
+  health(): Promise<WriterHealth>;
+  /** Batches handed to the writer and not yet answered. */
+  readonly pendingBatches: number;
+  /** Committed transactions since start. */
+  readonly transactions: number;
+}
+
+export interface SchemaStatus {
+  /** Migrations applied to the database. */
+  applied: number;
+  /** Committed migrations the database lacks. */
+  pending: string[];
+}
+
+/**
+ * Everything the collector stores and reads. Features call these and never see a
+ * database handle or SQL; `engine` is for display only.
+ */
+export interface Storage {
+  readonly engine: 'sqlite';
+  readonly writer: EventWriter;
+  readonly stats: StatsReader;
+  readonly events: EventReader;
+  readonly keys: KeyStore;
+  schemaStatus(): Promise<SchemaStatus>;
+  /** Drains pending writes, then closes every connection. */
+  close(): Promise<void>;
+}

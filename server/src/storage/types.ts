@@ -1,0 +1,91 @@
+import type { CloseCategory } from '@closewatch/sdk/close-codes';
+
+/** Who ended the connection, as the SDK saw it. */
+export type Initiator = 'server' | 'client' | 'unknown';
+
+/** Which kind of SDK reported the close (taken from the ingest key, not the body). */
+export type EventSource = 'server' | 'browser';
+
+/** A close event after validation and normalization: exactly what is stored. */
+export interface StoredCloseEvent {
+  keyId: string;
+  eventId: string;
+  /** Epoch milliseconds when the connection closed. */
+  ts: number;
+  /** Epoch milliseconds when the collector received it. */
+  receivedAt: number;
+  /** `null` when no close code was received. */
+  code: number | null;
+  reason: string;
+  reasonTruncated: boolean;
+  reasonTemplate: string;
+  wasClean: boolean;
+  initiator: Initiator;
+  source: EventSource;
+  service: string;
+  instance: string;
+  route: string;
+  durationMs: number | null;
+  messagesIn: number | null;
+  messagesOut: number | null;
+  bytesIn: number | null;
+  bytesOut: number | null;
+  labels: Readonly<Record<string, string>>;
+  remoteAddrHash: string | null;
+}
+
+/** A stored event with its position in the store (newer events have higher `seq`). */
+export interface StoredEventRow extends StoredCloseEvent {
+  seq: number;
+}
+
+/** What happened to one batch. */
+export interface BatchWriteResult {
+  accepted: number;
+  duplicates: number;
+}
+
+/** A loss report an SDK sent with its batch. */
+export interface DropReportRow {
+  keyId: string;
+  service: string;
+  instance: string;
+  dropped: number;
+}
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+
+/** Rollups store "no code" as -1: unique keys treat NULLs as distinct. */
+export const NO_CODE_SENTINEL = -1;
+
+/** A half-open range `[from, to)` of epoch milliseconds. */
+export interface TimeWindow {
+  from: number;
+  to: number;
+}
+
+export interface LabelFilter {
+  key: string;
+  value: string;
+}
+
+/** Parsed filters; an absent field matches everything. `null` in `codes` is "no code". */
+export interface CloseFilters {
+  service?: string;
+  instance?: string;
+  route?: string;
+  codes?: ReadonlyArray<number | null>;
+  category?: CloseCategory;
+  initiator?: Initiator;
+  label?: LabelFilter;
+}
+
+/** Which storage answered a read; sent as the `x-closewatch-path` header. */
+export type ReadPath = 'rollups' | 'events';
+
+/** Rows of a read and which storage answered it. */
+export interface Read<T> {
+  rows: T[];
+  path: ReadPath;
+}
