@@ -1,13 +1,17 @@
 import { defineConfig } from '@playwright/test';
 
+import { CHROMIUM_ARGS, CHROMIUM_ENV } from './test/e2e/chromium.js';
+
 /**
- * Browser end-to-end tests: Debian's Chromium (never a downloaded browser), a real
- * collector started per test file, real HTTP and WebSockets. Screenshots of the
+ * Browser end-to-end tests: real Chromium (`CHROMIUM_PATH`, else the one packaged in
+ * the `@sparticuz/chromium` devDependency; never a browser downloaded by Playwright),
+ * a real collector started per test file, real HTTP and WebSockets. Screenshots of the
  * overview land in ../artifacts/.
  */
 export default defineConfig({
   testDir: './test/e2e',
   testMatch: '**/*.spec.ts',
+  globalSetup: './test/e2e/global-setup.ts',
   fullyParallel: false,
   workers: 1,
   timeout: 60_000,
@@ -18,19 +22,15 @@ export default defineConfig({
   use: {
     headless: true,
     viewport: { width: 1280, height: 900 },
+    // The page sees the same clock zone, language and theme whatever the caller's shell says.
+    timezoneId: 'UTC',
+    locale: 'en-US',
+    colorScheme: 'light',
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--no-first-run',
-      ],
+      // Set by the global setup before the workers start; unset only in the runner
+      // process, which launches no browser.
+      executablePath: process.env[CHROMIUM_ENV],
+      args: [...CHROMIUM_ARGS],
     },
     trace: 'off',
   },

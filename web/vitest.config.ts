@@ -13,7 +13,12 @@ export default defineConfig({
     conditions: ['closewatch-source', ...defaultClientConditions],
   },
   test: {
+    // The dashboard reads VITE_* variables from the environment (and .env files); the
+    // tests expect the defaults, whatever the caller's shell has set.
+    env: { VITE_COLLECTOR_URL: '', VITE_DEV_PROXY_TARGET: '' },
     environment: 'jsdom',
+    // A deadline, not a speed target: generous enough for a loaded 2-core machine.
+    testTimeout: 30_000,
     setupFiles: ['./test/setup.ts'],
     include: ['test/**/*.test.{ts,tsx}'],
     restoreMocks: true,

@@ -4,10 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { WebSocketServer } from 'ws';
-import { REPO_ROOT, startCollector, type Collector } from './collector.js';
+import { REPO_ROOT, childEnv, startCollector, type Collector } from './collector.js';
 
 /**
  * The browser SDK in real Chromium against the real collector: a page served from an
@@ -21,6 +21,8 @@ const run = promisify(execFile);
 let collector: Collector;
 let allowed: Server;
 let refused: Server;
+let allowedOrigin: string;
+let refusedOrigin: string;
 let browserKey: string;
 
 function pageServer(): Server {
@@ -51,10 +53,25 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-function storedFor(service: string): Array<{ code: number; reason: string; source: string; initiator: string; was_clean: number }> {
+async function close(server: Server | undefined): Promise<void> {
+  if (!server?.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await closed;
+}
+
+interface StoredRow {
+  code: number;
+  reason: string;
+  source: string;
+  initiator: string;
+  was_clean: number;
+}
+
+function storedFor(service: string): StoredRow[] {
   const db = new Database(collector.databaseUrl.slice('file:'.length), { readonly: true });
   try {
-    return db.prepare('SELECT code, reason, source, initiator, was_clean FROM close_event WHERE service = ?').all(service) as never;
+    return db.prepare<[string], StoredRow>('SELECT code, reason, source, initiator, was_clean FROM close_event WHERE service = ?').all(service);
   } finally {
     db.close();
   }
@@ -64,58 +81,137 @@ test.beforeAll(async () => {
   collector = await startCollector();
   allowed = pageServer();
   refused = pageServer();
-  const allowedOrigin = await listen(allowed);
-  await listen(refused);
+  allowedOrigin = await listen(allowed);
+  refusedOrigin = await listen(refused);
   const { stdout } = await run(process.execPath, ['--conditions=closewatch-source', '--import', 'tsx', join(REPO_ROOT, 'server/src/cli/keys.ts'), 'create', '--name', 'e2e-browser', '--browser', '--origin', allowedOrigin], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: collector.databaseUrl },
+    env: childEnv({ DATABASE_URL: collector.databaseUrl }),
+    timeout: 30_000,
   });
   browserKey = /^(cw_\S+)$/m.exec(stdout)?.[1] ?? '';
-  expect(browserKey).not.toBe('');
+  expect(browserKey).toMatch(/^cw_\S+$/);
 });
 
 test.afterAll(async () => {
-  allowed?.close();
-  refused?.close();
+  await Promise.all([close(allowed), close(refused)]);
   await collector?.stop();
 });
 
-const pageUrl = (server: Server): string => `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+/** What the SDK's onError received, reduced to plain data. */
+interface ReportedError {
+  name: string;
+  kind: string;
+  status: number | null;
+  retryInMs: number | null;
+  message: string;
+}
 
-/** In the page: observe a socket, let the server close it with 4001, flush, return the SDK's errors. */
-async function closeOneSocket(page: import('@playwright/test').Page, service: string): Promise<string[]> {
+/**
+ * In the page: observe a socket, let the server close it with 4001, then wait until the
+ * event is delivered or the SDK reports its first error, whichever comes first (10 s at
+ * most). Retries are a minute apart, so at most one attempt is made meanwhile.
+ */
+async function closeOneSocket(page: Page, service: string): Promise<ReportedError[]> {
   return page.evaluate(
     async ({ collectorUrl, apiKey, service }) => {
       const sdk = await import('/sdk/browser/index.js' as string);
-      const errors: string[] = [];
+      const errors: ReportedError[] = [];
+      let firstError: () => void = () => {};
+      const reported = new Promise<void>((resolve) => {
+        firstError = resolve;
+      });
       const socket = new WebSocket(`ws://${location.host}/ws`);
-      const observation = sdk.observe(socket, { collectorUrl, apiKey, service, flushIntervalMs: 60_000, onError: (e: Error) => errors.push(e.message) });
+      const observation = sdk.observe(socket, {
+        collectorUrl,
+        apiKey,
+        service,
+        flushIntervalMs: 60_000,
+        retryBaseDelayMs: 60_000,
+        retryMaxDelayMs: 60_000,
+        onError: (e: { name: string; kind: string; status?: number; retryInMs?: number; message: string }) => {
+          errors.push({ name: e.name, kind: e.kind, status: e.status ?? null, retryInMs: e.retryInMs ?? null, message: e.message });
+          firstError();
+        },
+      });
       await new Promise((resolve) => socket.addEventListener('open', resolve));
       socket.send('close-4001');
       await new Promise((resolve) => socket.addEventListener('close', resolve));
-      await observation.flush(5000);
+      await Promise.race([observation.flush(10_000), reported]);
       return errors;
     },
     { collectorUrl: collector.url, apiKey: browserKey, service },
   );
 }
 
+/** Console errors of the page (Chromium reports a CORS refusal there, and only there). */
+function consoleErrors(page: Page): string[] {
+  const messages: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') messages.push(message.text());
+  });
+  return messages;
+}
+
 test('a page on an allowed origin reports its close, marked as a browser event', async ({ page }) => {
-  await page.goto(pageUrl(allowed));
+  const logged = consoleErrors(page);
+  await page.goto(`${allowedOrigin}/`);
   const errors = await closeOneSocket(page, 'browser-allowed');
   expect(errors).toEqual([]);
+  expect(logged).toEqual([]);
   expect(storedFor('browser-allowed')).toEqual([{ code: 4001, reason: 'room 7 closed', source: 'browser', initiator: 'server', was_clean: 1 }]);
 });
 
 test('the same page on another origin is refused by CORS and nothing is stored', async ({ page }) => {
-  await page.goto(pageUrl(refused));
+  // The collector's side: the preflight from that origin is refused with a reason, and
+  // carries no Access-Control-Allow-Origin; the allowed origin's preflight gets its own.
+  const preflight = (origin: string) =>
+    fetch(`${collector.url}/api/v1/events`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      signal: AbortSignal.timeout(10_000),
+    });
+  const refusal = await preflight(refusedOrigin);
+  expect(refusal.status).toBe(403);
+  expect(refusal.headers.get('access-control-allow-origin')).toBeNull();
+  expect(await refusal.json()).toEqual({
+    error: {
+      code: 'ORIGIN_NOT_ALLOWED',
+      message: `origin ${refusedOrigin} is not allowed by any browser key; create one with \`npm run keys -- create --name <name> --browser --origin ${refusedOrigin}\``,
+    },
+  });
+  const acceptance = await preflight(allowedOrigin);
+  expect(acceptance.status).toBe(204);
+  expect(acceptance.headers.get('access-control-allow-origin')).toBe(allowedOrigin);
+
+  // The browser's side: Chromium blocks the POST, the SDK reports a network failure
+  // (a page is never told why a cross-origin request failed) and will retry.
+  const logged = consoleErrors(page);
+  await page.goto(`${refusedOrigin}/`);
   const errors = await closeOneSocket(page, 'browser-refused');
-  expect(errors.length).toBeGreaterThan(0);
+  expect(errors).toHaveLength(1);
+  const retryInMs = errors[0]?.retryInMs ?? Number.NaN;
+  expect(errors).toEqual([
+    {
+      name: 'ClosewatchError',
+      kind: 'delivery_retry',
+      status: null,
+      retryInMs,
+      message: `closewatch: could not reach the collector (Failed to fetch); retrying 1 events in ${retryInMs} ms`,
+    },
+  ]);
+  // retryBaseDelayMs 60 s with equal jitter: between half of it and all of it.
+  expect(retryInMs).toBeGreaterThanOrEqual(30_000);
+  expect(retryInMs).toBeLessThanOrEqual(60_000);
+  // Console messages arrive on their own channel: wait for them (10 s at most).
+  await expect.poll(() => logged, { timeout: 10_000 }).toEqual([
+    `Access to fetch at '${collector.url}/api/v1/events' from origin '${refusedOrigin}' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.`,
+    'Failed to load resource: net::ERR_FAILED',
+  ]);
   expect(storedFor('browser-refused')).toEqual([]);
 });
 
 test('a close right before navigating away still arrives', async ({ page }) => {
-  await page.goto(pageUrl(allowed));
+  await page.goto(`${allowedOrigin}/`);
   await page.evaluate(
     async ({ collectorUrl, apiKey }) => {
       const sdk = await import('/sdk/browser/index.js' as string);

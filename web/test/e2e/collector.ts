@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
@@ -15,6 +15,36 @@ export interface Collector {
 }
 
 /**
+ * The whole environment of a process the tests start: nothing is inherited from the
+ * shell that runs the tests (a `PORT`, `LIVE_TICK_MS`, `DATABASE_URL` or `NODE_OPTIONS`
+ * there must not change what the tests see). `PATH` stays, with this Node.js first:
+ * the collector runs Prisma's CLI, a `#!/usr/bin/env node` script.
+ */
+export function childEnv(vars: Record<string, string>): Record<string, string> {
+  return { PATH: [dirname(process.execPath), process.env.PATH].filter((p) => p !== undefined && p !== '').join(delimiter), ...vars };
+}
+
+/** How long the collector may take to stop; its graceful shutdown waits up to 10 s. */
+const STOP_DEADLINE_MS = 15_000;
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'late'>((r) => {
+    timer = setTimeout(() => r('late'), STOP_DEADLINE_MS);
+  });
+  const outcome = await Promise.race([exited.then(() => 'exited' as const), deadline]);
+  clearTimeout(timer);
+  if (outcome === 'late') {
+    child.kill('SIGKILL');
+    await exited;
+    throw new Error(`the collector did not stop within ${STOP_DEADLINE_MS / 1000} s of SIGTERM and was killed`);
+  }
+}
+
+/**
  * Starts the real collector the way `npm start` does (migrations, built dashboard)
  * on a fresh database and a free port, and waits until it listens.
  */
@@ -23,19 +53,19 @@ export async function startCollector(): Promise<Collector> {
   const databaseUrl = `file:${join(dir, 'closewatch.db')}`;
   const child: ChildProcess = spawn(process.execPath, ['--conditions=closewatch-source', '--import', 'tsx', join(REPO_ROOT, 'server/src/server.ts')], {
     cwd: REPO_ROOT,
-    env: {
-      ...process.env,
+    env: childEnv({
       DATABASE_URL: databaseUrl,
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       CLOSEWATCH_INGEST_KEY: E2E_KEY,
       DASHBOARD_DIR: join(REPO_ROOT, 'web/dist'),
-    },
+      LIVE_TICK_MS: '1000',
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
+  const started = new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`collector did not start within 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
@@ -52,17 +82,24 @@ export async function startCollector(): Promise<Collector> {
       reject(new Error(`collector exited with ${code}:\n${output}`));
     });
   });
+  let url: string;
+  try {
+    url = await started;
+  } catch (error) {
+    await stopChild(child);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url,
     key: E2E_KEY,
     databaseUrl,
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
+      try {
+        await stopChild(child);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -82,8 +119,15 @@ export interface E2eEvent {
 
 let counter = 0;
 
+/** The collector's answer to an ingest request. */
+export interface IngestReport {
+  accepted: number;
+  duplicates: number;
+  rejected: Array<{ index: number; field: string; message: string }>;
+}
+
 /** Sends events through the real ingest API; resolves with the collector's report. */
-export async function sendEvents(collector: Collector, events: E2eEvent[]): Promise<{ accepted: number }> {
+export async function sendEvents(collector: Collector, events: E2eEvent[]): Promise<IngestReport> {
   const body = {
     events: events.map((e) => ({
       id: e.id ?? `e2e-${Date.now()}-${counter++}`,
@@ -102,7 +146,8 @@ export async function sendEvents(collector: Collector, events: E2eEvent[]): Prom
     method: 'POST',
     headers: { authorization: `Bearer ${collector.key}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
   });
   if (!res.ok) throw new Error(`ingest failed: ${res.status} ${await res.text()}`);
-  return (await res.json()) as { accepted: number };
+  return (await res.json()) as IngestReport;
 }

@@ -26,31 +26,43 @@ describe('api client', () => {
       throw new TypeError('Failed to fetch');
     });
     const error = await apiGet('/api/v1/stats/summary').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
       message: 'Cannot reach the collector at http://localhost:3000: is `npm start` running?',
       code: 'UNREACHABLE',
+      status: 0,
     });
   });
 
   it('treats a dev-proxy 502 without a JSON error as an unreachable collector', async () => {
     vi.stubGlobal('fetch', async () => new Response('', { status: 502 }));
-    await expect(apiGet('/api/v1/events')).rejects.toMatchObject({ code: 'UNREACHABLE' });
+    await expect(apiGet('/api/v1/events')).rejects.toMatchObject({
+      message: 'Cannot reach the collector at http://localhost:3000: is `npm start` running?',
+      code: 'UNREACHABLE',
+      status: 0,
+    });
   });
 
   it('reports other statuses and non-JSON answers plainly', async () => {
     vi.stubGlobal('fetch', async () => new Response('oops', { status: 500, statusText: 'Internal Server Error' }));
     await expect(apiGet('/api/v1/events')).rejects.toMatchObject({
       message: 'The collector answered 500 Internal Server Error for /api/v1/events',
+      code: 'HTTP_500',
       status: 500,
     });
     vi.stubGlobal('fetch', async () => new Response('<!doctype html>', { status: 200 }));
-    await expect(apiGet('/api/v1/events')).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+    await expect(apiGet('/api/v1/events')).rejects.toMatchObject({
+      message: '/api/v1/events did not answer JSON: is http://localhost:3000 a closewatch collector?',
+      code: 'BAD_RESPONSE',
+      status: 200,
+    });
   });
 
   it('lets aborts through untouched', async () => {
+    const abort = new DOMException('aborted', 'AbortError');
     vi.stubGlobal('fetch', async () => {
-      throw new DOMException('aborted', 'AbortError');
+      throw abort;
     });
-    await expect(apiGet('/api/v1/events')).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(apiGet('/api/v1/events')).rejects.toBe(abort);
   });
 });

@@ -71,6 +71,9 @@ describe('events explorer', () => {
     await user.click(screen.getByTestId('load-more'));
     expect(await screen.findByText('That is every event in the window.')).toBeInTheDocument();
     expect(screen.getAllByTestId('event-row')).toHaveLength(52);
+    // The next page goes below the first, still newest first.
+    expect(screen.getAllByTestId('event-row').slice(48).map((r) => r.getAttribute('data-seq'))).toEqual(['52', '51', '50', '49']);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
 
     const url = new URL(String(fetchMock.mock.calls[0]?.[0]), 'http://localhost');
     expect(url.pathname).toBe('/api/v1/events');

@@ -130,6 +130,7 @@ describe('overview', () => {
     const user = userEvent.setup();
     const { onFiltersChange } = renderOverview();
     await user.click(screen.getByRole('button', { name: 'Filter by 1013 Try Again Later (Again)' }));
+    expect(onFiltersChange).toHaveBeenCalledTimes(1);
     const update = onFiltersChange.mock.calls[0]?.[0] as (f: typeof EMPTY_FILTERS) => typeof EMPTY_FILTERS;
     expect(update(EMPTY_FILTERS).codes).toEqual([1013]);
   });
