@@ -15,7 +15,7 @@ before(async () => {
   sink = await FakeCollector.start();
 });
 after(async () => {
-  await sink.stop();
+  await sink.close();
 });
 
 const base = (): { apiKey: string; collectorUrl: string; flushIntervalMs: number } => ({

@@ -13,7 +13,7 @@ let results: Record<'natural' | 'before-exit' | 'sigterm', ReturnType<typeof run
 before(async () => {
   sink = await FakeCollector.start();
   down = await FakeCollector.start();
-  await down.stop();
+  down.goOffline();
   results = {
     natural: run('natural', down.url),
     'before-exit': run('before-exit', sink.url),
@@ -21,7 +21,8 @@ before(async () => {
   };
 });
 after(async () => {
-  await sink.stop();
+  await sink.close();
+  await down.close();
 });
 
 async function run(mode: string, collectorUrl: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number; stdout: string }> {

@@ -33,7 +33,7 @@ before(async () => {
 after(async () => {
   await stop.close();
   await server.stop();
-  await sink.stop();
+  await sink.close();
 });
 
 const url = (path: string): string => `ws://127.0.0.1:${server.port}${path}`;

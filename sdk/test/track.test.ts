@@ -14,7 +14,7 @@ before(async () => {
   sink = await FakeCollector.start();
 });
 after(async () => {
-  await sink.stop();
+  await sink.close();
 });
 
 test('track() follows sockets of a handleUpgrade setup that never emits connection, sharing one client', async () => {

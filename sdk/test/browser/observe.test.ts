@@ -33,7 +33,7 @@ before(async () => {
 });
 after(async () => {
   await server.stop();
-  await sink.stop();
+  await sink.close();
 });
 
 const url = (path: string): string => `ws://127.0.0.1:${server.port}${path}`;
@@ -127,16 +127,19 @@ test('connection dropped without a close frame: 1006, not clean, initiator unkno
   await handle.close();
 });
 
-test('a socket that never opens (refused) is reported with a 0 ms lifetime', async () => {
+test('a socket that never opens (connection reset) is reported with a 0 ms lifetime', async () => {
+  // A server that resets every connection: unlike a closed port, nobody else can take it.
   const down = await FakeCollector.start();
-  await down.stop();
+  down.goOffline();
   const socket = browserSocket(down.url.replace('http', 'ws') + '/nothing');
-  const handle = observe(asBrowser(socket), options('refused'));
-  await closed(socket);
+  const handle = observe(asBrowser(socket), options('never-opened'));
+  assert.deepEqual(await closed(socket), { code: 1006, reason: '' });
+  assert.equal(down.resets, 1);
   await handle.flush();
-  const event = await onlyEvent('refused');
+  const event = await onlyEvent('never-opened');
   assert.deepEqual([event.code, event.wasClean, event.initiator, event.durationMs, event.route], [1006, false, 'unknown', 0, '/nothing']);
   await handle.close();
+  await down.close();
 });
 
 test('close() while CONNECTING counts as the page closing', async () => {
