@@ -297,18 +297,24 @@ test('413 halves the batch and resends every event', async () => {
 test('413 on a batch of one event: that event is dropped and reported, later events still go out', async () => {
   const sink = await collector((request, index) => (request.body.events.some((e) => e.id === 'huge') ? tooLarge : accept(request, index)));
   const errors: ClosewatchError[] = [];
-  const d = delivery(sink.url, errors);
+  // A queue of one, so the refused batch also carries a drop in its meta.
+  const d = delivery(sink.url, errors, { maxQueue: 1 });
+  d.enqueue(fakeEvent('lost'));
   d.enqueue(fakeEvent('huge'));
   await d.flush();
   d.enqueue(fakeEvent('after-1'));
+  await d.flush();
   d.enqueue(fakeEvent('after-2'));
   await d.flush();
-  assert.deepEqual(sink.requests.map((r) => [r.status, r.body.events.map((e) => e.id)]), [
-    [413, ['huge']],
-    [200, ['after-1', 'after-2']],
+  // The collector never recorded the refused batch's meta.dropped: the next batch carries it.
+  assert.deepEqual(sink.requests.map((r) => [r.status, r.body.events.map((e) => e.id), r.body.meta.dropped]), [
+    [413, ['huge'], 1],
+    [200, ['after-1'], 1],
+    [200, ['after-2'], 0],
   ]);
   assert.deepEqual(sink.events.map((e) => e.id), ['after-1', 'after-2']);
   assert.deepEqual(errors.map(seen), [
+    { kind: 'queue_overflow', message: 'closewatch: queue full (maxQueue 1): dropped the 1 oldest events', dropped: 1 },
     {
       kind: 'delivery_failed',
       message: 'closewatch: collector answered 413 (BODY_TOO_LARGE: request body is larger than 5 MiB (after decompression); send smaller batches); dropped 1 event too large to send',
@@ -316,7 +322,7 @@ test('413 on a batch of one event: that event is dropped and reported, later eve
       dropped: 1,
     },
   ]);
-  assert.deepEqual(d.stats(), { queued: 0, inFlight: 0, delivered: 2, failed: 1, dropped: 0, requests: 2 });
+  assert.deepEqual(d.stats(), { queued: 0, inFlight: 0, delivered: 2, failed: 1, dropped: 1, requests: 3 });
 });
 
 test('413 halving down to one event: only the event that is too large on its own is dropped', async () => {
