@@ -93,7 +93,8 @@ export class FakeCollector extends EventEmitter {
    * close: after a FIN the error a client sees races with its own write (and Node 20's
    * fetch has been seen to hang on it), while a reset on accept fails the connect of
    * a client in this process every time: fetch rejects with `fetch failed`, caused by
-   * `connect ECONNRESET 127.0.0.1:<port>`.
+   * `connect ECONNRESET 127.0.0.1:<port>`. A client in another process may see another
+   * error, or none (its fetch then hangs until its own timeout).
    */
   goOffline(): void {
     this.offline = true;
