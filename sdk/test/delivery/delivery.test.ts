@@ -118,7 +118,7 @@ test('collector unreachable, then 503 twice, then back: every event arrives exac
   await d.flush();
   assert.deepEqual(sink.events.map((e) => e.id), sent, 'each event once, in order');
   assert.equal(sink.resets, 3);
-  // The first batch, with the same ids every time: refused three times (never
+  // The first batch, with the same ids every time: reset three times (never
   // recorded), answered 503 twice, then accepted.
   assert.deepEqual(
     sink.requests.map((r) => [r.status, r.body.events.map((e) => e.id)]),
