@@ -3,8 +3,13 @@ import { test } from 'node:test';
 import { payloadByteLength, utf8ByteLength } from '../src/byte-length.js';
 
 test('utf8ByteLength matches Buffer.byteLength, surrogates included', () => {
-  for (const text of ['', 'abc', 'héllo', '€', '日本語', '😀', 'a😀b', '\ud800', 'x\udc00y', '\ud800\ud800']) {
-    assert.equal(utf8ByteLength(text), Buffer.byteLength(text, 'utf8'), JSON.stringify(text));
+  // A lone surrogate counts as U+FFFD, 3 bytes: what TextEncoder and Buffer write for it.
+  const cases: Array<[string, number]> = [
+    ['', 0], ['abc', 3], ['héllo', 6], ['€', 3], ['日本語', 9], ['😀', 4], ['a😀b', 6], ['\ud800', 3], ['x\udc00y', 5], ['\ud800\ud800', 6],
+  ];
+  for (const [text, bytes] of cases) {
+    assert.equal(utf8ByteLength(text), bytes, JSON.stringify(text));
+    assert.equal(Buffer.byteLength(text, 'utf8'), bytes, `Buffer agrees on ${JSON.stringify(text)}`);
   }
 });
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { after, before, test } from 'node:test';
@@ -15,7 +14,7 @@ before(async () => {
   sink = await FakeCollector.start();
 });
 after(async () => {
-  await sink.stop();
+  await sink.close();
 });
 
 const base = (): { apiKey: string; collectorUrl: string; flushIntervalMs: number } => ({
@@ -33,10 +32,10 @@ function listenerCounts(emitter: WebSocket | WebSocketServer): Counts {
 
 /** A noServer WebSocketServer behind an http server whose upgrades the test completes itself. */
 async function noServerSetup(): Promise<{
-  http: Server;
   wss: WebSocketServer;
   port: number;
   upgraded: () => Promise<{ socket: WebSocket; request: IncomingMessage }>;
+  stop: () => Promise<void>;
 }> {
   const wss = new WebSocketServer({ noServer: true });
   const pending: Array<(value: { socket: WebSocket; request: IncomingMessage }) => void> = [];
@@ -49,11 +48,19 @@ async function noServerSetup(): Promise<{
   const port = (http.address() as AddressInfo).port;
   const upgraded = (): Promise<{ socket: WebSocket; request: IncomingMessage }> =>
     new Promise((resolve) => pending.push(resolve));
-  return { http, wss, port, upgraded };
+  const stop = async (): Promise<void> => {
+    // Upgraded sockets belong to the WebSocketServer now, not to the http server.
+    for (const client of wss.clients) client.terminate();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  };
+  return { wss, port, upgraded, stop };
 }
 
-test('noServer mode: the connection event the app emits after handleUpgrade is followed', async () => {
-  const { http, wss, port, upgraded } = await noServerSetup();
+test('noServer mode: the connection event the app emits after handleUpgrade is followed', async (t) => {
+  const { wss, port, upgraded, stop: stopServer } = await noServerSetup();
+  // Closed even when an assertion fails: open sockets would keep the file from ever ending.
+  t.after(stopServer);
   const stop = instrument(wss, { ...base(), service: 'noserver' });
   const next = upgraded();
   const client = await openClient(`ws://127.0.0.1:${port}/ns/path?x=1`);
@@ -63,34 +70,34 @@ test('noServer mode: the connection event the app emits after handleUpgrade is f
   client.close(1000);
   await serverClosed;
   await stop.flush();
-  const event = sink.events.find((e) => e.service === 'noserver');
-  assert.equal(event?.route, '/ns/path');
-  assert.equal(event?.initiator, 'client');
-  assert.equal(event?.code, 1000);
+  const events = sink.events.filter((e) => e.service === 'noserver');
+  assert.deepEqual(events.map((e) => [e.route, e.initiator, e.code, e.reason, e.wasClean]), [['/ns/path', 'client', 1000, '', true]]);
+  assert.deepEqual(stop.client.stats(), { queued: 0, inFlight: 0, delivered: 1, failed: 0, dropped: 0, requests: 1 });
   await stop.close();
-  http.close();
 });
 
-test('uninstrument leaves no listener or wrapper behind, on the server and on open sockets', async () => {
-  const { http, wss, port, upgraded } = await noServerSetup();
+test('uninstrument leaves no listener or wrapper behind, on the server and on open sockets', async (t) => {
+  const { wss, port, upgraded, stop: stopServer } = await noServerSetup();
+  t.after(stopServer);
   wss.on('connection', () => {});
-  const serverBefore = listenerCounts(wss);
+  assert.deepEqual(listenerCounts(wss), { connection: 1 });
   const before = sink.events.length;
   const stop = instrument(wss, { ...base(), service: 'uninstrument' });
-  assert.equal(wss.listenerCount('connection'), 2);
+  assert.deepEqual(listenerCounts(wss), { connection: 2 });
 
   const next = upgraded();
   const client = await openClient(`ws://127.0.0.1:${port}/u`);
   const { socket, request } = await next;
   socket.on('message', () => {});
-  const socketBefore = listenerCounts(socket);
+  // ws's own 'close' listener (client tracking) and the app's 'message' listener.
+  assert.deepEqual(listenerCounts(socket), { close: 1, message: 1 });
   wss.emit('connection', socket, request);
-  assert.notDeepEqual(listenerCounts(socket), socketBefore, 'the SDK does listen while instrumented');
-  assert.ok(Object.hasOwn(socket, 'send') && Object.hasOwn(socket, 'close') && Object.hasOwn(socket, 'terminate'));
+  assert.deepEqual(listenerCounts(socket), { close: 2, message: 2 }, 'the SDK listens while instrumented');
+  for (const name of ['send', 'close', 'terminate']) assert.equal(Object.hasOwn(socket, name), true, name);
 
   stop();
-  assert.deepEqual(listenerCounts(wss), serverBefore);
-  assert.deepEqual(listenerCounts(socket), socketBefore);
+  assert.deepEqual(listenerCounts(wss), { connection: 1 });
+  assert.deepEqual(listenerCounts(socket), { close: 1, message: 1 });
   for (const name of ['send', 'close', 'terminate']) assert.equal(Object.hasOwn(socket, name), false, name);
   assert.equal(socket.send, WebSocket.prototype.send);
 
@@ -104,12 +111,13 @@ test('uninstrument leaves no listener or wrapper behind, on the server and on op
   await stop.flush();
   assert.equal(sink.events.length, before);
   assert.equal(sink.events.filter((e) => e.service === 'uninstrument').length, 0);
+  assert.deepEqual(stop.client.stats(), { queued: 0, inFlight: 0, delivered: 0, failed: 0, dropped: 0, requests: 0 });
   await stop.close();
-  http.close();
 });
 
-test('a wrapper another library put over ours survives uninstrument', async () => {
+test('a wrapper another library put over ours survives uninstrument', async (t) => {
   const server = await startWss();
+  t.after(server.stop);
   const stop = instrument(server.wss, { ...base(), service: 'rewrapped' });
   const connection = nextConnection(server.wss);
   const client = await openClient(`ws://127.0.0.1:${server.port}/`);
@@ -126,11 +134,11 @@ test('a wrapper another library put over ours survives uninstrument', async () =
   await received;
   assert.equal(theirs, 1);
   await stop.close();
-  await server.stop();
 });
 
-test('sampleRate 0 follows nothing; labels callback, remote address hash, overrides', async () => {
+test('sampleRate 0 follows nothing; labels callback, remote address hash, overrides', async (t) => {
   const server = await startWss();
+  t.after(server.stop);
   const errors: ClosewatchError[] = [];
   const client = createClient({
     ...base(),
@@ -157,19 +165,24 @@ test('sampleRate 0 follows nothing; labels callback, remote address hash, overri
   await closed(s2);
   await client.flush();
   assert.equal(sink.events.filter((e) => e.service === 'sampled').length, 0);
-  const event = sink.events.find((e) => e.service === 'override');
-  assert.deepEqual(event?.labels, { plan: 'pro' });
-  const expectedHash = createHash('sha256').update('pepper127.0.0.1').digest('hex').slice(0, 16);
-  assert.equal(event?.remoteAddrHash, expectedHash);
-  assert.deepEqual(errors.map((e) => e.kind), ['hook_failed'], 'only the sampled connection ran the callback');
-  assert.match(errors[0]?.message ?? '', /labels option label "bad key that is far too long/);
+  const events = sink.events.filter((e) => e.service === 'override');
+  // sha256('pepper' + '127.0.0.1'), first 16 hex characters (checked with sha256sum).
+  assert.deepEqual(events.map((e) => [e.route, e.labels, e.remoteAddrHash]), [['/r', { plan: 'pro' }, 'ed99cd75414fa22e']]);
+  // Only the sampled connection ran the callback; its 65-character key was dropped.
+  assert.deepEqual(errors.map((e) => [e.kind, e.message]), [
+    [
+      'hook_failed',
+      'closewatch: the labels option label "bad key that is far too long to be accepted by the collector ever" was dropped (keys 1-64 characters, string values); the default was used',
+    ],
+  ]);
+  assert.deepEqual(client.stats(), { queued: 0, inFlight: 0, delivered: 1, failed: 0, dropped: 0, requests: 1 });
   remove();
   await client.close();
-  await server.stop();
 });
 
-test('a throwing route callback falls back to the URL path and is reported', async () => {
+test('a throwing route callback falls back to the URL path and is reported', async (t) => {
   const server = await startWss();
+  t.after(server.stop);
   const errors: ClosewatchError[] = [];
   const stop = instrument(server.wss, {
     ...base(),
@@ -185,16 +198,16 @@ test('a throwing route callback falls back to the URL path and is reported', asy
   ws.close(1000);
   await closed(socket);
   await stop.flush();
-  assert.equal(sink.events.find((e) => e.service === 'hooks')?.route, '/fallback');
-  assert.equal(errors.length, 1);
-  assert.equal(errors[0]?.kind, 'hook_failed');
-  assert.match(errors[0]?.message ?? '', /the route option threw; the default was used/);
+  assert.deepEqual(sink.events.filter((e) => e.service === 'hooks').map((e) => e.route), ['/fallback']);
+  assert.deepEqual(errors.map((e) => [e.kind, e.message, (e.cause as Error).message]), [
+    ['hook_failed', 'closewatch: the route option threw; the default was used', 'route boom'],
+  ]);
   await stop.close();
-  await server.stop();
 });
 
-test('a custom route callback and custom X-Forwarded-For address', async () => {
+test('a custom route callback and custom X-Forwarded-For address', async (t) => {
   const server = await startWss();
+  t.after(server.stop);
   const stop = instrument(server.wss, {
     ...base(),
     service: 'custom-route',
@@ -209,15 +222,15 @@ test('a custom route callback and custom X-Forwarded-For address', async () => {
   ws.close(1000);
   await closed(socket);
   await stop.flush();
-  const event = sink.events.find((e) => e.service === 'custom-route');
-  assert.equal(event?.route, '/tenant/acme');
-  assert.equal(event?.remoteAddrHash, createHash('sha256').update('203.0.113.7').digest('hex').slice(0, 16));
+  const events = sink.events.filter((e) => e.service === 'custom-route');
+  // sha256('203.0.113.7') (no salt; the IPv4-mapped prefix removed), first 16 hex characters.
+  assert.deepEqual(events.map((e) => [e.route, e.remoteAddrHash]), [['/tenant/acme', 'fec52565aa0cf18f']]);
   await stop.close();
-  await server.stop();
 });
 
-test('close() detaches every socket, delivers the queue and later closes are not reported', async () => {
+test('close() detaches every socket, delivers the queue and later closes are not reported', async (t) => {
   const server = await startWss();
+  t.after(server.stop);
   const stop = instrument(server.wss, { ...base(), service: 'closing' });
   const connection = nextConnection(server.wss);
   const ws = await openClient(`ws://127.0.0.1:${server.port}/`);
@@ -234,11 +247,11 @@ test('close() detaches every socket, delivers the queue and later closes are not
   ws2.close(1000);
   await closed(socket2);
   assert.deepEqual(stop.client.stats(), { queued: 0, inFlight: 0, delivered: 1, failed: 0, dropped: 0, requests: 1 });
-  await server.stop();
 });
 
-test('the same socket is followed once even when instrumented twice by one client', async () => {
+test('the same socket is followed once even when instrumented twice by one client', async (t) => {
   const server = await startWss();
+  t.after(server.stop);
   const client = createClient({ ...base(), service: 'twice' });
   const removeA = client.instrument(server.wss);
   const removeB = client.instrument(server.wss);
@@ -249,8 +262,8 @@ test('the same socket is followed once even when instrumented twice by one clien
   await closed(socket);
   await client.flush();
   assert.equal(sink.events.filter((e) => e.service === 'twice').length, 1);
+  assert.deepEqual(client.stats(), { queued: 0, inFlight: 0, delivered: 1, failed: 0, dropped: 0, requests: 1 });
   removeA();
   removeB();
   await client.close();
-  await server.stop();
 });

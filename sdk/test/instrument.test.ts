@@ -33,7 +33,7 @@ before(async () => {
 after(async () => {
   await stop.close();
   await server.stop();
-  await sink.stop();
+  await sink.close();
 });
 
 const url = (path: string): string => `ws://127.0.0.1:${server.port}${path}`;
@@ -246,4 +246,6 @@ test('every connection above produced exactly one event and no error', async () 
   assert.equal(ids.length, 11);
   assert.equal(new Set(ids).size, 11);
   assert.deepEqual(errors, []);
+  // One flush, hence one request, per test above.
+  assert.deepEqual(stop.client.stats(), { queued: 0, inFlight: 0, delivered: 11, failed: 0, dropped: 0, requests: 11 });
 });

@@ -39,5 +39,6 @@ test('reason templates', () => {
 test('templates are capped at MAX_TEMPLATE_LENGTH characters', () => {
   assert.equal(MAX_TEMPLATE_LENGTH, 160);
   assert.equal(reasonTemplate('a'.repeat(300)), 'a'.repeat(160));
-  assert.equal(reasonTemplate(`${'word '.repeat(40)}1`).length, 160);
+  // Cut after collapsing whitespace, so the cut may end on a space.
+  assert.equal(reasonTemplate(`${'word '.repeat(40)}1`), 'word '.repeat(32));
 });

@@ -14,10 +14,10 @@ before(async () => {
   sink = await FakeCollector.start();
 });
 after(async () => {
-  await sink.stop();
+  await sink.close();
 });
 
-test('track() follows sockets of a handleUpgrade setup that never emits connection, sharing one client', async () => {
+test('track() follows sockets of a handleUpgrade setup that never emits connection, sharing one client', async (t) => {
   const options: ClosewatchOptions = { apiKey: 'cw_test', collectorUrl: sink.url, service: 'tracked', flushIntervalMs: 60_000 };
   const wss = new WebSocketServer({ noServer: true });
   const handles: Instrumentation[] = [];
@@ -32,6 +32,11 @@ test('track() follows sockets of a handleUpgrade setup that never emits connecti
   });
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
+  // Closed even when an assertion fails: open sockets would keep the file from ever ending.
+  t.after(async () => {
+    for (const socket of sockets) socket.terminate();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  });
   const port = (http.address() as AddressInfo).port;
   assert.equal(wss.listenerCount('connection'), 0);
 
@@ -52,13 +57,12 @@ test('track() follows sockets of a handleUpgrade setup that never emits connecti
   await closedB;
   await handles[0]?.flush();
   const events = sink.events.filter((e) => e.service === 'tracked');
-  assert.equal(events.length, 1);
   assert.deepEqual(
-    { code: events[0]?.code, reason: events[0]?.reason, route: events[0]?.route, initiator: events[0]?.initiator, messagesIn: events[0]?.messagesIn, bytesOut: events[0]?.bytesOut },
-    { code: 4001, reason: 'done', route: '/a', initiator: 'client', messagesIn: 1, bytesOut: 4 },
+    events.map(({ code, reason, wasClean, route, initiator, messagesIn, messagesOut, bytesIn, bytesOut }) => ({ code, reason, wasClean, route, initiator, messagesIn, messagesOut, bytesIn, bytesOut })),
+    [{ code: 4001, reason: 'done', wasClean: true, route: '/a', initiator: 'client', messagesIn: 1, messagesOut: 1, bytesIn: 4, bytesOut: 4 }],
   );
+  assert.deepEqual(handles[0]?.client.stats(), { queued: 0, inFlight: 0, delivered: 1, failed: 0, dropped: 0, requests: 1 });
   await handles[0]?.close();
-  http.close();
 });
 
 test('track() ignores a socket that is already closed, and throws TypeError for a non-socket', async () => {
@@ -80,10 +84,14 @@ test('track() ignores a socket that is already closed, and throws TypeError for 
   await handle.close();
 });
 
-test('after close(), track() with the same options gets a fresh client', async () => {
+test('after close(), track() with the same options gets a fresh client', async (t) => {
   const options: ClosewatchOptions = { apiKey: 'cw_test', collectorUrl: sink.url, service: 'fresh', flushIntervalMs: 60_000 };
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await once(wss, 'listening');
+  t.after(async () => {
+    for (const client of wss.clients) client.terminate();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  });
   const port = (wss.address() as AddressInfo).port;
   const sockets: WebSocket[] = [];
   wss.on('connection', (ws) => sockets.push(ws));
@@ -100,7 +108,13 @@ test('after close(), track() with the same options gets a fresh client', async (
   b.close(1000);
   await closedB;
   await second.close();
-  assert.equal(sink.events.filter((e) => e.service === 'fresh').length, 1);
+  // No upgrade request was passed: the route is '/'.
+  assert.deepEqual(sink.events.filter((e) => e.service === 'fresh').map((e) => e.route), ['/']);
+  assert.deepEqual(second.client.stats(), { queued: 0, inFlight: 0, delivered: 1, failed: 0, dropped: 0, requests: 1 });
+  // The first socket closes after its client did: nothing is queued for it anywhere.
+  const closedA = closed(sockets[0] as WebSocket);
   a.terminate();
-  wss.close();
+  await closedA;
+  assert.deepEqual(first.client.stats(), { queued: 0, inFlight: 0, delivered: 0, failed: 0, dropped: 0, requests: 0 });
+  assert.deepEqual(second.client.stats(), { queued: 0, inFlight: 0, delivered: 1, failed: 0, dropped: 0, requests: 1 });
 });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
@@ -33,7 +33,7 @@ before(async () => {
 });
 after(async () => {
   await server.stop();
-  await sink.stop();
+  await sink.close();
 });
 
 const url = (path: string): string => `ws://127.0.0.1:${server.port}${path}`;
@@ -94,6 +94,7 @@ test('page code calls close(): initiator client, messages and bytes both ways, r
   });
   assert.ok(event.durationMs >= 0 && Number.isInteger(event.durationMs));
   assert.equal(sink.requests.at(-1)?.body.meta.sdk, 'closewatch-browser/0.1.0');
+  assert.deepEqual(handle.client.stats(), { queued: 0, inFlight: 0, delivered: 1, failed: 0, dropped: 0, requests: 1 });
   await handle.close();
 });
 
@@ -127,16 +128,19 @@ test('connection dropped without a close frame: 1006, not clean, initiator unkno
   await handle.close();
 });
 
-test('a socket that never opens (refused) is reported with a 0 ms lifetime', async () => {
+test('a socket that never opens (connection reset) is reported with a 0 ms lifetime', async () => {
+  // A server that resets every connection: unlike a closed port, nobody else can take it.
   const down = await FakeCollector.start();
-  await down.stop();
+  down.goOffline();
   const socket = browserSocket(down.url.replace('http', 'ws') + '/nothing');
-  const handle = observe(asBrowser(socket), options('refused'));
-  await closed(socket);
+  const handle = observe(asBrowser(socket), options('never-opened'));
+  assert.deepEqual(await closed(socket), { code: 1006, reason: '' });
+  assert.equal(down.resets, 1);
   await handle.flush();
-  const event = await onlyEvent('refused');
+  const event = await onlyEvent('never-opened');
   assert.deepEqual([event.code, event.wasClean, event.initiator, event.durationMs, event.route], [1006, false, 'unknown', 0, '/nothing']);
   await handle.close();
+  await down.close();
 });
 
 test('close() while CONNECTING counts as the page closing', async () => {
@@ -210,17 +214,24 @@ test('page hide sends the queue at once; listeners go away with close()', async 
       await once(socket, 'open');
       peer.close(1001);
       await once(socket, 'close');
-      assert.equal(client.stats().queued, 1);
-      const arrived = sink.waitForEvents(sink.events.length + 1, 2000);
+      assert.deepEqual(client.stats(), { queued: 1, inFlight: 0, delivered: index, failed: 0, dropped: 0, requests: index });
+      // flushIntervalMs is a minute: within waitForEvents' 5 s only the page hide can have sent it.
+      const arrived = sink.waitForEvents(sink.events.length + 1);
       if (event === 'visibilitychange') doc.visibilityState = 'hidden';
       (event === 'pagehide' ? win : doc).dispatchEvent(new Event(event));
+      // sendAllNow() starts the request synchronously.
+      assert.deepEqual(client.stats(), { queued: 0, inFlight: 1, delivered: index, failed: 0, dropped: 0, requests: index + 1 });
       await arrived;
+      await client.flush();
     }
     assert.deepEqual(sink.events.filter((e) => e.service === 'hidden').map((e) => e.route), ['/hide/0', '/hide/1']);
     await client.close();
-    const requests = sink.requests.length;
+    const closedStats = { queued: 0, inFlight: 0, delivered: 2, failed: 0, dropped: 0, requests: 2 };
+    assert.deepEqual(client.stats(), closedStats);
+    // No listener left: a page hide after close() starts no request (requests are counted as they start).
     win.dispatchEvent(new Event('pagehide'));
-    assert.equal(sink.requests.length, requests);
+    doc.dispatchEvent(new Event('visibilitychange'));
+    assert.deepEqual(client.stats(), closedStats);
   } finally {
     delete page['window'];
     delete page['document'];
@@ -260,10 +271,17 @@ test('options are validated with TypeErrors; onError receives route hook failure
   socket.close();
   await socketClosed;
   await client.close();
-  assert.equal(sink.events.filter((e) => e.service === 'hook')[0]?.route, '/hooked');
+  assert.equal((await onlyEvent('hook')).route, '/hooked');
 });
 
 test('the browser entry imports no Node module, directly or through shared files', () => {
+  // Every file the browser bundle is made of; a new one joins this list knowingly.
+  const expected = [
+    'browser/client.ts', 'browser/index.ts', 'browser/observed-websocket.ts', 'browser/options.ts',
+    'browser/page-lifecycle.ts', 'browser/socket-observer.ts', 'byte-length.ts', 'delivery/backoff.ts',
+    'delivery/bounded-queue.ts', 'delivery/delivery.ts', 'delivery/post-batch.ts', 'errors.ts', 'event-id.ts',
+    'event.ts', 'timers.ts', 'validate.ts', 'version.ts', 'ws-internals.ts',
+  ];
   const srcDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
   const seen = new Set<string>();
   const visit = (file: string): void => {
@@ -278,5 +296,5 @@ test('the browser entry imports no Node module, directly or through shared files
     assert.doesNotMatch(source, /\b(?:Buffer|process|require)\b[.(]/, `${file.slice(srcDir.length)} uses a Node global`);
   };
   visit(join(srcDir, 'browser/index.ts'));
-  assert.ok(seen.size >= 10, `followed ${seen.size} files`);
+  assert.deepEqual([...seen].map((file) => relative(srcDir, file).split(sep).join('/')).sort(), expected);
 });

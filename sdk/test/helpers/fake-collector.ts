@@ -1,10 +1,14 @@
 /**
  * A real HTTP server on loopback that speaks the collector's ingest contract, with a
  * scriptable answer per request. Only batches answered 2xx count as received.
+ *
+ * "Collector down" is an offline mode, not a closed server: a freed port may be taken
+ * by another process at any moment, so the server keeps its port for its whole life
+ * and, while offline, resets every connection the moment it is accepted.
  */
 import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ClosewatchEvent } from '../../src/event.js';
 
 export interface ReceivedRequest {
@@ -34,7 +38,11 @@ export const accept: Responder = (request) => ({
 export class FakeCollector extends EventEmitter {
   readonly requests: ReceivedRequest[] = [];
   responder: Responder = accept;
-  private server: Server;
+  /** Connections reset because they arrived while offline. */
+  resets = 0;
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private offline = false;
   private port = 0;
 
   private constructor() {
@@ -45,7 +53,9 @@ export class FakeCollector extends EventEmitter {
   static async start(responder: Responder = accept): Promise<FakeCollector> {
     const collector = new FakeCollector();
     collector.responder = responder;
-    await collector.listen();
+    collector.server.listen(0, '127.0.0.1');
+    await once(collector.server, 'listening');
+    collector.port = (collector.server.address() as AddressInfo).port;
     return collector;
   }
 
@@ -77,29 +87,41 @@ export class FakeCollector extends EventEmitter {
     }
   }
 
-  /** Stops listening: connections are refused until `restart()`. */
-  async stop(): Promise<void> {
+  /**
+   * The collector is down: open connections and every new one are reset (TCP RST)
+   * without an answer, so a client sees a network error. A reset rather than a plain
+   * close: after a FIN the error a client sees races with its own write (and Node 20's
+   * fetch has been seen to hang on it), while a reset on accept fails the connect of
+   * a client in this process every time: fetch rejects with `fetch failed`, caused by
+   * `connect ECONNRESET 127.0.0.1:<port>`. A client in another process may see another
+   * error, or none (its fetch then hangs until its own timeout).
+   */
+  goOffline(): void {
+    this.offline = true;
+    for (const socket of this.sockets) socket.resetAndDestroy();
+  }
+
+  /** Answers again, on the same port (it was never released). */
+  goOnline(): void {
+    this.offline = false;
+  }
+
+  /** Closes the server for good, at the end of a test file. */
+  async close(): Promise<void> {
     this.server.closeAllConnections();
     if (this.server.listening) await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Listens again on the same port. */
-  async restart(): Promise<void> {
-    this.server = this.createServer();
-    await this.listen(this.port);
-  }
-
-  private async listen(port = 0): Promise<void> {
-    this.server.listen(port, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
   private createServer(): Server {
-    return createServer((req, res) => {
+    const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
+        // Accepted while online, read after going offline: still down.
+        if (this.offline) {
+          req.socket.resetAndDestroy();
+          return;
+        }
         const raw = Buffer.concat(chunks);
         const request: ReceivedRequest = {
           at: performance.now(),
@@ -122,6 +144,18 @@ export class FakeCollector extends EventEmitter {
         this.emit('request', request);
       });
     });
+    // Registered after the server's own 'connection' listener, so the HTTP parser is
+    // attached before the socket is reset and its teardown runs as usual.
+    server.on('connection', (socket: Socket) => {
+      if (this.offline) {
+        this.resets++;
+        socket.resetAndDestroy();
+        return;
+      }
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    return server;
   }
 }
 

@@ -59,8 +59,14 @@ export async function rawUpgrade(port: number, path: string): Promise<Socket> {
       'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
   );
   let head = '';
+  // One deadline for the whole answer: a server that never completes it fails the test
+  // instead of hanging it.
+  const deadline = AbortSignal.timeout(5000);
   while (!head.includes('\r\n\r\n')) {
-    const [chunk] = (await once(socket, 'data')) as [Buffer];
+    const [chunk] = (await once(socket, 'data', { signal: deadline }).catch(() => {
+      socket.destroy();
+      throw new Error(`no complete handshake answer within 5000 ms, got ${JSON.stringify(head)}`);
+    })) as [Buffer];
     head += chunk.toString('latin1');
   }
   if (!head.startsWith('HTTP/1.1 101')) throw new Error(`handshake failed: ${head.split('\r\n')[0]}`);
