@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './build-app.js';
-import { bootstrapKeys } from './keys/bootstrap-keys.js';
+import { bootstrapAdminPassword } from './auth/admin-password.js';
+import { bootstrapKeys, bootstrapReadToken } from './keys/bootstrap-keys.js';
 import { loadConfig } from './plugins/config.js';
 import { applyMigrations } from './storage/sqlite/migrations.js';
 
@@ -24,21 +25,26 @@ async function main(): Promise<void> {
 
   await app.ready();
   const keys = await bootstrapKeys(app.db.keys, config.CLOSEWATCH_INGEST_KEY);
-  if (keys.kind === 'created-first') {
-    process.stdout.write(
-      [
-        '',
-        '  closewatch: no ingest key existed, so one was created. It is shown only this once:',
-        '',
-        `    ${keys.secret}`,
-        '',
-        '  Send events with "Authorization: Bearer <key>". Manage keys with `npm run keys -- list`.',
-        '',
-      ].join('\n') + '\n',
-    );
-  } else if (keys.kind === 'ensured' && keys.created) {
-    app.log.info({ keyId: keys.keyId }, 'created the ingest key given in CLOSEWATCH_INGEST_KEY');
+  const readToken = await bootstrapReadToken(app.db.keys, config.CLOSEWATCH_READ_TOKEN);
+  const password = config.CLOSEWATCH_AUTH === 'none' ? null : await bootstrapAdminPassword(app.db.accounts, config.CLOSEWATCH_ADMIN_PASSWORD);
+  // What only this start can tell: secrets generated now, shown once and never again.
+  const once: string[] = [];
+  if (password?.kind === 'generated') {
+    once.push('  Admin password (sign in to the dashboard with it):', '', `    ${password.password}`, '');
   }
+  if (keys.kind === 'created-first') {
+    once.push('  Ingest key (your services send events with "Authorization: Bearer <key>"):', '', `    ${keys.secret}`, '');
+  }
+  if (once.length > 0) {
+    process.stdout.write(
+      ['', '  closewatch: first start. These are shown only this once; store them now.', '', ...once,
+        '  Manage keys with `npm run keys -- list`; `npm run keys -- reset-admin-password` sets a new password.', ''].join('\n') + '\n',
+    );
+  }
+  if (keys.kind === 'ensured' && keys.created) app.log.info({ keyId: keys.keyId }, 'created the ingest key given in CLOSEWATCH_INGEST_KEY');
+  if (readToken?.created) app.log.info({ keyId: readToken.keyId }, 'created the read token given in CLOSEWATCH_READ_TOKEN');
+  if (password?.kind === 'configured' && password.changed) app.log.info('the admin password is now CLOSEWATCH_ADMIN_PASSWORD');
+  if (config.CLOSEWATCH_AUTH === 'none') app.log.warn('CLOSEWATCH_AUTH=none: no sign-in; anyone on this machine can read everything');
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   process.stdout.write(`closewatch: collector and dashboard on ${address}/ (API under ${address}/api/v1/)\n`);
 }

@@ -1,16 +1,21 @@
 import { parseArgs } from 'node:util';
+import { generatePassword, hashPassword } from '../auth/password.js';
 import { KeyStore, type KeyListing } from '../keys/key-store.js';
+import { AccountStore } from '../storage/accounts/account-store.js';
+import { SessionStore } from '../storage/accounts/session-store.js';
 import { loadConfig } from '../plugins/config.js';
 import { applyMigrations } from '../storage/sqlite/migrations.js';
 import { createPrismaClient } from '../storage/sqlite/prisma-client.js';
 
-const USAGE = `Manage closewatch ingest keys.
+const USAGE = `Manage closewatch keys, read tokens and the admin password.
 
   npm run keys -- create --name <name>                      a server key (secret, for back ends)
   npm run keys -- create --name <name> --browser --origin <https://app.example.com> [--origin ...]
                                                             a browser key, allowed from those origins
-  npm run keys -- list                                      every key (secrets are never shown again)
-  npm run keys -- revoke <id>                               stop accepting a key
+  npm run keys -- create --read --name <name>               a read token (scripts, Grafana, Prometheus)
+  npm run keys -- list                                      every key and token (secrets are never shown again)
+  npm run keys -- revoke <id>                               stop accepting a key or token
+  npm run keys -- reset-admin-password                      a new dashboard password, printed once
 
 The database is DATABASE_URL (default file:./data/closewatch.db).`;
 
@@ -27,6 +32,7 @@ async function run(argv: string[]): Promise<number> {
     options: {
       name: { type: 'string' },
       browser: { type: 'boolean', default: false },
+      read: { type: 'boolean', default: false },
       origin: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -44,12 +50,24 @@ async function run(argv: string[]): Promise<number> {
     switch (command) {
       case 'create': {
         if (values.name === undefined) throw new Error('create needs --name <name>');
+        if (values.read && values.browser) throw new Error('a key is either --read or --browser, not both');
         const { key, secret } = await keys.create({
           name: values.name,
-          kind: values.browser ? 'browser' : 'server',
+          kind: values.read ? 'read' : values.browser ? 'browser' : 'server',
           allowedOrigins: values.origin ?? [],
         });
-        process.stdout.write(`${formatKey(key)}\n\n${secret}\n\nThis is the only time the key is shown; store it now.\n`);
+        const use = values.read ? 'Read the API with "Authorization: Bearer <token>".' : 'Send events with "Authorization: Bearer <key>".';
+        process.stdout.write(`${formatKey(key)}\n\n${secret}\n\nThis is the only time it is shown; store it now. ${use}\n`);
+        return 0;
+      }
+      case 'reset-admin-password': {
+        const password = generatePassword();
+        await new AccountStore(prisma).setAdminPasswordHash(await hashPassword(password));
+        const ended = await new SessionStore(prisma).destroyAll();
+        process.stdout.write(
+          `The new admin password (shown only this once):\n\n    ${password}\n\n${ended} signed-in session(s) ended. ` +
+            'Set CLOSEWATCH_ADMIN_PASSWORD to choose the password yourself (it wins at every start).\n',
+        );
         return 0;
       }
       case 'list': {

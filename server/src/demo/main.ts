@@ -65,6 +65,10 @@ async function main(): Promise<void> {
     onError: (error) => say(`sdk: ${error.message}`),
   });
   say(`open ${COLLECTOR_URL}/ to watch; a 1011/1013 spike comes every 4 minutes; Ctrl-C stops`);
+  say(
+    'sign in with the admin password the collector printed at its first start (CLOSEWATCH_ADMIN_PASSWORD if you set one; ' +
+      '`npm run keys -- reset-admin-password` prints a new one)',
+  );
   const progress = setInterval(() => {
     const total = [...fleet.closes.values()].reduce((a, b) => a + b, 0);
     if (total !== delivered) say(`${total} connections closed so far`);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../http/http-error.js';
 import type { ResolvedKey } from '../keys/key-store.js';
@@ -15,6 +16,11 @@ export function bearerToken(header: string | undefined): string | null {
   if (header === undefined) return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match ? (match[1] as string) : null;
+}
+
+/** What ingest rate limits count by: the presented secret, hashed (never kept in memory as it is). */
+export function rateLimitKey(header: string | undefined): string {
+  return createHash('sha256').update(bearerToken(header) ?? '').digest('base64url').slice(0, 22);
 }
 
 /**
@@ -44,7 +50,14 @@ export async function authenticateIngest(request: FastifyRequest, reply: Fastify
   }
   const key = await request.server.db.keys.resolve(secret);
   if (key === null) throw new HttpError(401, 'UNKNOWN_KEY', `this ingest key is unknown or revoked; ${HOW_TO_GET_A_KEY}`);
+  if (key.kind === 'read') {
+    throw new HttpError(403, 'READ_TOKEN_CANNOT_INGEST', `read tokens only read; send events with an ingest key: ${HOW_TO_GET_A_KEY}`);
+  }
   const origin = request.headers.origin;
+  if (key.kind === 'browser' && origin === undefined) {
+    // A browser key is public (it is in the page's code): without an Origin the sender is no browser of its sites.
+    throw new HttpError(403, 'ORIGIN_REQUIRED', 'browser keys are accepted only from the pages of their origins (an Origin header); a back end sends with a server key');
+  }
   if (origin !== undefined) {
     if (key.kind !== 'browser') {
       throw new HttpError(403, 'SERVER_KEY_IN_BROWSER', 'server keys are secret and cannot be used from a browser; create a browser key with --browser --origin <origin>');

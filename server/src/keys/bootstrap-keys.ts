@@ -7,7 +7,7 @@ export type KeyBootstrap =
 
 /**
  * Start-up key policy: `CLOSEWATCH_INGEST_KEY` is ensured to exist; otherwise, on a
- * database without any active key, one is created so the quickstart needs no setup.
+ * database without any active ingest key, one is created so the quickstart needs no setup.
  */
 export async function bootstrapKeys(keys: KeyStore, configuredSecret: string | undefined): Promise<KeyBootstrap> {
   if (configuredSecret !== undefined) {
@@ -18,4 +18,11 @@ export async function bootstrapKeys(keys: KeyStore, configuredSecret: string | u
   if (active > 0) return { kind: 'existing', active };
   const { key, secret } = await keys.create({ name: 'default' });
   return { kind: 'created-first', keyId: key.id, secret };
+}
+
+/** `CLOSEWATCH_READ_TOKEN`, when set, is ensured to be an active read token. */
+export async function bootstrapReadToken(keys: KeyStore, configuredSecret: string | undefined): Promise<{ keyId: string; created: boolean } | null> {
+  if (configuredSecret === undefined) return null;
+  const { key, created } = await keys.ensure(configuredSecret, 'from CLOSEWATCH_READ_TOKEN', 'read');
+  return { keyId: key.id, created };
 }

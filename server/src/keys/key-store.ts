@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../storage/sqlite/prisma-client.js';
 import { generateKeySecret, hashKeySecret, keyDisplayPrefix } from './key-secret.js';
 
-export type KeyKind = 'server' | 'browser';
+/** `server` and `browser` keys send events; `read` tokens read the API. */
+export type KeyKind = 'server' | 'browser' | 'read';
 
-/** What the ingest path needs to know about a presented key. */
+const KINDS: readonly KeyKind[] = ['server', 'browser', 'read'];
+
+/** What a request needs to know about a presented key or token. */
 export interface ResolvedKey {
   id: string;
   name: string;
@@ -74,7 +77,7 @@ export class KeyStore {
       throw new Error('a browser key needs at least one allowed origin (--origin https://app.example.com)');
     }
     const secret = input.secret ?? generateKeySecret();
-    const row = await this.prisma.ingestKey.create({
+    const row = await this.prisma.apiKey.create({
       data: {
         id: `key_${randomBytes(6).toString('hex')}`,
         name,
@@ -88,33 +91,41 @@ export class KeyStore {
     return { key: this.toListing(row), secret };
   }
 
-  /** Makes sure a server key with exactly this secret exists and is active. */
-  async ensure(secret: string, name: string): Promise<{ key: KeyListing; created: boolean }> {
-    const existing = await this.prisma.ingestKey.findUnique({ where: { keyHash: hashKeySecret(secret) } });
+  /**
+   * Makes sure a key of `kind` with exactly this secret exists and is active
+   * (CLOSEWATCH_INGEST_KEY, CLOSEWATCH_READ_TOKEN).
+   * @throws {Error} when the secret belongs to a key of another kind.
+   */
+  async ensure(secret: string, name: string, kind: KeyKind = 'server'): Promise<{ key: KeyListing; created: boolean }> {
+    const existing = await this.prisma.apiKey.findUnique({ where: { keyHash: hashKeySecret(secret) } });
+    if (existing && existing.kind !== kind) {
+      throw new Error(`${name}: this secret already belongs to a ${existing.kind} key (${existing.id}); use a different value`);
+    }
     if (existing) {
       if (existing.revokedAt !== null) {
-        const row = await this.prisma.ingestKey.update({ where: { id: existing.id }, data: { revokedAt: null } });
+        const row = await this.prisma.apiKey.update({ where: { id: existing.id }, data: { revokedAt: null } });
         this.cache.clear();
         return { key: this.toListing(row), created: false };
       }
       return { key: this.toListing(existing), created: false };
     }
-    const { key } = await this.create({ name, secret });
+    const { key } = await this.create({ name, secret, kind });
     return { key, created: true };
   }
 
   async list(): Promise<KeyListing[]> {
-    const rows = await this.prisma.ingestKey.findMany({ orderBy: { createdAt: 'asc' } });
+    const rows = await this.prisma.apiKey.findMany({ orderBy: { createdAt: 'asc' } });
     return rows.map((r) => this.toListing(r));
   }
 
-  async countActive(): Promise<number> {
-    return this.prisma.ingestKey.count({ where: { revokedAt: null } });
+  /** Active keys, of one kind or of the kinds that send events (the default). */
+  async countActive(kinds: readonly KeyKind[] = ['server', 'browser']): Promise<number> {
+    return this.prisma.apiKey.count({ where: { revokedAt: null, kind: { in: [...kinds] } } });
   }
 
   /** Revokes a key by id; returns false when there is no such active key. */
   async revoke(id: string): Promise<boolean> {
-    const result = await this.prisma.ingestKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+    const result = await this.prisma.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
     this.cache.clear();
     return result.count === 1;
   }
@@ -124,7 +135,7 @@ export class KeyStore {
     const hash = hashKeySecret(secret);
     const hit = this.cache.get(hash);
     if (hit && now - hit.at < CACHE_TTL_MS) return hit.key;
-    const row = await this.prisma.ingestKey.findUnique({ where: { keyHash: hash } });
+    const row = await this.prisma.apiKey.findUnique({ where: { keyHash: hash } });
     const key = row && row.revokedAt === null ? this.toResolved(row) : null;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(hash, { key, at: now });
@@ -135,7 +146,7 @@ export class KeyStore {
   async browserOrigins(now: number = this.clock()): Promise<ReadonlySet<string>> {
     const hit = this.cache.get('\u0000origins');
     if (hit && now - hit.at < CACHE_TTL_MS && hit.key) return new Set(hit.key.allowedOrigins);
-    const rows = await this.prisma.ingestKey.findMany({ where: { kind: 'browser', revokedAt: null }, select: { allowedOrigins: true } });
+    const rows = await this.prisma.apiKey.findMany({ where: { kind: 'browser', revokedAt: null }, select: { allowedOrigins: true } });
     const origins = [...new Set(rows.flatMap((r) => parseOrigins(r.allowedOrigins)))];
     this.cache.set('\u0000origins', { key: { id: '', name: '', kind: 'browser', allowedOrigins: origins }, at: now });
     return new Set(origins);
@@ -145,7 +156,7 @@ export class KeyStore {
     return {
       id: row.id,
       name: row.name,
-      kind: row.kind === 'browser' ? 'browser' : 'server',
+      kind: KINDS.find((k) => k === row.kind) ?? 'server',
       allowedOrigins: parseOrigins(row.allowedOrigins),
     };
   }

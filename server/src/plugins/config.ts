@@ -13,6 +13,27 @@ export const ConfigSchema = Type.Object({
   ),
   /** When set, a server key with exactly this value is ensured at start. */
   CLOSEWATCH_INGEST_KEY: Type.Optional(Type.String({ minLength: 16 })),
+  /** When set, a read token with exactly this value is ensured at start. */
+  CLOSEWATCH_READ_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  /** The dashboard's admin password; when unset, one is generated at the first start and printed once. */
+  CLOSEWATCH_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 12 })),
+  /** `password` (sign-in and read tokens) or `none` (no sign-in; only when HOST is a loopback address). */
+  CLOSEWATCH_AUTH: Type.Union([Type.Literal('password'), Type.Literal('none')], { default: 'password' }),
+  /** How long a dashboard session lasts, in hours. */
+  SESSION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 365, default: 168 }),
+  /**
+   * Which proxies' X-Forwarded-* headers to believe (client address for rate limits,
+   * https for the Secure cookie): empty for none, `true`, `loopback`, or addresses and CIDRs, comma separated.
+   */
+  TRUST_PROXY: Type.String({ default: '' }),
+  /** The URL people open the dashboard at (links in notifications, the allowed Origin of the live feed). */
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+', maxLength: 512 })),
+  /** Serve /metrics without a read token. */
+  METRICS_PUBLIC: Type.Boolean({ default: false }),
+  /** Sign-in attempts per client address and minute. */
+  LOGIN_RATE_LIMIT: Type.Integer({ minimum: 1, maximum: 10_000, default: 10 }),
+  /** Ingest requests per key and minute. */
+  INGEST_RATE_LIMIT: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 6000 }),
   /** Largest request body after decompression, in bytes. */
   MAX_BODY_BYTES: Type.Integer({ minimum: 1024, default: 5 * 1024 * 1024 }),
   /** Most events one ingest request may carry. */
@@ -27,9 +48,33 @@ export const ConfigSchema = Type.Object({
   READ_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
   /** Period of the live feed, in milliseconds. */
   LIVE_TICK_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 1000 }),
+  /** Most dashboard sockets on the live feed at once; more are refused with 503. */
+  LIVE_MAX_CLIENTS: Type.Integer({ minimum: 1, maximum: 100_000, default: 200 }),
+  /** Longest an HTTP request may take from its first byte to its answer, in ms. */
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 30_000 }),
+  /** How long an idle keep-alive connection stays open, in ms (above the 60 s of common load balancers). */
+  KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 72_000 }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Whether `host` only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** Rules that span several settings, checked after the schema. */
+function checkCombinations(config: Config): Config {
+  if (config.CLOSEWATCH_AUTH === 'none' && !isLoopbackHost(config.HOST)) {
+    throw new Error(
+      `CLOSEWATCH_AUTH=none turns sign-in off, which is only allowed when HOST is a loopback address (HOST is ${config.HOST}); ` +
+        'remove CLOSEWATCH_AUTH or set HOST=127.0.0.1',
+    );
+  }
+  return config;
+}
 
 /**
  * Validates the environment once; a bad value stops the start with a message naming
@@ -39,7 +84,8 @@ export type Config = Static<typeof ConfigSchema>;
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   try {
     // env-schema merges process.env under `data` unless told not to.
-    return envSchema<Config>({ schema: ConfigSchema, data: env, env: false, dotenv: false });
+    const config = envSchema<Config>({ schema: ConfigSchema, data: env, env: false, dotenv: false });
+    return checkCombinations(config);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new Error(`invalid configuration: ${detail.replace(/^env\//, '').replace(/ env\//g, ' ')}. See the configuration table in README.md.`);

@@ -23,7 +23,7 @@ export default fp(
           .type('text/html')
           .send(
             `<!doctype html><title>closewatch</title><h1>The dashboard is not built</h1>` +
-              `<p>No <code>index.html</code> in <code>${root}</code>. Run <code>npm run build</code> (npm start does it), then reload.</p>` +
+              `<p>The dashboard's files are missing (DASHBOARD_DIR has no <code>index.html</code>). Run <code>npm run build</code>, then reload.</p>` +
               `<p>The API is up: <a href="/readyz">/readyz</a>.</p>`,
           ),
       );

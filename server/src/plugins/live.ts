@@ -1,3 +1,4 @@
+import websocket from '@fastify/websocket';
 import fp from 'fastify-plugin';
 import { LiveHub, liveSource } from '../query/live-hub.js';
 
@@ -8,9 +9,12 @@ declare module 'fastify' {
   }
 }
 
-/** The live feed's hub, shared by the WebSocket route and the metrics; stopped on close. */
+/** WebSocket support and the live feed's hub, shared by the WebSocket route and the metrics; stopped on close. */
 export default fp(
   async (fastify) => {
+    // Registered before the auth plugin: its onRequest hook marks upgrade requests first,
+    // so an upgrade refused by auth still gets its socket closed after the answer.
+    await fastify.register(websocket, { options: { maxPayload: 4096 } });
     const hub = new LiveHub(liveSource(fastify.db.events), {
       tickMs: fastify.config.LIVE_TICK_MS,
       onError: (error) => fastify.log.error({ err: error }, 'live tick failed'),

@@ -93,11 +93,16 @@ export class LiveHub {
     return this.clients.size;
   }
 
-  /** Starts feeding a socket; the first tick it gets counts from the hub's previous tick. */
+  /**
+   * Starts feeding a socket; the first tick it gets counts from the hub's previous tick.
+   * The client counts (clientCount) from this call on, before the hub has started.
+   */
   async add(socket: LiveSocket, filters: CloseFilters): Promise<LiveClient> {
-    await this.start();
     const client: LiveClient = { socket, filters, pending: emptyPending(this.lastTickAt) };
     this.clients.add(client);
+    const started = this.timer !== null;
+    await this.start();
+    if (!started) client.pending = emptyPending(this.lastTickAt);
     return client;
   }
 

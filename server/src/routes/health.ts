@@ -20,13 +20,13 @@ const ReadySchema = Type.Object({
 const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/healthz',
-    { schema: { response: { 200: Type.Object({ status: Type.Literal('ok'), uptimeSeconds: Type.Number() }) } } },
+    { config: { access: 'public' }, schema: { response: { 200: Type.Object({ status: Type.Literal('ok'), uptimeSeconds: Type.Number() }) } } },
     async () => ({ status: 'ok' as const, uptimeSeconds: Math.round(process.uptime()) }),
   );
 
   fastify.get(
     '/readyz',
-    { schema: { response: { 200: ReadySchema, 503: ErrorBodySchema } } },
+    { config: { access: 'public' }, schema: { response: { 200: ReadySchema, 503: ErrorBodySchema } } },
     async (request, reply) => {
       let schema;
       try {

@@ -7,7 +7,8 @@ function line(name: string, help: string, type: 'counter' | 'gauge', value: numb
 
 /** `/metrics`: Prometheus text exposition of the collector's own health. */
 const metricsRoutes: FastifyPluginAsync = async (fastify) => {
-  fastify.get('/metrics', async (_request, reply) => {
+  // A read credential unless METRICS_PUBLIC=true (for a scraper on a trusted network).
+  fastify.get('/metrics', { config: { access: fastify.config.METRICS_PUBLIC ? 'public' : 'read' } }, async (_request, reply) => {
     const writer = fastify.db.writer;
     const body = [
       line('closewatch_ingest_batches_total', 'Ingest requests that stored at least one event.', 'counter', ingestMetrics.batches),

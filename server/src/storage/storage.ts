@@ -1,4 +1,6 @@
 import type { KeyStore } from '../keys/key-store.js';
+import type { AccountStore } from './accounts/account-store.js';
+import type { SessionStore } from './accounts/session-store.js';
 import type { EventReader } from './sql/event-reader.js';
 import type { StatsReader } from './sql/stats-reader.js';
 import type { BatchWriteResult, DropReportRow, StoredCloseEvent } from './types.js';
@@ -43,6 +45,10 @@ export interface Storage {
   readonly stats: StatsReader;
   readonly events: EventReader;
   readonly keys: KeyStore;
+  /** The admin account and generated secrets. */
+  readonly accounts: AccountStore;
+  /** Dashboard sessions (the store of @fastify/session). */
+  readonly sessions: SessionStore;
   schemaStatus(): Promise<SchemaStatus>;
   /** Drains pending writes, then closes every connection. */
   close(): Promise<void>;

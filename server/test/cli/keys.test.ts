@@ -69,3 +69,34 @@ test('mistakes get a message and a non-zero exit', async () => {
   assert.equal(usage.code, 2);
   assert.match(usage.stdout, /npm run keys -- create --name <name>/);
 });
+
+test('create --read makes a read token that reads and never ingests; reset-admin-password prints a working password and ends sessions', async () => {
+  const created = await keys('create', '--read', '--name', 'grafana');
+  assert.equal(created.code, 0, created.stderr);
+  const token = /^(cw_[A-Za-z0-9_-]{43})$/m.exec(created.stdout)?.[1] as string;
+  assert.match(created.stdout, /^key_[0-9a-f]{12}  read {5}cw_[A-Za-z0-9_-]{7}\.\.\. {2}active/m);
+  assert.match(created.stdout, /Read the API with "Authorization: Bearer <token>"\.$/m);
+
+  const app = await buildApp({ config: loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', DASHBOARD_DIR: '' }) });
+  try {
+    const read = await app.inject({ url: '/api/v1/stats/summary', headers: { authorization: `Bearer ${token}` } });
+    assert.equal(read.statusCode, 200);
+    const ingest = await app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${token}` }, payload: { events: [makeEvent()] } });
+    assert.equal(ingest.statusCode, 403);
+
+    const reset = await keys('reset-admin-password');
+    assert.equal(reset.code, 0, reset.stderr);
+    const password = /^ {4}([A-Za-z0-9_-]{24})$/m.exec(reset.stdout)?.[1] as string;
+    assert.match(reset.stdout, /^0 signed-in session\(s\) ended\./m);
+    const signIn = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { password } });
+    assert.equal(signIn.statusCode, 200);
+    const cookie = `closewatch_session=${signIn.cookies[0]?.value}`;
+    assert.equal((await app.inject({ url: '/api/v1/stats/summary', headers: { cookie } })).statusCode, 200);
+
+    const again = await keys('reset-admin-password');
+    assert.match(again.stdout, /^1 signed-in session\(s\) ended\./m);
+    assert.equal((await app.inject({ url: '/api/v1/stats/summary', headers: { cookie } })).statusCode, 401, 'a reset signs everyone out');
+  } finally {
+    await app.close();
+  }
+});

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import Database from 'better-sqlite3';
 import type { AppOptions } from '../../src/app.js';
 import { buildApp } from '../../src/build-app.js';
@@ -6,6 +6,8 @@ import { loadConfig, type Config } from '../../src/plugins/config.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const TEST_KEY = 'cw_test_key_0123456789abcdef';
+/** A read token every test app has (CLOSEWATCH_READ_TOKEN). */
+export const TEST_READ_TOKEN = 'cw_test_read_token_0123456789';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -13,6 +15,10 @@ export interface TestApp {
   config: Config;
   /** A server key, ensured at start. */
   key: string;
+  /** A read token, ensured at start. */
+  readToken: string;
+  /** `app.inject` with the read token, unless the request brings its own Authorization. */
+  inject(request: string | InjectOptions): Promise<LightMyRequestResponse>;
   /**
    * A connection of the test's own to the database file, to check what was stored (or
    * to break it on purpose); the collector itself never exposes one.
@@ -41,6 +47,7 @@ export async function startTestApp(
     const app = await buildApp({ ...appOptions, config });
     await app.ready();
     await app.db.keys.ensure(TEST_KEY, 'test');
+    await app.db.keys.ensure(TEST_READ_TOKEN, 'test reads', 'read');
     return app;
   };
   let inspector: Database.Database | null = null;
@@ -49,6 +56,13 @@ export async function startTestApp(
     db,
     config,
     key: TEST_KEY,
+    readToken: TEST_READ_TOKEN,
+    inject: (request) => {
+      const options: InjectOptions = typeof request === 'string' ? { url: request } : request;
+      const headers = { ...(options.headers ?? {}) };
+      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) headers.authorization = `Bearer ${TEST_READ_TOKEN}`;
+      return handle.app.inject({ ...options, headers });
+    },
     get sqlite() {
       inspector ??= new Database(db.path);
       inspector.pragma('busy_timeout = 5000');

@@ -21,7 +21,7 @@ after(async () => {
 });
 
 const send = (t: TestApp, secret: string) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${secret}` }, payload: { events: [makeEvent()] } });
+  t.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${secret}` }, payload: { events: [makeEvent()] } });
 
 test('a key revoked on one collector is refused by another within 5 s', async () => {
   const { key, secret } = await a.app.db.keys.create({ name: 'soon-revoked' });

@@ -8,6 +8,12 @@ test('every setting has a working default', () => {
     HOST: '127.0.0.1',
     DATABASE_URL: 'file:./data/closewatch.db',
     LOG_LEVEL: 'info',
+    CLOSEWATCH_AUTH: 'password',
+    SESSION_TTL_HOURS: 168,
+    TRUST_PROXY: '',
+    METRICS_PUBLIC: false,
+    LOGIN_RATE_LIMIT: 10,
+    INGEST_RATE_LIMIT: 6000,
     MAX_BODY_BYTES: 5 * 1024 * 1024,
     MAX_BATCH_EVENTS: 10_000,
     DASHBOARD_DIR: 'web/dist',
@@ -15,6 +21,9 @@ test('every setting has a working default', () => {
     READ_WORKERS: 2,
     READ_TIMEOUT_MS: 10_000,
     LIVE_TICK_MS: 1000,
+    LIVE_MAX_CLIENTS: 200,
+    REQUEST_TIMEOUT_MS: 30_000,
+    KEEP_ALIVE_TIMEOUT_MS: 72_000,
   });
 });
 

@@ -106,7 +106,7 @@ describe('every read endpoint rejects bad filters the same way', () => {
     ];
     for (const endpoint of endpoints) {
       for (const [query, message] of cases) {
-        const res = await t.app.inject(`/api/v1/${endpoint}?${query}`);
+        const res = await t.inject(`/api/v1/${endpoint}?${query}`);
         assert.equal(res.statusCode, 400, `${endpoint}?${query}`);
         const { error } = res.json<{ error: { code: string; message: string } }>();
         assert.equal(error.code, 'INVALID_QUERY');
@@ -117,7 +117,7 @@ describe('every read endpoint rejects bad filters the same way', () => {
 
   it('ignores unknown parameters (cache busters)', async () => {
     for (const endpoint of endpoints) {
-      assert.equal((await t.app.inject(`/api/v1/${endpoint}?_=${Date.now()}`)).statusCode, 200, endpoint);
+      assert.equal((await t.inject(`/api/v1/${endpoint}?_=${Date.now()}`)).statusCode, 200, endpoint);
     }
   });
 });

@@ -16,25 +16,25 @@ before(async () => {
 after(() => t.destroy());
 
 test('/healthz and /readyz answer', async () => {
-  const health = await t.app.inject('/healthz');
+  const health = await t.inject('/healthz');
   assert.equal(health.statusCode, 200);
   assert.equal(health.json().status, 'ok');
-  const ready = await t.app.inject('/readyz');
+  const ready = await t.inject('/readyz');
   assert.equal(ready.statusCode, 200);
   assert.deepEqual(ready.json(), { status: 'ready', database: 'sqlite', migrations: committedMigrations().length, writer: { restarts: 0, lastFailure: null } });
   assert.ok(!ready.body.includes(t.db.path), 'no file system path in an open endpoint');
 });
 
 test('/metrics counts what was ingested', async () => {
-  await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' }, payload: { events: [makeEvent(), makeEvent(), makeEvent({ code: 'x' })] } });
-  const text = (await t.app.inject('/metrics')).body;
+  await t.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' }, payload: { events: [makeEvent(), makeEvent(), makeEvent({ code: 'x' })] } });
+  const text = (await t.inject('/metrics')).body;
   assert.match(text, /^closewatch_ingest_events_accepted_total 2$/m);
   assert.match(text, /^closewatch_ingest_events_rejected_total 1$/m);
   assert.match(text, /^closewatch_live_clients 0$/m);
 });
 
 test('unknown routes get the one error shape', async () => {
-  const res = await t.app.inject('/api/v1/nope');
+  const res = await t.inject('/api/v1/nope');
   assert.equal(res.statusCode, 404);
   assert.equal(res.json().error.code, 'NOT_FOUND');
 });

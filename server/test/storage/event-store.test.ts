@@ -46,7 +46,7 @@ test('rollups equal raw event counts for every code and service after a randomiz
     const retried = r % 4 === 3 ? sent.slice(-Math.floor(random() * 50)) : [];
     sent.push(...events);
     requests.push(
-      t.app.inject({
+      t.inject({
         method: 'POST',
         url: '/api/v1/events',
         headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' },
@@ -98,7 +98,7 @@ test('a failed transaction stores nothing and rejects every batch in it', async 
   // A real trigger (not TEMP): the writer thread has its own connection.
   t.sqlite.exec("CREATE TRIGGER fail_on_boom BEFORE INSERT ON close_event WHEN NEW.service = 'boom' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
   try {
-    const boom = await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' }, payload: { events: [makeEvent(), makeEvent({ service: 'boom' })] } });
+    const boom = await t.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' }, payload: { events: [makeEvent(), makeEvent({ service: 'boom' })] } });
     assert.equal(boom.statusCode, 503);
     assert.equal(boom.json().error.message, 'the batch could not be stored and was not acknowledged (the database refused the write); retry it later (ids make the retry safe)');
     // Batches queued in the same turn share one transaction: a failure rejects them all.

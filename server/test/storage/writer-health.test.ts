@@ -11,12 +11,12 @@ before(async () => {
 after(() => t.destroy());
 
 const ingest = (events: Array<Record<string, unknown>>) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${TEST_KEY}` }, payload: { events } });
+  t.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${TEST_KEY}` }, payload: { events } });
 /** /readyz once the new writer thread answers (starting one takes a moment on a loaded machine). */
 async function readyAgain(): Promise<{ restarts: number; lastFailure: string | null }> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const res = await t.app.inject('/readyz');
+    const res = await t.inject('/readyz');
     if (res.statusCode === 200) return res.json().writer;
     assert.equal(res.json().error.code, 'WRITER_UNAVAILABLE', res.body);
     if (Date.now() > deadline) throw new Error(`/readyz still answers ${res.body}`);
@@ -28,7 +28,7 @@ const stored = (): number => (t.sqlite.prepare('SELECT count(*) AS n FROM close_
 
 test('a writer thread that dies fails its pending writes, is replaced, and /readyz says so', async () => {
   assert.equal((await ingest([makeEvent()])).statusCode, 200);
-  const ready = await t.app.inject('/readyz');
+  const ready = await t.inject('/readyz');
   assert.equal(ready.statusCode, 200);
   assert.deepEqual(ready.json().writer, { restarts: 0, lastFailure: null });
 
@@ -69,7 +69,7 @@ test('failing commits make /readyz answer 503 with a short reason until a write 
     const failed = await ingest([makeEvent({ service: 'boom' })]);
     assert.equal(failed.statusCode, 503);
     assert.match(failed.json().error.message, /^the batch could not be stored and was not acknowledged \(the database refused the write\)/);
-    const ready = await t.app.inject('/readyz');
+    const ready = await t.inject('/readyz');
     assert.equal(ready.statusCode, 503);
     assert.deepEqual(ready.json(), {
       error: { code: 'WRITER_UNAVAILABLE', message: 'ingest cannot store events: the last 1 write(s) failed: the database refused the write' },
@@ -79,7 +79,7 @@ test('failing commits make /readyz answer 503 with a short reason until a write 
     t.sqlite.exec('DROP TRIGGER refuse_boom');
   }
   assert.equal((await ingest([makeEvent()])).statusCode, 200);
-  const healed = await t.app.inject('/readyz');
+  const healed = await t.inject('/readyz');
   assert.equal(healed.statusCode, 200);
   assert.equal(healed.json().writer.lastFailure, 'the database refused the write');
   assert.equal(stored(), before + 1);

@@ -2,10 +2,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import eventsListRoutes from './events-list.js';
 import ingestRoutes from './ingest.js';
 import liveRoutes from './live.js';
+import sessionRoutes from './session.js';
 import statsRoutes from './stats.js';
 
 /** Everything under `/api/v1/`. */
 const apiRoutes: FastifyPluginAsync = async (fastify) => {
+  await fastify.register(sessionRoutes);
   await fastify.register(ingestRoutes);
   await fastify.register(statsRoutes);
   await fastify.register(eventsListRoutes);

@@ -3,7 +3,7 @@ import { errorBody, ErrorBodySchema, HttpError } from '../../http/http-error.js'
 import type { StoredCloseEvent } from '../../storage/types.js';
 import { IngestBodySchema, IngestReportSchema, type IngestReport } from '../../ingest/event-schema.js';
 import { decodeRequestBody } from '../../ingest/gzip-body.js';
-import { applyCors, authenticateIngest } from '../../ingest/ingest-auth.js';
+import { applyCors, authenticateIngest, rateLimitKey } from '../../ingest/ingest-auth.js';
 import { isRejection, validateEvent } from '../../ingest/validate-event.js';
 import { Type } from '@sinclair/typebox';
 import { ingestMetrics } from '../../ingest/ingest-metrics.js';
@@ -16,11 +16,11 @@ const NoValidEventsSchema = Type.Intersect([ErrorBodySchema, IngestReportSchema]
 
 /** `POST /api/v1/events`: the ingest API. Acknowledges a batch only after it is committed. */
 const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { MAX_BODY_BYTES, MAX_BATCH_EVENTS } = fastify.config;
+  const { MAX_BODY_BYTES, MAX_BATCH_EVENTS, INGEST_RATE_LIMIT } = fastify.config;
 
   fastify.decorateRequest('ingestKey', null);
 
-  fastify.options('/events', async (request, reply) => {
+  fastify.options('/events', { config: { access: 'public' } }, async (request, reply) => {
     await applyCors(request, reply);
     return reply
       .header('access-control-allow-methods', 'POST')
@@ -33,6 +33,11 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/events',
     {
+      config: {
+        access: 'ingest',
+        // Per key (the hash of the presented secret): one runaway sender cannot starve the rest.
+        rateLimit: { max: INGEST_RATE_LIMIT, timeWindow: 60_000, keyGenerator: (request) => rateLimitKey(request.headers.authorization) },
+      },
       bodyLimit: MAX_BODY_BYTES,
       onRequest: authenticateIngest,
       preParsing: async (request, _reply, payload) => {
@@ -53,6 +58,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           403: ErrorBodySchema,
           413: ErrorBodySchema,
           415: ErrorBodySchema,
+          429: ErrorBodySchema,
           500: ErrorBodySchema,
           503: ErrorBodySchema,
         },
@@ -69,7 +75,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         throw new HttpError(413, 'BATCH_TOO_LARGE', `the batch has ${events.length} events; at most ${MAX_BATCH_EVENTS} are accepted per request, split it`);
       }
       const receivedAt = Date.now();
-      const ctx = { keyId: key.id, source: key.kind, receivedAt } as const;
+      const ctx = { keyId: key.id, source: key.kind === 'browser' ? 'browser' : 'server', receivedAt } as const;
       const valid: StoredCloseEvent[] = [];
       const rejected: IngestReport['rejected'] = [];
       events.forEach((event, index) => {

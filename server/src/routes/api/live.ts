@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import websocket from '@fastify/websocket';
+import { Type } from '@sinclair/typebox';
+import { ownOrigins } from '../../auth/auth-plugin.js';
+import { ErrorBodySchema, HttpError } from '../../http/http-error.js';
 import { FilterQuerySchema, parseCloseFilters, schemaError, type CloseFilters } from '../../query/filters.js';
 import type { LiveHello } from '../../query/schemas.js';
 
@@ -20,12 +22,41 @@ function closeReason(message: string): string {
  * parameter (browsers cannot read the body of a refused upgrade).
  */
 const liveRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  await fastify.register(websocket, { options: { maxPayload: 4096 } });
   const hub = fastify.live;
+  const { LIVE_MAX_CLIENTS, PUBLIC_URL } = fastify.config;
+
+  fastify.post(
+    '/live/ticket',
+    {
+      schema: {
+        summary: 'A short-lived ticket that opens the live feed (?ticket=...) where the session cookie cannot go',
+        response: { 200: Type.Object({ ticket: Type.String(), expiresAt: Type.Integer() }), 401: ErrorBodySchema, 403: ErrorBodySchema },
+      },
+    },
+    async () => fastify.liveTickets.issue(),
+  );
 
   fastify.get(
     '/live',
-    { websocket: true, attachValidation: true, schema: { summary: 'Live feed of closes (WebSocket)', querystring: FilterQuerySchema } },
+    {
+      websocket: true,
+      attachValidation: true,
+      schema: {
+        summary: 'Live feed of closes (WebSocket)',
+        querystring: Type.Object({ ...FilterQuerySchema.properties, ticket: Type.Optional(Type.String({ maxLength: 256 })) }),
+      },
+      // Before the upgrade, so a refused socket costs nothing and the refusal is an HTTP answer.
+      preValidation: async (request) => {
+        const origin = request.headers.origin;
+        // A page of another site must not ride on the dashboard's session cookie.
+        if (origin !== undefined && !ownOrigins(request, PUBLIC_URL).includes(origin)) {
+          throw new HttpError(403, 'FOREIGN_ORIGIN', `the live feed only serves the dashboard's own pages, not ${origin}; set PUBLIC_URL if the dashboard is served under another address`);
+        }
+        if (hub.clientCount >= LIVE_MAX_CLIENTS) {
+          throw new HttpError(503, 'LIVE_FULL', `the live feed serves at most ${LIVE_MAX_CLIENTS} clients (LIVE_MAX_CLIENTS); retry later`, { 'retry-after': '30' });
+        }
+      },
+    },
     async (socket, request) => {
       let filters: CloseFilters;
       try {

@@ -1,4 +1,6 @@
 import { KeyStore } from '../../keys/key-store.js';
+import { AccountStore } from '../accounts/account-store.js';
+import { SessionStore } from '../accounts/session-store.js';
 import { sqlitePathFromUrl } from '../database-url.js';
 import { sqliteDialect } from '../sql/dialect.js';
 import { EventReader } from '../sql/event-reader.js';
@@ -49,6 +51,8 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
     stats: new StatsReader(sqliteDialect, run),
     events: new EventReader(sqliteDialect, run),
     keys: new KeyStore(prisma, options.clock),
+    accounts: new AccountStore(prisma),
+    sessions: new SessionStore(prisma, options.clock),
     schemaStatus: createSchemaStatus(prisma),
     async close() {
       await writer.close();

@@ -41,7 +41,7 @@ describe('GET /api/v1/events', () => {
     let pages = 0;
     do {
       const q: string = [`from=${range.from}`, `to=${range.to}`, `limit=${limit}`, filterQuery(f), cursor ? `cursor=${cursor}` : ''].filter(Boolean).join('&');
-      const res = await t.app.inject(`/api/v1/events?${q}`);
+      const res = await t.inject(`/api/v1/events?${q}`);
       assert.equal(res.statusCode, 200, res.body);
       const page: Page = res.json<Page>();
       assert.ok(page.events.length <= limit);
@@ -79,20 +79,20 @@ describe('GET /api/v1/events', () => {
   it('pages with small limits and the default limit of 50', async () => {
     const range = RANGES[1] as { from: number; to: number };
     assert.deepEqual((await walk(range, {}, 1)).ids, expectedIds(range, {}));
-    const res = await t.app.inject(`/api/v1/events?from=${range.from}&to=${range.to}`);
+    const res = await t.inject(`/api/v1/events?from=${range.from}&to=${range.to}`);
     assert.equal(res.json<Page>().events.length, Math.min(50, expectedIds(range, {}).length));
   });
 
   it('lists the newest events of the default window first', async () => {
     const now = Date.now();
     await seed(t.app, [{ ...(events[0] as StoredCloseEvent), eventId: 'fresh', ts: now - 1000 }]);
-    const res = await t.app.inject('/api/v1/events?limit=1');
+    const res = await t.inject('/api/v1/events?limit=1');
     assert.equal(res.json<Page>().events[0]?.id, 'fresh');
   });
 
   it('returns every stored field with the registry fields of the code', async () => {
     const e = events.find((x) => x.code === 4001 && Object.keys(x.labels).length > 0 && x.durationMs !== null) as StoredCloseEvent;
-    const res = await t.app.inject(`/api/v1/events?from=${e.ts}&to=${e.ts + 1}&code=4001&instance=${e.instance}&route=${encodeURIComponent(e.route)}`);
+    const res = await t.inject(`/api/v1/events?from=${e.ts}&to=${e.ts + 1}&code=4001&instance=${e.instance}&route=${encodeURIComponent(e.route)}`);
     const view = res.json<Page>().events.find((v) => v.id === e.eventId);
     assert.ok(view);
     const { seq, ...rest } = view;
@@ -131,7 +131,7 @@ describe('GET /api/v1/events', () => {
       ['limit=501', 'limit'],
       ['limit=ten', 'limit'],
     ] as const) {
-      const res = await t.app.inject(`/api/v1/events?${query}`);
+      const res = await t.inject(`/api/v1/events?${query}`);
       assert.equal(res.statusCode, 400, query);
       const { error } = res.json<{ error: { code: string; message: string } }>();
       assert.equal(error.code, 'INVALID_QUERY');

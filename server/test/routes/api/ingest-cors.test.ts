@@ -14,7 +14,7 @@ before(async () => {
 after(() => t.destroy());
 
 const post = (key: string, origin?: string) =>
-  t.app.inject({
+  t.inject({
     method: 'POST',
     url: '/api/v1/events',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(origin ? { origin } : {}) },
@@ -22,11 +22,11 @@ const post = (key: string, origin?: string) =>
   });
 
 test('preflight is answered for an allowed origin only', async () => {
-  const ok = await t.app.inject({ method: 'OPTIONS', url: '/api/v1/events', headers: { origin: ALLOWED, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+  const ok = await t.inject({ method: 'OPTIONS', url: '/api/v1/events', headers: { origin: ALLOWED, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
   assert.equal(ok.statusCode, 204);
   assert.equal(ok.headers['access-control-allow-origin'], ALLOWED);
   assert.match(String(ok.headers['access-control-allow-headers']), /authorization/);
-  const refused = await t.app.inject({ method: 'OPTIONS', url: '/api/v1/events', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+  const refused = await t.inject({ method: 'OPTIONS', url: '/api/v1/events', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
   assert.equal(refused.statusCode, 403);
   assert.equal(refused.headers['access-control-allow-origin'], undefined);
 });
@@ -54,7 +54,7 @@ test("each browser key holds to its own origins, even ones another key allows", 
   const OTHER = 'https://admin.example.com';
   const other = (await t.app.db.keys.create({ name: 'admin', kind: 'browser', allowedOrigins: [OTHER] })).secret;
   // The preflight passes (some key allows OTHER); the request itself is checked per key.
-  const preflight = await t.app.inject({ method: 'OPTIONS', url: '/api/v1/events', headers: { origin: OTHER, 'access-control-request-method': 'POST' } });
+  const preflight = await t.inject({ method: 'OPTIONS', url: '/api/v1/events', headers: { origin: OTHER, 'access-control-request-method': 'POST' } });
   assert.equal(preflight.statusCode, 204);
   const crossed = await post(browserKey, OTHER);
   assert.equal(crossed.statusCode, 403);

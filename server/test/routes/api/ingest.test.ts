@@ -19,7 +19,7 @@ function rollupCount(): number {
 }
 
 async function post(body: unknown, headers: Record<string, string> = {}) {
-  return t.app.inject({
+  return t.inject({
     method: 'POST',
     url: '/api/v1/events',
     headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json', ...headers },
@@ -138,7 +138,7 @@ describe('POST /api/v1/events', () => {
   test('the process stays up and keeps ingesting after bad input', async () => {
     const res = await post({ events: [makeEvent()] });
     assert.equal(res.statusCode, 200);
-    assert.equal((await t.app.inject('/healthz')).statusCode, 200);
+    assert.equal((await t.inject('/healthz')).statusCode, 200);
   });
 
   test('records SDK drop reports', async () => {

@@ -6,7 +6,7 @@ import { LIVE_MAX_EVENTS_PER_TICK } from '../../../src/query/live-hub.js';
 import type { LiveTick } from '../../../src/query/schemas.js';
 import { makeEvent } from '../../helpers/events.js';
 import { storedEvent } from '../../helpers/stored-event.js';
-import { startTestApp, type TestApp } from '../../helpers/test-app.js';
+import { startTestApp, TEST_READ_TOKEN, type TestApp } from '../../helpers/test-app.js';
 
 const TICK_MS = 100;
 
@@ -22,7 +22,7 @@ class Client {
   readonly closed: Promise<{ code: number; reason: string }>;
 
   constructor(url: string) {
-    this.ws = new WebSocket(url);
+    this.ws = new WebSocket(url, { headers: { authorization: `Bearer ${TEST_READ_TOKEN}` } });
     this.ws.on('message', (data: Buffer) => this.messages.push(JSON.parse(data.toString()) as Message));
     this.closed = new Promise((resolve) => this.ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
@@ -70,7 +70,7 @@ describe('GET /api/v1/live', () => {
       ...Array.from({ length: 3 }, () => makeEvent({ code: null, service: 'chat' })),
       ...Array.from({ length: 4 }, () => makeEvent({ code: 1006, service: 'feed' })),
     ];
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${t.key}` }, payload: { events } });
+    const res = await t.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${t.key}` }, payload: { events } });
     assert.equal(res.statusCode, 200, res.body);
 
     await all.until('the tick with the batch', () => all.ticks.some((k) => k.total > 0));

@@ -43,7 +43,7 @@ describe('GET /api/v1/stats/breakdown', () => {
   after(async () => t.destroy());
 
   async function check(range: { from: number; to: number }, f: Filter): Promise<string> {
-    const res = await t.app.inject(`/api/v1/stats/breakdown?${rangeQuery(range, f)}`);
+    const res = await t.inject(`/api/v1/stats/breakdown?${rangeQuery(range, f)}`);
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json<BreakdownBody>();
     const window = aligned(range.from, range.to);

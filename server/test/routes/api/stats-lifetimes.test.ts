@@ -30,7 +30,7 @@ describe('GET /api/v1/stats/lifetimes', () => {
   after(async () => t.destroy());
 
   async function check(range: { from: number; to: number }, f: Filter): Promise<string> {
-    const res = await t.app.inject(`/api/v1/stats/lifetimes?${rangeQuery(range, f)}`);
+    const res = await t.inject(`/api/v1/stats/lifetimes?${rangeQuery(range, f)}`);
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json<LifetimesBody>();
     const label = JSON.stringify(f);
@@ -47,7 +47,7 @@ describe('GET /api/v1/stats/lifetimes', () => {
   }
 
   it('describes the buckets', async () => {
-    const res = await t.app.inject('/api/v1/stats/lifetimes');
+    const res = await t.inject('/api/v1/stats/lifetimes');
     const { buckets } = res.json<LifetimesBody>();
     assert.equal(buckets.length, LIFETIME_EDGES_MS.length);
     assert.deepEqual(buckets[0], { index: 0, fromMs: 0, toMs: 1000, label: '0 s - 1 s' });

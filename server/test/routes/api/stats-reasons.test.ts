@@ -27,7 +27,7 @@ describe('GET /api/v1/stats/reasons', () => {
 
   async function get(range: { from: number; to: number }, f: Filter, limit?: number): Promise<{ body: ReasonsBody; path: string }> {
     const q = [`from=${range.from}`, `to=${range.to}`, filterQuery(f), limit === undefined ? '' : `limit=${limit}`].filter(Boolean).join('&');
-    const res = await t.app.inject(`/api/v1/stats/reasons?${q}`);
+    const res = await t.inject(`/api/v1/stats/reasons?${q}`);
     assert.equal(res.statusCode, 200, res.body);
     return { body: res.json<ReasonsBody>(), path: String(res.headers['x-closewatch-path']) };
   }
@@ -92,7 +92,7 @@ describe('GET /api/v1/stats/reasons', () => {
     for (const e of newestFirst) if (expected.length < 3 && !expected.includes(e.reason)) expected.push(e.reason);
     assert.equal(expected.length, 3);
     assert.deepEqual(top?.examples, expected);
-    const bad = await t.app.inject(`/api/v1/stats/reasons?limit=51`);
+    const bad = await t.inject(`/api/v1/stats/reasons?limit=51`);
     assert.equal(bad.statusCode, 400);
     assert.equal(bad.json<{ error: { message: string } }>().error.message, 'querystring.limit: must be an integer from 1 to 50');
   });

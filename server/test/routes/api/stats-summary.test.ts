@@ -68,7 +68,7 @@ describe('GET /api/v1/stats/summary', () => {
   after(async () => t.destroy());
 
   async function summary(range: { from: number; to: number }, f: Filter): Promise<{ body: SummaryBody; path: string }> {
-    const res = await t.app.inject(`/api/v1/stats/summary?${rangeQuery(range, f)}`);
+    const res = await t.inject(`/api/v1/stats/summary?${rangeQuery(range, f)}`);
     assert.equal(res.statusCode, 200, res.body);
     return { body: res.json<SummaryBody>(), path: String(res.headers['x-closewatch-path']) };
   }
@@ -133,7 +133,7 @@ describe('GET /api/v1/stats/summary', () => {
     const now = Date.now();
     const recent = makeEvents(30, 99).map((e, i) => ({ ...e, eventId: `recent-${i}`, ts: now - 30 * MINUTE + i * 1000 }));
     await seed(t.app, recent);
-    const res = await t.app.inject('/api/v1/stats/summary');
+    const res = await t.inject('/api/v1/stats/summary');
     assert.equal(res.statusCode, 200);
     const body = res.json<SummaryBody>();
     assert.equal(body.total, 30);

@@ -55,7 +55,7 @@ describe('GET /api/v1/stats/timeseries', () => {
 
   async function get(range: { from: number; to: number }, f: Filter, extra: string): Promise<{ body: TimeseriesBody; path: string }> {
     const q = [`from=${range.from}`, `to=${range.to}`, filterQuery(f), extra].filter(Boolean).join('&');
-    const res = await t.app.inject(`/api/v1/stats/timeseries?${q}`);
+    const res = await t.inject(`/api/v1/stats/timeseries?${q}`);
     assert.equal(res.statusCode, 200, res.body);
     return { body: res.json<TimeseriesBody>(), path: String(res.headers['x-closewatch-path']) };
   }
@@ -133,15 +133,15 @@ describe('GET /api/v1/stats/timeseries', () => {
   it('rejects buckets that are not whole minutes or too many', async () => {
     const base = `from=${BASE - 24 * HOUR}&to=${BASE}`;
     for (const bad of ['bucketMs=90000.5', 'bucketMs=30000', 'bucketMs=61000', 'bucketMs=abc']) {
-      const res = await t.app.inject(`/api/v1/stats/timeseries?${base}&${bad}`);
+      const res = await t.inject(`/api/v1/stats/timeseries?${base}&${bad}`);
       assert.equal(res.statusCode, 400, bad);
       assert.equal(res.json<{ error: { code: string } }>().error.code, 'INVALID_QUERY');
       assert.match(res.json<{ error: { message: string } }>().error.message, /^querystring\.bucketMs: /);
     }
-    const many = await t.app.inject(`/api/v1/stats/timeseries?from=${BASE - 30 * 24 * HOUR}&to=${BASE}&bucketMs=60000`);
+    const many = await t.inject(`/api/v1/stats/timeseries?from=${BASE - 30 * 24 * HOUR}&to=${BASE}&bucketMs=60000`);
     assert.equal(many.statusCode, 400);
     assert.match(many.json<{ error: { message: string } }>().error.message, /buckets/);
-    const group = await t.app.inject(`/api/v1/stats/timeseries?${base}&groupBy=route`);
+    const group = await t.inject(`/api/v1/stats/timeseries?${base}&groupBy=route`);
     assert.equal(group.statusCode, 400);
     assert.match(group.json<{ error: { message: string } }>().error.message, /^querystring\.groupBy: must be one of category, code, service/);
   });
