@@ -13,6 +13,16 @@ interface LoadSpec {
   batchSize: number;
   connections: number;
   runId: string;
+  /** Batch numbers start here (ids stay unique across phases of one run). */
+  firstBatch: number;
+  /** While sending, one client repeats this read (path and read token), one request at a time. */
+  readLoad?: { path: string; token: string };
+}
+
+export interface ReadReport {
+  reads: number;
+  latencies: number[];
+  statuses: Record<string, number>;
 }
 
 // A realistic mix: most closes are 1000/1001; the code decides who closed and which
@@ -58,7 +68,7 @@ function makeBatch(spec: LoadSpec, batchNo: number): string {
     const service = SERVICES[Math.floor(random() * SERVICES.length)] as (typeof SERVICES)[number];
     const ts = now - Math.floor(random() * 3000);
     return {
-      id: `${timeOrderedId(ts, random)}-${batchNo}-${i}`,
+      id: `${timeOrderedId(ts, random)}-${spec.runId}-${batchNo}-${i}`,
       ts,
       code: kind.code,
       reason: kind.reasons[Math.floor(random() * kind.reasons.length)],
@@ -101,22 +111,49 @@ function send(agent: Agent, spec: LoadSpec, body: string): Promise<number> {
   });
 }
 
+/** Repeats one GET until `done()`; every answer's latency and status is kept. */
+async function readLoop(spec: LoadSpec, read: { path: string; token: string }, done: () => boolean): Promise<ReadReport> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const report: ReadReport = { reads: 0, latencies: [], statuses: {} };
+  while (!done()) {
+    const started = process.hrtime.bigint();
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(new URL(read.path, spec.url), { agent, headers: { authorization: `Bearer ${read.token}` } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    report.reads += 1;
+    report.latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+    report.statuses[status] = (report.statuses[status] ?? 0) + 1;
+  }
+  agent.destroy();
+  return report;
+}
+
 async function run(spec: LoadSpec): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: spec.connections });
   const batches = Math.ceil(spec.totalEvents / spec.batchSize);
   let next = 0;
+  let finished = false;
+  const reading = spec.readLoad ? readLoop(spec, spec.readLoad, () => finished) : Promise.resolve(null);
   const latencies: number[] = [];
   const started = Date.now();
   const worker = async (): Promise<void> => {
     while (next < batches) {
       const n = next++;
-      const body = makeBatch(spec, n);
+      const body = makeBatch(spec, spec.firstBatch + n);
       latencies.push(await send(agent, spec, body));
       if (latencies.length % 100 === 0) process.send?.({ type: 'progress', acknowledged: latencies.length * spec.batchSize });
     }
   };
   await Promise.all(Array.from({ length: spec.connections }, worker));
-  process.send?.({ type: 'done', latencies, elapsedMs: Date.now() - started });
+  const elapsedMs = Date.now() - started;
+  finished = true;
+  const reads = await reading;
+  process.send?.({ type: 'done', latencies, elapsedMs, reads });
   agent.destroy();
 }
 

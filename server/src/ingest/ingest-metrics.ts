@@ -5,4 +5,5 @@ export const ingestMetrics = {
   duplicates: 0,
   rejected: 0,
   droppedBySdks: 0,
+  routesCapped: 0,
 };

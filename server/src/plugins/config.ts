@@ -40,6 +40,12 @@ export const ConfigSchema = Type.Object({
   MAX_BATCH_EVENTS: Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 }),
   /** Folder of the built dashboard served at `/`; empty disables it. */
   DASHBOARD_DIR: Type.String({ default: 'web/dist' }),
+  /** Distinct routes kept per service and hour; more are stored as `(other)` (a route holding ids would grow without bound). */
+  MAX_ROUTES_PER_SERVICE_HOUR: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 500 }),
+  /** Most ingest batches waiting for the writer; past it ingest answers 503 with Retry-After (nothing is lost: SDKs retry). */
+  WRITER_QUEUE_BATCHES: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 2000 }),
+  /** Most megabytes of events waiting for the writer (estimated), the same way. */
+  WRITER_QUEUE_MB: Type.Integer({ minimum: 1, maximum: 65_536, default: 64 }),
   /** Heap limit of the ingest writer thread, in MB; a thread over it is replaced, its batches get 503. */
   WRITER_HEAP_MB: Type.Integer({ minimum: 16, maximum: 65_536, default: 512 }),
   /** Threads that run reads (stats, events, live feed), each with its own read-only connection. */

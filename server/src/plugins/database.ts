@@ -24,6 +24,9 @@ export default fp<DatabasePluginOptions>(
     const storage = await openSqliteStorage({
       url: config.DATABASE_URL,
       writerHeapMb: config.WRITER_HEAP_MB,
+      maxRoutesPerServiceHour: config.MAX_ROUTES_PER_SERVICE_HOUR,
+      maxQueuedBatches: config.WRITER_QUEUE_BATCHES,
+      maxQueuedBytes: config.WRITER_QUEUE_MB * 1024 * 1024,
       readWorkers: config.READ_WORKERS,
       readBudgetMs: config.READ_TIMEOUT_MS,
       ...(opts.clock ? { clock: opts.clock } : {}),

@@ -1,9 +1,7 @@
 import { describeCloseCode, isAbnormalClose, type CloseCategory } from '@closewatch/sdk/close-codes';
+import { AGAIN_CODE, ERROR_CODE } from '../storage/sql/code-sql.js';
 
-/** Internal Error: the `error` figure of the summary and breakdown. */
-export const ERROR_CODE = 1011;
-/** Try Again Later: the `again` figure (load shedding). */
-export const AGAIN_CODE = 1013;
+export { AGAIN_CODE, ERROR_CODE };
 
 /** The registry fields every code in a response carries. */
 export interface CodeFields {

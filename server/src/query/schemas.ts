@@ -31,9 +31,19 @@ const PeriodFields = {
   again: Figure,
 };
 
+/** Key of the series or group that sums everything beyond the top ones. */
+export const OTHER_KEY = '(other)';
+
+/** Groups beyond the top ones: how many, and their closes. */
+const OtherCodesSchema = Type.Object({
+  codes: Count,
+  count: Count,
+}, { description: 'codes beyond the top ones (the `top` parameter), summed' });
+
 export const SummarySchema = Type.Object({
   ...PeriodFields,
   byCode: Type.Array(Type.Object({ ...CodeFields, count: Count, share: Share })),
+  otherCodes: OtherCodesSchema,
   byCategory: Type.Array(Type.Object({ category: CategorySchema, label: Type.String(), count: Count })),
   previous: Type.Object(PeriodFields),
 });
@@ -47,7 +57,16 @@ export const TimeseriesSchema = Type.Object({
   window: WindowSchema,
   bucketMs: Type.Integer(),
   groupBy: Type.Unsafe<GroupBy>({ type: 'string', enum: [...GROUP_BYS] }),
-  series: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), total: Count })),
+  series: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      label: Type.String(),
+      total: Count,
+      other: Type.Optional(Type.Literal(true, { description: `set on the ${OTHER_KEY} series, which sums the groups beyond the top ones` })),
+    }),
+  ),
+  /** Groups beyond the top ones (summed in the `(other)` series). */
+  otherGroups: Count,
   points: Type.Array(Type.Object({ t: Type.Integer(), values: Type.Record(Type.String(), Count) })),
 });
 export type Timeseries = Static<typeof TimeseriesSchema>;
@@ -59,18 +78,23 @@ export const ReasonsSchema = Type.Object({
       ...CodeFields,
       count: Count,
       reasons: Type.Array(Type.Object({ template: Type.String(), count: Count, examples: Type.Array(Type.String()) })),
+      otherTemplates: Type.Object({ templates: Count, count: Count }, { description: 'templates of this code beyond `limit`, summed' }),
     }),
   ),
+  otherCodes: OtherCodesSchema,
 });
 export type Reasons = Static<typeof ReasonsSchema>;
 
 const SeverityFields = { total: Count, abnormal: Count, error: Count, again: Count };
+
+const OtherGroupsSchema = Type.Object({ groups: Count, ...SeverityFields }, { description: 'groups beyond the top ones, summed' });
 
 export const BreakdownSchema = Type.Object({
   window: WindowSchema,
   services: Type.Array(Type.Object({ service: Type.String(), ...SeverityFields })),
   instances: Type.Array(Type.Object({ service: Type.String(), instance: Type.String(), total: Count, abnormal: Count })),
   routes: Type.Array(Type.Object({ service: Type.String(), route: Type.String(), ...SeverityFields })),
+  other: Type.Object({ services: OtherGroupsSchema, instances: OtherGroupsSchema, routes: OtherGroupsSchema }),
 });
 export type Breakdown = Static<typeof BreakdownSchema>;
 
@@ -80,6 +104,9 @@ export const LifetimesSchema = Type.Object({
     Type.Object({ index: Type.Integer(), fromMs: Type.Integer(), toMs: Nullable(Type.Integer()), label: Type.String() }),
   ),
   byCode: Type.Array(Type.Object({ ...CodeFields, total: Count, counts: Type.Array(Count) })),
+  other: Type.Union([Type.Object({ codes: Count, total: Count, counts: Type.Array(Count) }), Type.Null()], {
+    description: 'codes beyond the top ones, summed; null when there are none',
+  }),
 });
 export type Lifetimes = Static<typeof LifetimesSchema>;
 

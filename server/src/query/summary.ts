@@ -5,6 +5,7 @@ import type { ReadPath } from '../storage/types.js';
 import { addToSeverity, byCountDesc, codeFields, codeKey, emptySeverity, share } from './code-info.js';
 import type { ParsedQuery } from './filters.js';
 import type { PeriodFigures, Summary } from './schemas.js';
+import { splitTop } from './top.js';
 
 function periodFigures(window: TimeWindow, counts: readonly CodeCount[]): PeriodFigures {
   const s = emptySeverity();
@@ -21,7 +22,7 @@ function periodFigures(window: TimeWindow, counts: readonly CodeCount[]): Period
 }
 
 /** `GET /stats/summary`: headline figures of a window and of the period of equal length before it. */
-export async function querySummary(stats: StatsReader, query: ParsedQuery): Promise<{ body: Summary; path: ReadPath }> {
+export async function querySummary(stats: StatsReader, query: ParsedQuery, top: number): Promise<{ body: Summary; path: ReadPath }> {
   const previous = previousWindow(query.window);
   const [current, before] = await Promise.all([stats.codeCounts(query.window, query.filters), stats.codeCounts(previous, query.filters)]);
   const figures = periodFigures(query.window, current.rows);
@@ -31,14 +32,19 @@ export async function querySummary(stats: StatsReader, query: ParsedQuery): Prom
     const category = describeCloseCode(c.code).category;
     perCategory.set(category, (perCategory.get(category) ?? 0) + c.count);
   }
-  const byCode = current.rows
-    .filter((c) => c.count > 0)
-    .sort(byCountDesc((c) => c.count, (c) => codeKey(c.code)))
-    .map((c) => ({ ...codeFields(c.code), count: c.count, share: share(c.count, figures.total) }));
+  const codes = splitTop(
+    current.rows.filter((c) => c.count > 0).sort(byCountDesc((c) => c.count, (c) => codeKey(c.code))),
+    top,
+    (c) => c.count,
+  );
+  const byCode = codes.top.map((c) => ({ ...codeFields(c.code), count: c.count, share: share(c.count, figures.total) }));
   const byCategory = CLOSE_CATEGORIES.filter((c) => (perCategory.get(c) ?? 0) > 0).map((category) => ({
     category,
     label: CATEGORY_LABELS[category],
     count: perCategory.get(category) ?? 0,
   }));
-  return { body: { ...figures, byCode, byCategory, previous: periodFigures(previous, before.rows) }, path: current.path };
+  return {
+    body: { ...figures, byCode, otherCodes: { codes: codes.other.groups, count: codes.other.count }, byCategory, previous: periodFigures(previous, before.rows) },
+    path: current.path,
+  };
 }

@@ -1,10 +1,10 @@
-import { CATEGORY_LABELS, CLOSE_CATEGORIES, describeCloseCode, formatCloseCode, type CloseCategory } from '@closewatch/sdk/close-codes';
+import { CATEGORY_LABELS, CLOSE_CATEGORIES, formatCloseCode, type CloseCategory } from '@closewatch/sdk/close-codes';
 import type { StatsReader } from '../storage/sql/stats-reader.js';
 import { bucketStarts, defaultBucketMs, floorTo, MINUTE_MS } from '../storage/time-window.js';
 import type { ReadPath } from '../storage/types.js';
 import { byCountDesc, codeKey } from './code-info.js';
 import { invalidQuery, type ParsedQuery } from './filters.js';
-import type { GroupBy, Timeseries } from './schemas.js';
+import { OTHER_KEY, type GroupBy, type Timeseries } from './schemas.js';
 
 /** Most points one response may hold; a week of 5-minute buckets fits. */
 export const MAX_POINTS = 5000;
@@ -12,6 +12,8 @@ export const MAX_POINTS = 5000;
 export interface TimeseriesOptions {
   groupBy: GroupBy;
   bucketMs?: number;
+  /** Most series for codes and services; the rest are summed in one `(other)` series. */
+  top: number;
 }
 
 /** The bucket of a request: given (whole minutes) or chosen from the requested range. */
@@ -55,25 +57,33 @@ export async function queryTimeseries(
     cells.push({ t, key: info.key, n });
   };
   let path: ReadPath;
+  let otherGroups = 0;
+  const noun = options.groupBy === 'service' ? 'services' : 'codes';
+  const other = (n: number): Omit<SeriesInfo, 'total'> => ({ key: OTHER_KEY, label: `Other (${n} more ${noun})`, order: Number.MAX_SAFE_INTEGER });
   if (options.groupBy === 'service') {
-    const read = await stats.timeseriesByService(query.window, query.filters, bucketMs);
-    for (const cell of read.rows) add(cell.t, { key: cell.key, label: cell.key, order: 0 }, cell.count);
+    const read = await stats.timeseriesByService(query.window, query.filters, bucketMs, options.top);
+    otherGroups = read.otherGroups;
+    for (const cell of read.rows) add(cell.t, cell.other ? other(otherGroups) : { key: cell.key, label: cell.key, order: 0 }, cell.count);
+    path = read.path;
+  } else if (options.groupBy === 'code') {
+    const read = await stats.timeseriesByCode(query.window, query.filters, bucketMs, options.top);
+    otherGroups = read.otherGroups;
+    for (const cell of read.rows) add(cell.t, cell.other ? other(otherGroups) : { key: codeKey(cell.key), label: formatCloseCode(cell.key), order: 0 }, cell.count);
     path = read.path;
   } else {
-    const read = await stats.timeseriesByCode(query.window, query.filters, bucketMs);
+    const read = await stats.timeseriesByCategory(query.window, query.filters, bucketMs);
     for (const cell of read.rows) {
-      if (options.groupBy === 'code') {
-        add(cell.t, { key: codeKey(cell.key), label: formatCloseCode(cell.key), order: 0 }, cell.count);
-      } else {
-        const category: CloseCategory = describeCloseCode(cell.key).category;
-        add(cell.t, { key: category, label: CATEGORY_LABELS[category], order: CLOSE_CATEGORIES.indexOf(category) }, cell.count);
-      }
+      if (cell.other) continue;
+      const category: CloseCategory = CLOSE_CATEGORIES[cell.key] ?? 'invalid';
+      add(cell.t, { key: category, label: CATEGORY_LABELS[category], order: CLOSE_CATEGORIES.indexOf(category) }, cell.count);
     }
     path = read.path;
   }
 
-  const ordered = [...series.values()].sort(
-    options.groupBy === 'category' ? (a, c) => a.order - c.order : byCountDesc((s) => s.total, (s) => s.key),
+  // The (other) series goes last, however large it is.
+  const byTotal = byCountDesc<SeriesInfo>((s) => s.total, (s) => s.key);
+  const ordered = [...series.values()].sort((a, c) =>
+    a.key === OTHER_KEY || c.key === OTHER_KEY ? (a.key === OTHER_KEY ? 1 : -1) : options.groupBy === 'category' ? a.order - c.order : byTotal(a, c),
   );
   const points = bucketStarts(query.window, bucketMs).map((t) => {
     const values: Record<string, number> = {};
@@ -90,7 +100,8 @@ export async function queryTimeseries(
       window: query.window,
       bucketMs,
       groupBy: options.groupBy,
-      series: ordered.map(({ key, label, total }) => ({ key, label, total })),
+      series: ordered.map(({ key, label, total }) => (key === OTHER_KEY ? { key, label, total, other: true as const } : { key, label, total })),
+      otherGroups,
       points,
     },
     path,

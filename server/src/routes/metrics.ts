@@ -16,6 +16,7 @@ const metricsRoutes: FastifyPluginAsync = async (fastify) => {
       line('closewatch_ingest_events_duplicate_total', 'Events whose id was already stored (retries).', 'counter', ingestMetrics.duplicates),
       line('closewatch_ingest_events_rejected_total', 'Events rejected by validation.', 'counter', ingestMetrics.rejected),
       line('closewatch_sdk_events_dropped_total', 'Events SDKs reported dropping (queue full).', 'counter', ingestMetrics.droppedBySdks),
+      line('closewatch_ingest_routes_capped_total', 'Events stored with route (other): their service had MAX_ROUTES_PER_SERVICE_HOUR routes that hour.', 'counter', ingestMetrics.routesCapped),
       line('closewatch_storage_transactions_total', 'Group-commit transactions.', 'counter', writer.transactions),
       line('closewatch_storage_pending_batches', 'Batches waiting for a transaction.', 'gauge', writer.pendingBatches),
       line('closewatch_live_clients', 'Dashboard sockets on the live feed.', 'gauge', fastify.live.clientCount),

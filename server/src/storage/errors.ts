@@ -5,3 +5,22 @@ export class ReadTimeoutError extends Error {
     this.name = 'ReadTimeoutError';
   }
 }
+
+/** The writer's queue is full (batches or bytes): the batch was not taken; retry it shortly. */
+export class WriterBusyError extends Error {
+  constructor(readonly detail: string) {
+    super(`the writer's queue is full (${detail})`);
+    this.name = 'WriterBusyError';
+  }
+}
+
+/** Why the writer rejected a batch, with a reason fit for clients and probes. */
+export class WriteFailedError extends Error {
+  constructor(
+    readonly reason: string,
+    detail: string,
+  ) {
+    super(`${reason}: ${detail}`);
+    this.name = 'WriteFailedError';
+  }
+}

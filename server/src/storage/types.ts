@@ -43,6 +43,8 @@ export interface StoredEventRow extends StoredCloseEvent {
 export interface BatchWriteResult {
   accepted: number;
   duplicates: number;
+  /** Accepted events whose route was stored as `(other)`: their service had its hour's share of routes. */
+  routesCapped: number;
 }
 
 /** A loss report an SDK sent with its batch. */

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { makeEvent } from '../helpers/events.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { storedEvent } from '../helpers/stored-event.js';
 import { startTestApp, TEST_KEY, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 before(async () => {
-  t = await startTestApp({ WRITER_HEAP_MB: '32', MAX_BODY_BYTES: String(64 * 1024 * 1024) });
+  t = await startTestApp({ WRITER_HEAP_MB: '32', WRITER_QUEUE_MB: '1024', MAX_BODY_BYTES: String(64 * 1024 * 1024) });
 });
 after(() => t.destroy());
 
@@ -83,4 +85,31 @@ test('failing commits make /readyz answer 503 with a short reason until a write 
   assert.equal(healed.statusCode, 200);
   assert.equal(healed.json().writer.lastFailure, 'the database refused the write');
   assert.equal(stored(), before + 1);
+});
+
+test('a full writer queue refuses batches with 503 and Retry-After, and nothing acknowledged is lost', async () => {
+  const q = await startTestApp({ WRITER_QUEUE_BATCHES: '2' });
+  try {
+    const send = (events: Array<Record<string, unknown>>) =>
+      q.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${TEST_KEY}` }, payload: { events } });
+    // Another connection holds the write lock, so the first two batches wait in the queue.
+    const blocker = new Database(q.db.path);
+    blocker.pragma('busy_timeout = 5000');
+    blocker.exec('BEGIN IMMEDIATE');
+    const waiting = [send([makeEvent()]), send([makeEvent(), makeEvent()])];
+    await waitFor('two batches in the queue', () => q.app.db.writer.pendingBatches === 2);
+    const refused = await send([makeEvent()]);
+    assert.equal(refused.statusCode, 503);
+    assert.equal(refused.headers['retry-after'], '2');
+    assert.deepEqual(refused.json(), {
+      error: { code: 'WRITER_BUSY', message: "the collector is taking more than its disk writes (2 batches waiting); the batch was not stored, retry it in 2 s" },
+    });
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    assert.deepEqual((await Promise.all(waiting)).map((r) => r.statusCode), [200, 200]);
+    assert.equal((await send([makeEvent()])).statusCode, 200, 'the retry is taken once the queue drained');
+    assert.deepEqual(q.sqlite.prepare('SELECT count(*) AS n FROM close_event').get(), { n: 4 });
+  } finally {
+    await q.destroy();
+  }
 });

@@ -7,10 +7,12 @@ import { applyCors, authenticateIngest, rateLimitKey } from '../../ingest/ingest
 import { isRejection, validateEvent } from '../../ingest/validate-event.js';
 import { Type } from '@sinclair/typebox';
 import { ingestMetrics } from '../../ingest/ingest-metrics.js';
-import { WriteFailedError } from '../../storage/sqlite/threaded-writer.js';
+import { WriteFailedError, WriterBusyError } from '../../storage/errors.js';
 
 /** Seconds a client should wait before retrying a batch the storage could not take. */
 const STORAGE_RETRY_AFTER_S = 5;
+/** A full queue drains within a second or two; a short wait spreads the retries. */
+const WRITER_BUSY_RETRY_AFTER_S = 2;
 
 const NoValidEventsSchema = Type.Intersect([ErrorBodySchema, IngestReportSchema]);
 
@@ -96,6 +98,14 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       try {
         result = await fastify.db.writer.write(valid, drop);
       } catch (error) {
+        if (error instanceof WriterBusyError) {
+          throw new HttpError(
+            503,
+            'WRITER_BUSY',
+            `the collector is taking more than its disk writes (${error.detail}); the batch was not stored, retry it in ${WRITER_BUSY_RETRY_AFTER_S} s`,
+            { 'retry-after': String(WRITER_BUSY_RETRY_AFTER_S) },
+          );
+        }
         // The writer logged the detail; the client gets the short reason and when to retry.
         const reason = error instanceof WriteFailedError ? error.reason : error instanceof Error ? error.message : 'the writer failed';
         throw new HttpError(
@@ -109,6 +119,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       ingestMetrics.duplicates += result.duplicates;
       ingestMetrics.batches += 1;
       ingestMetrics.droppedBySdks += dropped;
+      ingestMetrics.routesCapped += result.routesCapped;
       return { accepted: result.accepted, duplicates: result.duplicates, rejected };
     },
   );

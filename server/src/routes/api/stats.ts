@@ -6,6 +6,7 @@ import { DEFAULT_REASON_LIMIT, MAX_REASON_LIMIT, queryReasons } from '../../quer
 import { BreakdownSchema, GROUP_BYS, LifetimesSchema, ReasonsSchema, SummarySchema, TimeseriesSchema, type GroupBy } from '../../query/schemas.js';
 import { querySummary } from '../../query/summary.js';
 import { queryTimeseries } from '../../query/timeseries.js';
+import { DEFAULT_TOP, MAX_TOP } from '../../query/top.js';
 import { ERROR_RESPONSES, markPath, querySchema, readFilters } from './query-route.js';
 
 const TIMESERIES_HINTS = {
@@ -13,6 +14,10 @@ const TIMESERIES_HINTS = {
   bucketMs: 'must be a whole number of minutes in milliseconds (a multiple of 60000)',
 };
 const REASONS_HINTS = { limit: `must be an integer from 1 to ${MAX_REASON_LIMIT}` };
+const TOP_HINT = { top: `must be an integer from 1 to ${MAX_TOP}` };
+/** `top`: how many groups an answer lists; the rest are summed as "other", so no answer grows with cardinality. */
+const topParam = (defaultTop: number) =>
+  Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TOP, description: `groups listed (default ${defaultTop}); the rest are summed as other` }));
 
 /** `/api/v1/stats/*`: aggregates over a time window, from rollups wherever the filters allow. */
 const statsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -22,10 +27,15 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/stats/summary',
     {
       attachValidation: true,
-      schema: { summary: 'Headline figures and the previous period', querystring: querySchema({}), response: { 200: SummarySchema, ...ERROR_RESPONSES } },
+      schema: {
+        summary: 'Headline figures and the previous period',
+        querystring: querySchema({ top: topParam(DEFAULT_TOP.summary) }),
+        response: { 200: SummarySchema, ...ERROR_RESPONSES },
+      },
     },
     async (request, reply) => {
-      const { body, path } = await querySummary(stats, readFilters(request));
+      const query = readFilters(request, TOP_HINT);
+      const { body, path } = await querySummary(stats, query, request.query.top ?? DEFAULT_TOP.summary);
       markPath(reply, path);
       return body;
     },
@@ -40,14 +50,15 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         querystring: querySchema({
           groupBy: Type.Optional(Type.Unsafe<GroupBy>({ type: 'string', enum: [...GROUP_BYS] })),
           bucketMs: Type.Optional(Type.Integer({ minimum: 60_000, multipleOf: 60_000 })),
+          top: topParam(DEFAULT_TOP.timeseries),
         }),
         response: { 200: TimeseriesSchema, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
-      const query = readFilters(request, TIMESERIES_HINTS);
-      const { groupBy = 'category', bucketMs } = request.query;
-      const { body, path } = await queryTimeseries(stats, query, bucketMs === undefined ? { groupBy } : { groupBy, bucketMs });
+      const query = readFilters(request, { ...TIMESERIES_HINTS, ...TOP_HINT });
+      const { groupBy = 'category', bucketMs, top = DEFAULT_TOP.timeseries } = request.query;
+      const { body, path } = await queryTimeseries(stats, query, bucketMs === undefined ? { groupBy, top } : { groupBy, bucketMs, top });
       markPath(reply, path);
       return body;
     },
@@ -59,13 +70,13 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       attachValidation: true,
       schema: {
         summary: 'Top reason templates per code, with raw examples',
-        querystring: querySchema({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_REASON_LIMIT })) }),
+        querystring: querySchema({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_REASON_LIMIT })), top: topParam(DEFAULT_TOP.reasons) }),
         response: { 200: ReasonsSchema, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
-      const query = readFilters(request, REASONS_HINTS);
-      const { body, path } = await queryReasons(stats, query, request.query.limit ?? DEFAULT_REASON_LIMIT);
+      const query = readFilters(request, { ...REASONS_HINTS, ...TOP_HINT });
+      const { body, path } = await queryReasons(stats, query, request.query.limit ?? DEFAULT_REASON_LIMIT, request.query.top ?? DEFAULT_TOP.reasons);
       markPath(reply, path);
       return body;
     },
@@ -75,10 +86,14 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/stats/breakdown',
     {
       attachValidation: true,
-      schema: { summary: 'Closes per service, instance and route', querystring: querySchema({}), response: { 200: BreakdownSchema, ...ERROR_RESPONSES } },
+      schema: {
+        summary: 'Closes per service, instance and route',
+        querystring: querySchema({ top: topParam(DEFAULT_TOP.breakdown) }),
+        response: { 200: BreakdownSchema, ...ERROR_RESPONSES },
+      },
     },
     async (request, reply) => {
-      const { body, path } = await queryBreakdown(stats, readFilters(request));
+      const { body, path } = await queryBreakdown(stats, readFilters(request, TOP_HINT), request.query.top ?? DEFAULT_TOP.breakdown);
       markPath(reply, path);
       return body;
     },
@@ -88,10 +103,14 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/stats/lifetimes',
     {
       attachValidation: true,
-      schema: { summary: 'Connection-lifetime histogram per code', querystring: querySchema({}), response: { 200: LifetimesSchema, ...ERROR_RESPONSES } },
+      schema: {
+        summary: 'Connection-lifetime histogram per code',
+        querystring: querySchema({ top: topParam(DEFAULT_TOP.lifetimes) }),
+        response: { 200: LifetimesSchema, ...ERROR_RESPONSES },
+      },
     },
     async (request, reply) => {
-      const { body, path } = await queryLifetimes(stats, readFilters(request));
+      const { body, path } = await queryLifetimes(stats, readFilters(request, TOP_HINT), request.query.top ?? DEFAULT_TOP.lifetimes);
       markPath(reply, path);
       return body;
     },

@@ -1,7 +1,8 @@
 import { HOUR_MS, type CloseFilters, type Read, type TimeWindow } from '../types.js';
+import { categoryIndexSql, severityColumns } from './code-sql.js';
 import type { Dialect } from './dialect.js';
 import { toCode, toNumber, toText, type Row } from './row.js';
-import { closeSource, eventConditions, eventRange, instanceSource, lifetimeSource, minuteCodeSource } from './sources.js';
+import { closeSource, eventConditions, eventRange, instanceSource, lifetimeSource, minuteCodeSource, type Source } from './sources.js';
 import { and, int, join, raw, sql, type Sql } from './template.js';
 
 /** Runs one read statement on the engine (within its read budget) and returns its rows. */
@@ -12,17 +13,25 @@ export interface CodeCount {
   count: number;
 }
 
-/** Closes of one bucket start `t` and one key (a code, or a service name). */
-export interface TimeseriesCell<K> {
-  t: number;
-  key: K;
-  count: number;
+/** Closes of one bucket start `t` and one key, or of every group beyond the top ones (`other`). */
+export type TimeseriesCell<K> = { t: number; count: number; other: false; key: K } | { t: number; count: number; other: true };
+
+/** A timeseries of the top groups; `otherGroups` more were summed into the cells with a null key. */
+export interface TimeseriesRead<K> extends Read<TimeseriesCell<K>> {
+  otherGroups: number;
 }
 
 export interface TemplateCount {
-  code: number | null;
   template: string;
   count: number;
+}
+
+/** One code of the reasons answer: its total, its top templates and what the rest add up to. */
+export interface CodeTemplates {
+  code: number | null;
+  count: number;
+  templates: TemplateCount[];
+  otherTemplates: { templates: number; count: number };
 }
 
 export interface ExamplesWanted {
@@ -36,19 +45,24 @@ export interface ReasonExample {
   reason: string;
 }
 
-export interface RouteCount {
-  service: string;
-  route: string;
-  code: number | null;
-  count: number;
+/** The four figures of a group. */
+export interface SeverityCounts {
+  total: number;
+  abnormal: number;
+  error: number;
+  again: number;
 }
 
-export interface InstanceCount {
-  service: string;
-  instance: string;
-  code: number | null;
-  count: number;
+/** The groups beyond the top ones, summed. */
+export interface OtherGroups extends SeverityCounts {
+  groups: number;
 }
+
+export interface GroupedRead<G> extends Read<G & SeverityCounts> {
+  other: OtherGroups;
+}
+
+export type BreakdownGroup = 'service' | 'route' | 'instance';
 
 export interface LifetimeCount {
   code: number | null;
@@ -56,13 +70,37 @@ export interface LifetimeCount {
   count: number;
 }
 
+export interface LifetimesRead extends Read<LifetimeCount> {
+  /** Codes beyond the top ones; their closes are the rows with `code` -2 (see `OTHER_CODE`). */
+  otherCodes: number;
+}
+
 /** SQLite allows 500 terms in a compound SELECT; codes with reasons are far fewer in practice. */
 const MAX_CODES_PER_STATEMENT = 100;
 
+/** The key column of rows that stand for "every group beyond the top ones" in code-keyed reads. */
+export const OTHER_CODE = -2;
+
+/** A timeseries row whose key is SQL NULL sums the groups beyond the top ones (no real key is NULL: "no code" is -1). */
+function cell<K>(r: Row, key: (value: unknown) => K): TimeseriesCell<K> {
+  const base = { t: toNumber(r.t), count: toNumber(r.n) };
+  return r.k === null || r.k === undefined ? { ...base, other: true } : { ...base, other: false, key: key(r.k) };
+}
+
+const severity = (r: Row): SeverityCounts => ({
+  total: toNumber(r.total),
+  abnormal: toNumber(r.abnormal),
+  error: toNumber(r.error),
+  again: toNumber(r.again),
+});
+
 /**
  * The aggregates the query API shapes into answers, from rollups wherever the filters
- * allow and from raw events otherwise. The SQL is shared by both engines; `dialect`
- * holds what differs and `run` executes on the engine's read connections.
+ * allow and from raw events otherwise. Every read that lists groups (codes, services,
+ * routes, instances, templates) keeps the top ones in SQL and sums the rest, so neither
+ * the rows read back nor the answer grow with what clients send. The SQL is shared by
+ * both engines; `dialect` holds what differs and `run` executes on the engine's read
+ * connections.
  */
 export class StatsReader {
   constructor(
@@ -70,32 +108,79 @@ export class StatsReader {
     private readonly run: RunRead,
   ) {}
 
-  /** Closes per code. */
+  /** Closes per code (at most 65,537 rows: every code and "none"). */
   async codeCounts(window: TimeWindow, filters: CloseFilters): Promise<Read<CodeCount>> {
     const source = closeSource(this.dialect, window, filters);
     const rows = await this.run(sql`SELECT code, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY code`);
     return { rows: rows.map((r) => ({ code: toCode(r.code), count: toNumber(r.n) })), path: source.path };
   }
 
-  /** Closes per bucket of `bucketMs` (aligned to the epoch) and per code. */
-  async timeseriesByCode(window: TimeWindow, filters: CloseFilters, bucketMs: number): Promise<Read<TimeseriesCell<number | null>>> {
-    const { rows, path } = await this.timeseries(window, filters, bucketMs, sql`code`);
-    return { rows: rows.map((r) => ({ t: toNumber(r.t), key: toCode(r.k), count: toNumber(r.n) })), path };
-  }
-
-  /** Closes per bucket of `bucketMs` (aligned to the epoch) and per service. */
-  async timeseriesByService(window: TimeWindow, filters: CloseFilters, bucketMs: number): Promise<Read<TimeseriesCell<string>>> {
-    const { rows, path } = await this.timeseries(window, filters, bucketMs, sql`service`);
-    return { rows: rows.map((r) => ({ t: toNumber(r.t), key: toText(r.k), count: toNumber(r.n) })), path };
-  }
-
-  /** Closes per code and reason template. */
-  async templateCounts(window: TimeWindow, filters: CloseFilters): Promise<Read<TemplateCount>> {
-    const source = closeSource(this.dialect, window, filters);
+  /** Closes per bucket of `bucketMs` (aligned to the epoch) and category (its index in CLOSE_CATEGORIES). */
+  async timeseriesByCategory(window: TimeWindow, filters: CloseFilters, bucketMs: number): Promise<Read<TimeseriesCell<number>>> {
+    const source = this.timeseriesSource(window, filters, bucketMs);
+    const b = int(bucketMs);
     const rows = await this.run(
-      sql`SELECT code, reason_template AS template, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY code, reason_template`,
+      sql`SELECT (bucket / ${b}) * ${b} AS t, ${categoryIndexSql()} AS k, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY t, k`,
     );
-    return { rows: rows.map((r) => ({ code: toCode(r.code), template: toText(r.template), count: toNumber(r.n) })), path: source.path };
+    return { rows: rows.map((r) => ({ t: toNumber(r.t), key: toNumber(r.k), count: toNumber(r.n), other: false as const })), path: source.path };
+  }
+
+  /** Closes per bucket and code, for the `top` codes by count; the others summed with a null key. */
+  async timeseriesByCode(window: TimeWindow, filters: CloseFilters, bucketMs: number, top: number): Promise<TimeseriesRead<number | null>> {
+    const { rows, path, otherGroups } = await this.topTimeseries(window, filters, bucketMs, 'code', top);
+    return { rows: rows.map((r) => cell(r, toCode)), path, otherGroups };
+  }
+
+  /** Closes per bucket and service, for the `top` services by count; the others summed with a null key. */
+  async timeseriesByService(window: TimeWindow, filters: CloseFilters, bucketMs: number, top: number): Promise<TimeseriesRead<string>> {
+    const { rows, path, otherGroups } = await this.topTimeseries(window, filters, bucketMs, 'service', top);
+    return { rows: rows.map((r) => cell(r, toText)), path, otherGroups };
+  }
+
+  /**
+   * The `topCodes` codes by count, each with its `perCode` most frequent reason templates
+   * and the sum of its other templates; `otherCodes` sums the codes beyond.
+   */
+  async templates(
+    window: TimeWindow,
+    filters: CloseFilters,
+    topCodes: number,
+    perCode: number,
+  ): Promise<Read<CodeTemplates> & { otherCodes: { codes: number; count: number } }> {
+    const source = closeSource(this.dialect, window, filters);
+    const rows = await this.run(sql`
+      WITH t AS (SELECT code, reason_template AS template, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY code, reason_template),
+      c AS (SELECT code, SUM(n) AS code_total, COUNT(*) AS templates FROM t GROUP BY code),
+      rc AS (SELECT code, code_total, templates, ROW_NUMBER() OVER (ORDER BY code_total DESC, code) AS code_rank FROM c),
+      rt AS (SELECT t.code, t.template, t.n, ROW_NUMBER() OVER (PARTITION BY t.code ORDER BY t.n DESC, t.template) AS rank
+             FROM t JOIN rc ON rc.code = t.code WHERE rc.code_rank <= ${int(topCodes)})
+      SELECT rc.code, rc.code_total, rc.templates, rc.code_rank, rt.template, rt.n, rt.rank
+        FROM rc LEFT JOIN rt ON rt.code = rc.code AND rt.rank <= ${int(perCode)}
+        WHERE rc.code_rank <= ${int(topCodes)}
+      UNION ALL
+      SELECT NULL, SUM(code_total), COUNT(*), NULL, NULL, NULL, NULL FROM rc WHERE code_rank > ${int(topCodes)}
+      ORDER BY 4, 7`);
+    const codes = new Map<number, CodeTemplates>();
+    let otherCodes = { codes: 0, count: 0 };
+    for (const r of rows) {
+      if (r.code_rank === null || r.code_rank === undefined) {
+        otherCodes = { codes: toNumber(r.templates), count: toNumber(r.code_total) };
+        continue;
+      }
+      const rank = toNumber(r.code_rank);
+      let entry = codes.get(rank);
+      if (entry === undefined) {
+        entry = { code: toCode(r.code), count: toNumber(r.code_total), templates: [], otherTemplates: { templates: toNumber(r.templates), count: toNumber(r.code_total) } };
+        codes.set(rank, entry);
+      }
+      if (r.template !== null && r.template !== undefined) {
+        const count = toNumber(r.n);
+        entry.templates.push({ template: toText(r.template), count });
+        entry.otherTemplates.templates -= 1;
+        entry.otherTemplates.count -= count;
+      }
+    }
+    return { rows: [...codes.values()], otherCodes, path: source.path };
   }
 
   /**
@@ -133,48 +218,91 @@ export class StatsReader {
     return out;
   }
 
-  /** Closes per service, route and code. */
-  async routeCounts(window: TimeWindow, filters: CloseFilters): Promise<Read<RouteCount>> {
-    const source = closeSource(this.dialect, window, filters);
-    const rows = await this.run(
-      sql`SELECT service, route, code, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY service, route, code`,
-    );
-    return {
-      rows: rows.map((r) => ({ service: toText(r.service), route: toText(r.route), code: toCode(r.code), count: toNumber(r.n) })),
-      path: source.path,
-    };
+  /** The `top` services, routes (with their service) or instances (with theirs) by closes, with their four figures. */
+  async breakdown(window: TimeWindow, filters: CloseFilters, group: 'service', top: number): Promise<GroupedRead<{ service: string }>>;
+  async breakdown(window: TimeWindow, filters: CloseFilters, group: 'route', top: number): Promise<GroupedRead<{ service: string; route: string }>>;
+  async breakdown(window: TimeWindow, filters: CloseFilters, group: 'instance', top: number): Promise<GroupedRead<{ service: string; instance: string }>>;
+  async breakdown(
+    window: TimeWindow,
+    filters: CloseFilters,
+    group: BreakdownGroup,
+    top: number,
+  ): Promise<GroupedRead<{ service: string; route?: string; instance?: string }>> {
+    const source = group === 'instance' ? instanceSource(this.dialect, window, filters) : closeSource(this.dialect, window, filters);
+    const keys = group === 'service' ? ['service'] : ['service', group];
+    const keyList = raw(keys.join(', '));
+    const nulls = raw(keys.map(() => 'NULL').join(', '));
+    const rows = await this.run(sql`
+      WITH g AS (SELECT ${keyList}, ${severityColumns()} FROM (${source.sql}) AS s GROUP BY ${keyList}),
+      r AS (SELECT g.*, ROW_NUMBER() OVER (ORDER BY total DESC, ${keyList}) AS rank FROM g)
+      SELECT ${keyList}, total, abnormal, error, again, rank FROM r WHERE rank <= ${int(top)}
+      UNION ALL
+      SELECT ${nulls}, SUM(total), SUM(abnormal), SUM(error), SUM(again), COUNT(*) FROM r WHERE rank > ${int(top)}
+      ORDER BY 1, 2`);
+    const groups: Array<{ service: string; route?: string; instance?: string } & SeverityCounts> = [];
+    let other: OtherGroups = { groups: 0, total: 0, abnormal: 0, error: 0, again: 0 };
+    for (const r of rows) {
+      if (r.service === null || r.service === undefined) {
+        other = { groups: toNumber(r.rank), ...severity(r) };
+        continue;
+      }
+      const row: { service: string; route?: string; instance?: string } & SeverityCounts = { service: toText(r.service), ...severity(r) };
+      if (group === 'route') row.route = toText(r.route);
+      if (group === 'instance') row.instance = toText(r.instance);
+      groups.push(row);
+    }
+    groups.sort((a, b) => b.total - a.total || keyOrder(a, b, keys));
+    return { rows: groups, other, path: source.path };
   }
 
-  /** Closes per service, instance and code. */
-  async instanceCounts(window: TimeWindow, filters: CloseFilters): Promise<Read<InstanceCount>> {
-    const source = instanceSource(this.dialect, window, filters);
-    const rows = await this.run(
-      sql`SELECT service, instance, code, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY service, instance, code`,
-    );
-    return {
-      rows: rows.map((r) => ({ service: toText(r.service), instance: toText(r.instance), code: toCode(r.code), count: toNumber(r.n) })),
-      path: source.path,
-    };
-  }
-
-  /** Closes with a known lifetime, per code and lifetime bucket (edges in the registry). */
-  async lifetimeCounts(window: TimeWindow, filters: CloseFilters): Promise<Read<LifetimeCount>> {
+  /** Closes with a known lifetime per lifetime bucket (edges in the registry), for the `top` codes; the rest as code -2. */
+  async lifetimeCounts(window: TimeWindow, filters: CloseFilters, top: number): Promise<LifetimesRead> {
     const source = lifetimeSource(this.dialect, window, filters);
-    const rows = await this.run(
-      sql`SELECT code, lifetime_bucket AS lb, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY code, lifetime_bucket`,
-    );
+    const rows = await this.run(sql`
+      WITH s AS (${source.sql}),
+      topc AS (SELECT code FROM s GROUP BY code ORDER BY SUM(count) DESC, code LIMIT ${int(top)})
+      SELECT CASE WHEN code IN (SELECT code FROM topc) THEN code ELSE ${int(OTHER_CODE)} END AS c, lifetime_bucket AS lb, SUM(count) AS n,
+        (SELECT COUNT(*) FROM (SELECT code FROM s GROUP BY code) AS all_codes) AS codes
+      FROM s GROUP BY c, lb`);
+    const codes = toNumber(rows[0]?.codes);
     return {
-      rows: rows.map((r) => ({ code: toCode(r.code), lifetimeBucket: toNumber(r.lb), count: toNumber(r.n) })),
+      rows: rows.map((r) => ({ code: toNumber(r.c) === OTHER_CODE ? OTHER_CODE : toCode(r.c), lifetimeBucket: toNumber(r.lb), count: toNumber(r.n) })),
+      otherCodes: Math.max(0, codes - top),
       path: source.path,
     };
   }
 
-  private async timeseries(window: TimeWindow, filters: CloseFilters, bucketMs: number, column: Sql): Promise<Read<Row>> {
+  private timeseriesSource(window: TimeWindow, filters: CloseFilters, bucketMs: number): Source {
     // Hour rollups fit only when every hour lies inside one bucket; finer buckets read
     // the narrow per-code minute rollups.
-    const source = bucketMs % HOUR_MS === 0 ? closeSource(this.dialect, window, filters, true) : minuteCodeSource(this.dialect, window, filters);
-    const b = int(bucketMs);
-    const rows = await this.run(sql`SELECT (bucket / ${b}) * ${b} AS t, ${column} AS k, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY t, k`);
-    return { rows, path: source.path };
+    return bucketMs % HOUR_MS === 0 ? closeSource(this.dialect, window, filters, true) : minuteCodeSource(this.dialect, window, filters);
   }
+
+  private async topTimeseries(
+    window: TimeWindow,
+    filters: CloseFilters,
+    bucketMs: number,
+    key: 'code' | 'service',
+    top: number,
+  ): Promise<{ rows: Row[]; path: Source['path']; otherGroups: number }> {
+    const source = this.timeseriesSource(window, filters, bucketMs);
+    const b = int(bucketMs);
+    const column = raw(key);
+    const rows = await this.run(sql`
+      WITH s AS (${source.sql}),
+      topk AS (SELECT ${column} AS k FROM s GROUP BY ${column} ORDER BY SUM(count) DESC, ${column} LIMIT ${int(top)})
+      SELECT (bucket / ${b}) * ${b} AS t, CASE WHEN ${column} IN (SELECT k FROM topk) THEN ${column} END AS k, SUM(count) AS n,
+        (SELECT COUNT(*) FROM (SELECT ${column} FROM s GROUP BY ${column}) AS all_keys) AS groups
+      FROM s GROUP BY t, k`);
+    return { rows, path: source.path, otherGroups: Math.max(0, toNumber(rows[0]?.groups) - top) };
+  }
+}
+
+function keyOrder(a: object, b: object, keys: readonly string[]): number {
+  for (const k of keys) {
+    const x = String((a as Record<string, unknown>)[k]);
+    const y = String((b as Record<string, unknown>)[k]);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { BatchWriteResult, DropReportRow, StoredCloseEvent } from '../types.js';
+import { RouteCap } from '../route-cap.js';
 import type { SqliteDatabase } from './open-sqlite.js';
 import {
   addToRollups,
@@ -47,7 +48,15 @@ export class EventStore {
   private readonly insertDropReport: Statement;
   private readonly writeBatchesTx: (batches: ReadonlyArray<ReadonlyArray<StoredCloseEvent>>, drops: readonly DropReportRow[], now: number) => BatchWriteResult[];
 
-  constructor(private readonly db: SqliteDatabase) {
+  private readonly routeCap: RouteCap;
+
+  /** @param maxRoutesPerServiceHour distinct routes kept per service and hour; more are stored as `(other)` */
+  constructor(
+    private readonly db: SqliteDatabase,
+    maxRoutesPerServiceHour = 500,
+  ) {
+    const hourRoutes = db.prepare<[string, number], { route: string }>('SELECT DISTINCT route FROM close_rollup_hour WHERE service = ? AND bucket = ?');
+    this.routeCap = new RouteCap(maxRoutesPerServiceHour, (service, hour) => hourRoutes.all(service, hour).map((r) => r.route));
     this.insertEvent = db.prepare(`
       INSERT INTO close_event (key_id, event_id, ts, received_at, code, reason, reason_truncated,
         reason_template, was_clean, initiator, source, service, instance, route, duration_ms,
@@ -88,7 +97,10 @@ export class EventStore {
 
   private insertBatch(batch: ReadonlyArray<StoredCloseEvent>, deltas: RollupDeltas): BatchWriteResult {
     let accepted = 0;
-    for (const e of batch) {
+    let routesCapped = 0;
+    for (const given of batch) {
+      const route = this.routeCap.admit(given.service, given.ts, given.route);
+      const e = route === given.route ? given : { ...given, route };
       const info = this.insertEvent.run(
         e.keyId,
         e.eventId,
@@ -114,10 +126,11 @@ export class EventStore {
       );
       if (info.changes === 1) {
         accepted += 1;
+        if (e !== given) routesCapped += 1;
         addToRollups(deltas, e);
       }
     }
-    return { accepted, duplicates: batch.length - accepted };
+    return { accepted, duplicates: batch.length - accepted, routesCapped };
   }
 
   private applyRollups(deltas: RollupDeltas): void {

@@ -17,6 +17,11 @@ export interface SqliteStorageOptions {
   url: string;
   /** Heap limit of the writer thread, in MB. */
   writerHeapMb: number;
+  /** Distinct routes kept per service and hour; more are stored as `(other)`. */
+  maxRoutesPerServiceHour: number;
+  /** Bounds of the writer's queue: batches, and estimated bytes. */
+  maxQueuedBatches: number;
+  maxQueuedBytes: number;
   /** Read worker threads. */
   readWorkers: number;
   /** Budget of one read, in ms. */
@@ -42,7 +47,13 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
   }
   const prisma = createPrismaClient(options.url);
   await prisma.$connect();
-  const writer = new ThreadedWriter(path, { heapLimitMb: options.writerHeapMb, onFailure: options.onFailure });
+  const writer = new ThreadedWriter(path, {
+    heapLimitMb: options.writerHeapMb,
+    maxRoutesPerServiceHour: options.maxRoutesPerServiceHour,
+    maxQueuedBatches: options.maxQueuedBatches,
+    maxQueuedBytes: options.maxQueuedBytes,
+    onFailure: options.onFailure,
+  });
   const reads = new ReadPool(path, { size: options.readWorkers, budgetMs: options.readBudgetMs, onFailure: options.onFailure });
   const run = (query: Parameters<ReadPool['run']>[0]) => reads.run(query);
   return {

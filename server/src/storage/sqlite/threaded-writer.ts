@@ -1,11 +1,14 @@
 import type { Worker } from 'node:worker_threads';
 import type { EventWriter, WriterHealth } from '../storage.js';
+import { WriteFailedError, WriterBusyError } from '../errors.js';
 import type { BatchWriteResult, DropReportRow, StoredCloseEvent } from '../types.js';
 import { spawnStorageWorker } from './spawn-worker.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
 
 interface InFlight {
   kind: 'write' | 'ping';
+  /** Estimated bytes of a write's events, counted against the queue's byte bound. */
+  bytes: number;
   resolve: (result: BatchWriteResult | null) => void;
   reject: (error: Error) => void;
 }
@@ -17,6 +20,12 @@ export interface ThreadedWriterOptions {
    * collector's process down. Default 512.
    */
   heapLimitMb?: number;
+  /** Most batches waiting for the writer; past it `write` refuses with WriterBusyError. Default 2000. */
+  maxQueuedBatches?: number;
+  /** Most bytes of events waiting for the writer (estimated). Default 64 MiB. */
+  maxQueuedBytes?: number;
+  /** Distinct routes kept per service and hour; more are stored as `(other)`. Default 500. */
+  maxRoutesPerServiceHour?: number;
   /** Receives every failure with its full detail (for the log; clients and probes get the short reason). */
   onFailure?: (reason: string, error: unknown) => void;
 }
@@ -42,17 +51,6 @@ export function describeStorageFailure(code: string | null): string {
   if (code.startsWith('SQLITE_CANTOPEN')) return 'the database file cannot be opened';
   if (code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')) return 'the database file is damaged';
   return 'the database refused the write';
-}
-
-/** Why the writer rejected a batch, with a reason fit for clients and probes. */
-export class WriteFailedError extends Error {
-  constructor(
-    readonly reason: string,
-    detail: string,
-  ) {
-    super(`${reason}: ${detail}`);
-    this.name = 'WriteFailedError';
-  }
 }
 
 /**
@@ -84,11 +82,27 @@ export class ThreadedWriter implements EventWriter {
 
   /** Batches sent to the writer thread and not yet answered. */
   get pendingBatches(): number {
-    return this.inFlight.size;
+    return this.queuedBatches;
   }
 
+  /** Batches and estimated bytes of events waiting for the writer. */
+  private queuedBatches = 0;
+  private queuedBytes = 0;
+
+  /**
+   * Resolves once committed. Rejects at once with WriterBusyError when the queue is full,
+   * so a burst beyond what the disk takes is refused (and retried by the SDK) instead of
+   * growing the collector's memory.
+   */
   write(events: ReadonlyArray<StoredCloseEvent>, drop: DropReportRow | null = null): Promise<BatchWriteResult> {
-    return this.send('write', (id) => ({ type: 'write', id, events, drop })) as Promise<BatchWriteResult>;
+    const maxBatches = this.options.maxQueuedBatches ?? 2000;
+    const maxBytes = this.options.maxQueuedBytes ?? 64 * 1024 * 1024;
+    const bytes = estimateBytes(events);
+    if (this.queuedBatches >= maxBatches) return Promise.reject(new WriterBusyError(`${this.queuedBatches} batches waiting`));
+    if (this.queuedBatches > 0 && this.queuedBytes + bytes > maxBytes) {
+      return Promise.reject(new WriterBusyError(`${Math.round(this.queuedBytes / 1024 / 1024)} MiB waiting`));
+    }
+    return this.send('write', (id) => ({ type: 'write', id, events, drop }), bytes) as Promise<BatchWriteResult>;
   }
 
   /**
@@ -139,12 +153,16 @@ export class ThreadedWriter implements EventWriter {
     });
   }
 
-  private send(kind: InFlight['kind'], request: (id: number) => WriterRequest): Promise<BatchWriteResult | null> {
+  private send(kind: InFlight['kind'], request: (id: number) => WriterRequest, bytes = 0): Promise<BatchWriteResult | null> {
     if (this.closing) return Promise.reject(new Error('the writer is closed'));
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
+    if (kind === 'write') {
+      this.queuedBatches += 1;
+      this.queuedBytes += bytes;
+    }
     return new Promise((resolve, reject) => {
-      this.inFlight.set(id, { kind, resolve, reject });
+      this.inFlight.set(id, { kind, bytes, resolve, reject });
       worker.postMessage(request(id));
     });
   }
@@ -152,7 +170,11 @@ export class ThreadedWriter implements EventWriter {
   private start(): Worker {
     if (this.restartTimer !== null) clearTimeout(this.restartTimer);
     this.restartTimer = null;
-    const worker = spawnStorageWorker('write-worker', { path: this.path }, { maxOldGenerationSizeMb: this.options.heapLimitMb ?? 512 });
+    const worker = spawnStorageWorker(
+      'write-worker',
+      { path: this.path, maxRoutesPerServiceHour: this.options.maxRoutesPerServiceHour ?? 500 },
+      { maxOldGenerationSizeMb: this.options.heapLimitMb ?? 512 },
+    );
     worker.on('message', (reply: WriterReply) => this.onReply(reply));
     worker.on('error', (error) => this.onDeath(worker, describeThreadError(error), error));
     worker.on('exit', (code) => this.onDeath(worker, `the writer thread stopped unexpectedly (exit code ${code})`, null));
@@ -181,7 +203,7 @@ export class ThreadedWriter implements EventWriter {
     if (reply.type === 'closed') return;
     const waiting = this.inFlight.get(reply.id);
     if (waiting === undefined) return;
-    this.inFlight.delete(reply.id);
+    this.forget(reply.id, waiting);
     this.deathsInARow = 0;
     if (reply.type === 'written') {
       this.transactions = reply.transactions;
@@ -200,9 +222,29 @@ export class ThreadedWriter implements EventWriter {
     if (this.inFlight.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
+  private forget(id: number, job: InFlight): void {
+    this.inFlight.delete(id);
+    if (job.kind === 'write') {
+      this.queuedBatches -= 1;
+      this.queuedBytes -= job.bytes;
+    }
+  }
+
   private failAll(error: Error): void {
-    for (const waiting of this.inFlight.values()) waiting.reject(error);
-    this.inFlight.clear();
+    for (const [id, waiting] of [...this.inFlight]) {
+      this.forget(id, waiting);
+      waiting.reject(error);
+    }
     for (const wake of this.idleWaiters.splice(0)) wake();
   }
+}
+
+/** About what a batch of events weighs in memory: strings dominate, the rest is a fixed share. */
+function estimateBytes(events: ReadonlyArray<StoredCloseEvent>): number {
+  let bytes = 0;
+  for (const e of events) {
+    bytes += 256 + e.eventId.length + e.reason.length + e.reasonTemplate.length + e.service.length + e.instance.length + e.route.length;
+    for (const key in e.labels) bytes += key.length + (e.labels[key]?.length ?? 0);
+  }
+  return 2 * bytes;
 }

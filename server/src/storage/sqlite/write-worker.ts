@@ -12,9 +12,9 @@ import type { WriterReply, WriterRequest } from './writer-protocol.js';
 const port = parentPort;
 if (port === null) throw new Error('write-worker must run in a worker thread');
 
-const { path } = workerData as { path: string };
+const { path, maxRoutesPerServiceHour } = workerData as { path: string; maxRoutesPerServiceHour: number };
 const db = openSqlite(path);
-const committer = new GroupCommitter(new EventStore(db));
+const committer = new GroupCommitter(new EventStore(db, maxRoutesPerServiceHour));
 const probe = db.prepare('SELECT 1');
 
 function errorCode(error: unknown): string | null {

@@ -1,0 +1,36 @@
+import { CLOSE_CATEGORIES, categoryCodeRanges, type CloseCategory } from '@closewatch/sdk/close-codes';
+import { NO_CODE_SENTINEL } from '../types.js';
+import { int, join, or, sql, type Sql } from './template.js';
+
+/** Close code 1011 Internal Error: the `error` figure. */
+export const ERROR_CODE = 1011;
+/** Close code 1013 Try Again Later: the `again` figure. */
+export const AGAIN_CODE = 1013;
+
+/** `code` (a source column, -1 for "no code") is in one of `categories`. */
+export function codeInCategories(categories: readonly CloseCategory[]): Sql {
+  const parts: Sql[] = [];
+  for (const category of categories) {
+    const { ranges, includesNoCode } = categoryCodeRanges(category);
+    for (const [lo, hi] of ranges) parts.push(lo === hi ? sql`code = ${int(lo)}` : sql`code BETWEEN ${int(lo)} AND ${int(hi)}`);
+    if (includesNoCode) parts.push(sql`code = ${int(NO_CODE_SENTINEL)}`);
+  }
+  return or(parts);
+}
+
+/** The category of `code` as its position in CLOSE_CATEGORIES: grouping by it keeps a series per category, whatever codes arrive. */
+export function categoryIndexSql(): Sql {
+  const whens = CLOSE_CATEGORIES.map((category, index) => sql`WHEN ${codeInCategories([category])} THEN ${int(index)}`);
+  return sql`CASE ${join(whens, ' ')} ELSE ${int(CLOSE_CATEGORIES.indexOf('invalid'))} END`;
+}
+
+/**
+ * Totals of a group as the dashboard shows them everywhere: all closes, abnormal ones
+ * (no close frame or a server error, `isAbnormalClose`), 1011 and 1013.
+ */
+export function severityColumns(): Sql {
+  return sql`SUM(count) AS total,
+    SUM(CASE WHEN ${codeInCategories(['abnormal', 'server-error'])} THEN count ELSE 0 END) AS abnormal,
+    SUM(CASE WHEN code = ${int(ERROR_CODE)} THEN count ELSE 0 END) AS error,
+    SUM(CASE WHEN code = ${int(AGAIN_CODE)} THEN count ELSE 0 END) AS again`;
+}
