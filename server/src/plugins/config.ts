@@ -64,6 +64,13 @@ export const ConfigSchema = Type.Object({
 
 export type Config = Static<typeof ConfigSchema>;
 
+/** Settings without a default (secrets, PUBLIC_URL): an empty value, as compose files pass for an unset variable, means unset. */
+const OPTIONAL_SETTINGS = new Set(Object.keys(ConfigSchema.properties).filter((key) => !ConfigSchema.required?.includes(key)));
+
+function withoutEmptyOptionals(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([key, value]) => !(value === '' && OPTIONAL_SETTINGS.has(key))));
+}
+
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /** Whether `host` only accepts connections from this machine. */
@@ -90,7 +97,7 @@ function checkCombinations(config: Config): Config {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   try {
     // env-schema merges process.env under `data` unless told not to.
-    const config = envSchema<Config>({ schema: ConfigSchema, data: env, env: false, dotenv: false });
+    const config = envSchema<Config>({ schema: ConfigSchema, data: withoutEmptyOptionals(env), env: false, dotenv: false });
     return checkCombinations(config);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);

@@ -59,3 +59,11 @@ test('settings passed in are the only ones read: a hostile shell environment cha
     }
   }
 });
+
+test('an empty value of a setting without a default means unset, as compose files pass them', () => {
+  const config = loadConfig({ CLOSEWATCH_INGEST_KEY: '', CLOSEWATCH_ADMIN_PASSWORD: '', PUBLIC_URL: '', DASHBOARD_DIR: '' });
+  assert.equal(config.CLOSEWATCH_INGEST_KEY, undefined);
+  assert.equal(config.CLOSEWATCH_ADMIN_PASSWORD, undefined);
+  assert.equal(config.PUBLIC_URL, undefined);
+  assert.equal(config.DASHBOARD_DIR, '', 'an empty DASHBOARD_DIR still turns the dashboard off');
+});
