@@ -65,7 +65,8 @@ export const ConfigSchema = Type.Object({
 export type Config = Static<typeof ConfigSchema>;
 
 /** Settings without a default (secrets, PUBLIC_URL): an empty value, as compose files pass for an unset variable, means unset. */
-const OPTIONAL_SETTINGS = new Set(Object.keys(ConfigSchema.properties).filter((key) => !ConfigSchema.required?.includes(key)));
+const REQUIRED: readonly string[] = ConfigSchema.required ?? [];
+const OPTIONAL_SETTINGS = new Set(Object.keys(ConfigSchema.properties).filter((key) => !REQUIRED.includes(key)));
 
 function withoutEmptyOptionals(env: Record<string, string | undefined>): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(env).filter(([key, value]) => !(value === '' && OPTIONAL_SETTINGS.has(key))));
