@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import alertsPlugin from './alerts/alerts-plugin.js';
 import authPlugin from './auth/auth-plugin.js';
 import configPlugin, { type Config } from './plugins/config.js';
 import dashboardPlugin from './plugins/dashboard.js';
@@ -27,6 +28,7 @@ async function serviceApp(fastify: FastifyInstance, opts: AppOptions): Promise<v
   await fastify.register(databasePlugin, opts.clock ? { clock: opts.clock } : {});
   await fastify.register(livePlugin);
   await fastify.register(authPlugin);
+  await fastify.register(alertsPlugin, opts.clock ? { clock: opts.clock } : {});
   await fastify.register(healthRoutes);
   await fastify.register(metricsRoutes);
   await fastify.register(apiRoutes, { prefix: '/api/v1' });

@@ -73,8 +73,9 @@ export default fp(
     });
     await fastify.register(fastifyRateLimit, {
       global: false,
+      // Both limits (sign-in, ingest) count per minute.
       errorResponseBuilder: (_request, context) =>
-        new HttpError(429, 'RATE_LIMITED', `too many requests: at most ${context.max} per ${context.after === '1 minute' ? 'minute' : context.after}; retry in ${Math.ceil(context.ttl / 1000)} s`),
+        new HttpError(429, 'RATE_LIMITED', `too many requests: at most ${context.max} per minute; retry in ${Math.ceil(context.ttl / 1000)} s`),
     });
     await fastify.register(fastifyCookie);
     await fastify.register(fastifySession, {

@@ -56,6 +56,16 @@ export const ConfigSchema = Type.Object({
   LIVE_TICK_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 1000 }),
   /** Most dashboard sockets on the live feed at once; more are refused with 503. */
   LIVE_MAX_CLIENTS: Type.Integer({ minimum: 1, maximum: 100_000, default: 200 }),
+  /** Period of alert evaluation, in ms; 0 evaluates only when asked (tests, embedding). */
+  ALERT_EVAL_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 15_000 }),
+  /** Alerts judge the minute that holds now minus this (ms), so closes still in SDK queues count. */
+  ALERT_INGEST_LAG_MS: Type.Integer({ minimum: 0, maximum: 300_000, default: 10_000 }),
+  /** Longest wait for a notification receiver's answer, in ms. */
+  NOTIFY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+  /** Attempts before a notification is given up (with backoff: 2 s, 4 s, ... at most 5 min apart). */
+  NOTIFY_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+  /** How often a firing alert is sent to Alertmanager again, in ms. */
+  ALERTMANAGER_RESEND_MS: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 60_000 }),
   /** Longest an HTTP request may take from its first byte to its answer, in ms. */
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 30_000 }),
   /** How long an idle keep-alive connection stays open, in ms (above the 60 s of common load balancers). */

@@ -111,6 +111,12 @@ export class LiveHub {
     if (this.clients.size === 0) this.stop();
   }
 
+  /** Sends a message to every open client now (alert changes: not counted, not coalesced). */
+  broadcast(message: object): void {
+    const text = JSON.stringify(message);
+    for (const client of this.clients) if (client.socket.readyState === OPEN) client.socket.send(text);
+  }
+
   stop(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;

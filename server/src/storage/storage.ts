@@ -1,5 +1,7 @@
 import type { KeyStore } from '../keys/key-store.js';
 import type { AccountStore } from './accounts/account-store.js';
+import type { AlertStore } from './alerts/alert-store.js';
+import type { AlertReader } from './sql/alert-reader.js';
 import type { SessionStore } from './accounts/session-store.js';
 import type { EventReader } from './sql/event-reader.js';
 import type { StatsReader } from './sql/stats-reader.js';
@@ -49,6 +51,10 @@ export interface Storage {
   readonly accounts: AccountStore;
   /** Dashboard sessions (the store of @fastify/session). */
   readonly sessions: SessionStore;
+  /** Alert rules, state, history, silences, targets and the notification outbox. */
+  readonly alerts: AlertStore;
+  /** The one-minute series alert evaluation reads. */
+  readonly alertSeries: AlertReader;
   schemaStatus(): Promise<SchemaStatus>;
   /** Drains pending writes, then closes every connection. */
   close(): Promise<void>;

@@ -65,13 +65,20 @@ const httpReads = (): Array<{ method: string; url: string }> =>
 describe('access to read routes, from the route table', () => {
   it('knows every read route of the API, and no API route is public by accident', () => {
     assert.deepEqual(httpReads().map((r) => `${r.method} ${r.url}`).sort(), [
+      'GET /api/v1/alert-rules',
+      'GET /api/v1/alert-rules/:id',
+      'GET /api/v1/alerts',
       'GET /api/v1/events',
+      'GET /api/v1/notification-targets',
+      'GET /api/v1/notification-targets/:id/attempts',
+      'GET /api/v1/silences',
       'GET /api/v1/stats/breakdown',
       'GET /api/v1/stats/lifetimes',
       'GET /api/v1/stats/reasons',
       'GET /api/v1/stats/summary',
       'GET /api/v1/stats/timeseries',
       'GET /metrics',
+      'POST /api/v1/alert-rules/backtest',
       'POST /api/v1/live/ticket',
     ]);
     const open = routes.filter((r) => r.url.startsWith('/api/') && accessOf(r) === 'public').flatMap((r) => methods(r).map((m) => `${m} ${r.url}`));
@@ -93,11 +100,41 @@ describe('access to read routes, from the route table', () => {
   });
 
   it('accepts a read token and a session on every read route', async () => {
+    // Past the credential check: a made-up id is not found, a missing body is a bad request.
+    const expected = (url: string): number => (url.includes(':id') ? 404 : url.endsWith('/backtest') ? 400 : 200);
     for (const { method, url } of httpReads()) {
-      const token = await app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${READ_TOKEN}` } });
-      assert.equal(token.statusCode, 200, `${method} ${url}: ${token.body}`);
-      const session = await app.inject({ method: method as 'GET', url, headers: { cookie: sessionCookie } });
-      assert.equal(session.statusCode, 200, `${method} ${url}: ${session.body}`);
+      const path = url.replace(':id', 'x_unknown');
+      const token = await app.inject({ method: method as 'GET', url: path, headers: { authorization: `Bearer ${READ_TOKEN}` } });
+      assert.equal(token.statusCode, expected(url), `${method} ${url}: ${token.body}`);
+      const session = await app.inject({ method: method as 'GET', url: path, headers: { cookie: sessionCookie } });
+      assert.equal(session.statusCode, expected(url), `${method} ${url}: ${session.body}`);
+    }
+  });
+
+  it('every change needs a session: no credential and a read token are refused, a session passes', async () => {
+    const changes = routes.filter((r) => accessOf(r) === 'admin').flatMap((r) => methods(r).map((method) => ({ method, url: r.url })));
+    assert.deepEqual(changes.map((r) => `${r.method} ${r.url}`).sort(), [
+      'DELETE /api/v1/alert-rules/:id',
+      'DELETE /api/v1/notification-targets/:id',
+      'DELETE /api/v1/silences/:id',
+      'PATCH /api/v1/alert-rules/:id',
+      'PATCH /api/v1/notification-targets/:id',
+      'POST /api/v1/alert-rules',
+      'POST /api/v1/notification-targets',
+      'POST /api/v1/notification-targets/:id/test',
+      'POST /api/v1/silences',
+      'PUT /api/v1/alert-rules/:id',
+    ]);
+    // With a session the request gets past the credential check: no body is a 400, a made-up id a 404.
+    const expected = (method: string, url: string): number => (method === 'DELETE' || url.endsWith('/test') ? 404 : 400);
+    for (const { method, url } of changes) {
+      const path = url.replace(':id', 'x_unknown');
+      const none = await app.inject({ method: method as 'POST', url: path });
+      assert.equal(none.statusCode, 401, `${method} ${url}`);
+      const token = await app.inject({ method: method as 'POST', url: path, headers: { authorization: `Bearer ${READ_TOKEN}` } });
+      assert.equal(token.json().error.code, 'SESSION_REQUIRED', `${method} ${url}`);
+      const session = await app.inject({ method: method as 'POST', url: path, headers: { cookie: sessionCookie } });
+      assert.equal(session.statusCode, expected(method, url), `${method} ${url}: ${session.body}`);
     }
   });
 });

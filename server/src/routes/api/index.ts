@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import alertRoutes from './alerts.js';
 import eventsListRoutes from './events-list.js';
 import ingestRoutes from './ingest.js';
 import liveRoutes from './live.js';
@@ -12,6 +13,7 @@ const apiRoutes: FastifyPluginAsync = async (fastify) => {
   await fastify.register(statsRoutes);
   await fastify.register(eventsListRoutes);
   await fastify.register(liveRoutes);
+  await fastify.register(alertRoutes);
 };
 
 export default apiRoutes;

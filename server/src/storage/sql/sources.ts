@@ -44,6 +44,11 @@ function codeConditions(filters: CloseFilters, column: CodeColumn): Sql[] {
   return conditions;
 }
 
+/** The code and category filters as one condition on a source's `code` column (-1 for "no code"). */
+export function sourceCodeCondition(filters: CloseFilters): Sql {
+  return and(codeConditions(filters, 'rollup'));
+}
+
 /** Conditions on `close_event` for every filter (the time range aside). */
 export function eventConditions(dialect: Dialect, filters: CloseFilters): Sql[] {
   const c: Sql[] = [];

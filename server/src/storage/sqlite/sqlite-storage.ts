@@ -1,6 +1,8 @@
 import { KeyStore } from '../../keys/key-store.js';
 import { AccountStore } from '../accounts/account-store.js';
 import { SessionStore } from '../accounts/session-store.js';
+import { AlertStore } from '../alerts/alert-store.js';
+import { AlertReader } from '../sql/alert-reader.js';
 import { sqlitePathFromUrl } from '../database-url.js';
 import { sqliteDialect } from '../sql/dialect.js';
 import { EventReader } from '../sql/event-reader.js';
@@ -64,6 +66,8 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
     keys: new KeyStore(prisma, options.clock),
     accounts: new AccountStore(prisma),
     sessions: new SessionStore(prisma, options.clock),
+    alerts: new AlertStore(prisma, options.clock),
+    alertSeries: new AlertReader(sqliteDialect, run),
     schemaStatus: createSchemaStatus(prisma),
     async close() {
       await writer.close();
