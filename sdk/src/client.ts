@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { Delivery, type DeliveryStats } from './delivery/delivery.js';
 import { ClosewatchError, createWarnOnceHandler, safeReport, type ErrorHandler } from './errors.js';
-import { MAX_ROUTE_LENGTH } from './event.js';
+import { EVENT_LIMITS } from './event-limits.js';
 import { registerExitFlush } from './exit-hooks.js';
 import {
   resolveConnectionOverrides,
@@ -205,7 +205,7 @@ class Client implements ClosewatchClient {
     if (connection.labelsFn !== undefined && request !== undefined) {
       const extra = this.callHook('labels', () => connection.labelsFn?.(request));
       const merged = mergeLabels(connection.labels, extra);
-      if (merged.problem !== undefined) this.hookError('labels', merged.problem);
+      if (merged.problem !== undefined) this.hookError('labels', merged.problem, undefined, 'the valid labels were sent');
       labels = merged.labels;
     }
     let remoteAddrHash: string | undefined;
@@ -219,7 +219,7 @@ class Client implements ClosewatchClient {
     return {
       service: connection.service,
       instance: connection.instance,
-      route: clampField(route, MAX_ROUTE_LENGTH, '/'),
+      route: clampField(route, EVENT_LIMITS.routeLength, '/'),
       labels,
       remoteAddrHash,
     };
@@ -234,8 +234,8 @@ class Client implements ClosewatchClient {
     }
   }
 
-  private hookError(name: string, problem: string, cause?: unknown): void {
-    const message = `the ${name} option ${problem}; the default was used`;
+  private hookError(name: string, problem: string, cause?: unknown, outcome = 'the default was used'): void {
+    const message = `the ${name} option ${problem}; ${outcome}`;
     safeReport(this.onError, new ClosewatchError('hook_failed', message, cause === undefined ? {} : { cause }));
   }
 

@@ -10,7 +10,7 @@
  */
 import { Delivery, type DeliveryStats } from '../delivery/delivery.js';
 import { ClosewatchError, createWarnOnceHandler, safeReport, type ErrorHandler } from '../errors.js';
-import { MAX_ROUTE_LENGTH } from '../event.js';
+import { EVENT_LIMITS } from '../event-limits.js';
 import { clampField } from '../validate.js';
 import { SDK_VERSION } from '../version.js';
 import {
@@ -158,7 +158,7 @@ class Client implements BrowserClient {
     return {
       service: settings.service,
       instance: settings.instance,
-      route: clampField(route, MAX_ROUTE_LENGTH, '/'),
+      route: clampField(route, EVENT_LIMITS.routeLength, '/'),
       labels: settings.labels,
     };
   }

@@ -262,6 +262,10 @@ test('options are validated with TypeErrors; onError receives route hook failure
   assert.throws(() => createClient({ apiKey: 'k', route: 5 as unknown as string }), { name: 'TypeError', message: 'closewatch: option "route" must be a non-empty string of at most 512 characters, got 5' });
   assert.throws(() => createClient({ apiKey: 'k', captureRemoteAddress: true } as BrowserOptions), { name: 'TypeError', message: 'closewatch: unknown option "captureRemoteAddress" in options' });
   assert.throws(() => observe({} as ObservableWebSocket, { apiKey: 'k' }), { name: 'TypeError', message: 'closewatch: observe() needs a WebSocket as first argument' });
+  assert.throws(() => createClient({ apiKey: 'k', labels: { 'a b': 'x' } }), {
+    name: 'TypeError',
+    message: 'closewatch: option "labels" must be a map of labels (label key "a b" is not allowed; keys are 1-64 characters of A-Z a-z 0-9 _ . : -, not __proto__), got an object',
+  });
   const errors: ClosewatchError[] = [];
   const client = createClient(options('hook', { route: () => { throw new Error('nope'); }, onError: (e) => errors.push(e) }));
   const socket = browserSocket(url('/hooked'));
@@ -280,7 +284,7 @@ test('the browser entry imports no Node module, directly or through shared files
     'browser/client.ts', 'browser/index.ts', 'browser/observed-websocket.ts', 'browser/options.ts',
     'browser/page-lifecycle.ts', 'browser/socket-observer.ts', 'byte-length.ts', 'delivery/backoff.ts',
     'delivery/bounded-queue.ts', 'delivery/delivery.ts', 'delivery/post-batch.ts', 'errors.ts', 'event-id.ts',
-    'event.ts', 'timers.ts', 'validate.ts', 'version.ts', 'ws-internals.ts',
+    'event-limits.ts', 'event.ts', 'timers.ts', 'validate.ts', 'version.ts', 'ws-internals.ts',
   ];
   const srcDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
   const seen = new Set<string>();
