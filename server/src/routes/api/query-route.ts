@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TProperties } from '@sinclair/typebox';
 import { ErrorBodySchema } from '../../http/http-error.js';
-import { FilterQuerySchema, parseFilters, schemaError, type FilterQuery, type ParsedQuery } from '../../query/filters.js';
+import { FilterQuerySchema, invalidQuery, parseFilters, schemaError, type FilterQuery, type ParsedQuery } from '../../query/filters.js';
 import type { ReadPath } from '../../storage/types.js';
 
 /** The shared filters plus a route's own parameters, as one querystring schema. */
@@ -18,6 +18,10 @@ export const ERROR_RESPONSES = { 400: ErrorBodySchema, 500: ErrorBodySchema, 503
  */
 export function readFilters(request: FastifyRequest, hints: Readonly<Record<string, string>> = {}): ParsedQuery {
   if (request.validationError) throw schemaError(request.validationError, hints);
+  // ajv coerces "Infinity" and "1e400" to Infinity and then skips minimum and maximum.
+  for (const [field, value] of Object.entries(request.query as Record<string, unknown>)) {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw invalidQuery(field, hints[field] ?? 'must be a finite number');
+  }
   return parseFilters(request.query as FilterQuery);
 }
 
