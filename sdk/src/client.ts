@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { Delivery, type DeliveryStats } from './delivery/delivery.js';
 import { ClosewatchError, createWarnOnceHandler, safeReport, type ErrorHandler } from './errors.js';
+import { defaultRoute } from './default-route.js';
 import { EVENT_LIMITS } from './event-limits.js';
 import { registerExitFlush } from './exit-hooks.js';
 import {
@@ -71,25 +72,6 @@ function isWsSocket(value: unknown): value is WebSocket {
     typeof socket['terminate'] === 'function' &&
     typeof socket['readyState'] === 'number'
   );
-}
-
-function defaultRoute(request: IncomingMessage | undefined): string {
-  const url = request?.url;
-  if (url === undefined || url === '') return '/';
-  let path = url;
-  if (!url.startsWith('/')) {
-    // Absolute-form request targets ("GET http://host/chat"), seen behind some proxies.
-    try {
-      path = new URL(url).pathname;
-    } catch {
-      return '/';
-    }
-  }
-  // indexOf rather than a regex: this runs for every connection.
-  const query = path.indexOf('?');
-  const hash = path.indexOf('#');
-  const end = query === -1 ? hash : hash === -1 ? query : Math.min(query, hash);
-  return end === -1 ? path : path.slice(0, end) || '/';
 }
 
 class Client implements ClosewatchClient {
@@ -195,12 +177,13 @@ class Client implements ClosewatchClient {
   }
 
   private describe(request: IncomingMessage | undefined, connection: ResolvedConnection): ConnectionMeta {
-    let route = defaultRoute(request);
+    let route: string | undefined;
     if (connection.route !== undefined && request !== undefined) {
       const custom = this.callHook('route', () => connection.route?.(request));
       if (typeof custom === 'string') route = custom;
       else if (custom !== undefined) this.hookError('route', `returned ${typeof custom}, not a string`);
     }
+    route ??= (request?.url === undefined ? undefined : defaultRoute(request.url)) ?? '/';
     let labels: Record<string, string> = connection.labels;
     if (connection.labelsFn !== undefined && request !== undefined) {
       const extra = this.callHook('labels', () => connection.labelsFn?.(request));

@@ -33,7 +33,8 @@ export interface ConnectionOptions {
   service?: string;
   /**
    * Route of a connection, from its upgrade request. Default: the request URL's path
-   * without query string (`/chat?room=1` -> `/chat`), or `'/'` without a request.
+   * without query string and fragment, ids in it replaced by `:id` (`/rooms/123?token=abc`
+   * -> `/rooms/:id`; see sdk/README.md for what counts as an id), or `'/'` without a request.
    */
   route?: (request: IncomingMessage) => string;
   /**

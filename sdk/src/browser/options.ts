@@ -32,8 +32,9 @@ export interface ObserveOptions {
   service?: string;
   /**
    * Route of a socket: a string, or a function of the socket. Default: the path of the
-   * socket URL (`wss://host/ws/chat?t=1` -> `/ws/chat`), which is what the server side
-   * reports as the route too; `location.pathname` when the URL cannot be parsed.
+   * socket URL with ids replaced by `:id` (`wss://host/rooms/123?t=1` -> `/rooms/:id`),
+   * what the Node SDK reports as the route too; `location.pathname` (ids replaced) when
+   * the URL is not absolute.
    */
   route?: string | ((socket: ObservableWebSocket) => string);
   /**
