@@ -6,7 +6,8 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { Delivery, type DeliveryStats } from './delivery/delivery.js';
 import { ClosewatchError, createWarnOnceHandler, safeReport, type ErrorHandler } from './errors.js';
-import { MAX_ROUTE_LENGTH } from './event.js';
+import { defaultRoute } from './default-route.js';
+import { EVENT_LIMITS } from './event-limits.js';
 import { registerExitFlush } from './exit-hooks.js';
 import {
   resolveConnectionOverrides,
@@ -71,25 +72,6 @@ function isWsSocket(value: unknown): value is WebSocket {
     typeof socket['terminate'] === 'function' &&
     typeof socket['readyState'] === 'number'
   );
-}
-
-function defaultRoute(request: IncomingMessage | undefined): string {
-  const url = request?.url;
-  if (url === undefined || url === '') return '/';
-  let path = url;
-  if (!url.startsWith('/')) {
-    // Absolute-form request targets ("GET http://host/chat"), seen behind some proxies.
-    try {
-      path = new URL(url).pathname;
-    } catch {
-      return '/';
-    }
-  }
-  // indexOf rather than a regex: this runs for every connection.
-  const query = path.indexOf('?');
-  const hash = path.indexOf('#');
-  const end = query === -1 ? hash : hash === -1 ? query : Math.min(query, hash);
-  return end === -1 ? path : path.slice(0, end) || '/';
 }
 
 class Client implements ClosewatchClient {
@@ -195,17 +177,18 @@ class Client implements ClosewatchClient {
   }
 
   private describe(request: IncomingMessage | undefined, connection: ResolvedConnection): ConnectionMeta {
-    let route = defaultRoute(request);
+    let route: string | undefined;
     if (connection.route !== undefined && request !== undefined) {
       const custom = this.callHook('route', () => connection.route?.(request));
       if (typeof custom === 'string') route = custom;
       else if (custom !== undefined) this.hookError('route', `returned ${typeof custom}, not a string`);
     }
+    route ??= (request?.url === undefined ? undefined : defaultRoute(request.url)) ?? '/';
     let labels: Record<string, string> = connection.labels;
     if (connection.labelsFn !== undefined && request !== undefined) {
       const extra = this.callHook('labels', () => connection.labelsFn?.(request));
       const merged = mergeLabels(connection.labels, extra);
-      if (merged.problem !== undefined) this.hookError('labels', merged.problem);
+      if (merged.problem !== undefined) this.hookError('labels', merged.problem, undefined, 'the valid labels were sent');
       labels = merged.labels;
     }
     let remoteAddrHash: string | undefined;
@@ -219,7 +202,7 @@ class Client implements ClosewatchClient {
     return {
       service: connection.service,
       instance: connection.instance,
-      route: clampField(route, MAX_ROUTE_LENGTH, '/'),
+      route: clampField(route, EVENT_LIMITS.routeLength, '/'),
       labels,
       remoteAddrHash,
     };
@@ -234,8 +217,8 @@ class Client implements ClosewatchClient {
     }
   }
 
-  private hookError(name: string, problem: string, cause?: unknown): void {
-    const message = `the ${name} option ${problem}; the default was used`;
+  private hookError(name: string, problem: string, cause?: unknown, outcome = 'the default was used'): void {
+    const message = `the ${name} option ${problem}; ${outcome}`;
     safeReport(this.onError, new ClosewatchError('hook_failed', message, cause === undefined ? {} : { cause }));
   }
 

@@ -28,10 +28,3 @@ export interface ClosewatchEvent {
   labels: Record<string, string>;
   remoteAddrHash?: string;
 }
-
-/** Collector limit on `service` (docs/api.md). */
-export const MAX_SERVICE_LENGTH = 128;
-/** Collector limit on `instance`. */
-export const MAX_INSTANCE_LENGTH = 128;
-/** Collector limit on `route`. */
-export const MAX_ROUTE_LENGTH = 512;

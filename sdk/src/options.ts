@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { hostname } from 'node:os';
 import type { ErrorHandler } from './errors.js';
-import { MAX_INSTANCE_LENGTH, MAX_SERVICE_LENGTH } from './event.js';
+import { EVENT_LIMITS } from './event-limits.js';
 import type { FetchLike } from './delivery/post-batch.js';
 import {
   booleanOption,
@@ -33,13 +33,15 @@ export interface ConnectionOptions {
   service?: string;
   /**
    * Route of a connection, from its upgrade request. Default: the request URL's path
-   * without query string (`/chat?room=1` -> `/chat`), or `'/'` without a request.
+   * without query string and fragment, ids in it replaced by `:id` (`/rooms/123?token=abc`
+   * -> `/rooms/:id`; see sdk/README.md for what counts as an id), or `'/'` without a request.
    */
   route?: (request: IncomingMessage) => string;
   /**
-   * Labels on every event: a map (at most 16 keys; keys up to 64, values up to 256
-   * characters, checked now), or a function of the upgrade request returning one
-   * (checked per connection: invalid entries are dropped and reported). Default: `{}`.
+   * Labels on every event: a map (at most 16 labels; keys of 1-64 characters of
+   * `A-Z a-z 0-9 _ . : -`, string values of at most 256 characters; checked now), or a
+   * function of the upgrade request returning one (checked per connection: invalid
+   * entries are dropped, too long values cut, and `onError` told). Default: `{}`.
    */
   labels?: Labels | ((request: IncomingMessage) => Labels);
   /** Share of connections recorded, 0 to 1, decided when a connection opens. Default: `1`. */
@@ -166,7 +168,7 @@ function resolveConnectionFields(
   }
   const labelsIsFn = typeof labels === 'function';
   return {
-    service: stringOption(raw['service'], 'service', base?.service ?? 'default', MAX_SERVICE_LENGTH),
+    service: stringOption(raw['service'], 'service', base?.service ?? 'default', EVENT_LIMITS.serviceLength),
     route: functionOption(raw['route'], 'route') ?? base?.route,
     labels: labels === undefined ? (base?.labels ?? Object.freeze({})) : labelsIsFn ? Object.freeze({}) : labelsOption(labels, 'labels'),
     labelsFn: labels === undefined ? base?.labelsFn : labelsIsFn ? (labels as (request: IncomingMessage) => Labels) : undefined,
@@ -178,7 +180,7 @@ function resolveConnectionFields(
 
 function defaultInstance(): string {
   const name = `${hostname()}:${process.pid}`;
-  return name.length > MAX_INSTANCE_LENGTH ? name.slice(name.length - MAX_INSTANCE_LENGTH) : name;
+  return name.length > EVENT_LIMITS.instanceLength ? name.slice(name.length - EVENT_LIMITS.instanceLength) : name;
 }
 
 /** Applies defaults and validates; throws `TypeError` naming the first invalid option. */
@@ -201,7 +203,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   return {
     connection: {
       ...resolveConnectionFields(raw, undefined),
-      instance: stringOption(raw['instance'], 'instance', defaultInstance(), MAX_INSTANCE_LENGTH),
+      instance: stringOption(raw['instance'], 'instance', defaultInstance(), EVENT_LIMITS.instanceLength),
     },
     endpoint: collectorEndpoint(raw['collectorUrl'], 'collectorUrl', DEFAULT_COLLECTOR_URL),
     apiKey,

@@ -3,16 +3,16 @@
  * `TypeError` naming the option, at the call that received it: a typo in a config
  * should fail the deploy, not silently disable monitoring.
  */
+import {
+  EVENT_LIMITS,
+  findLabelProblem,
+  isValidLabelKey,
+  LABEL_KEY_RULE,
+  showLabelKey,
+} from './event-limits.js';
 
 /** Labels of an event: string keys to string values. */
 export type Labels = Record<string, string>;
-
-/** Collector limit on the number of labels (docs/api.md). */
-export const MAX_LABELS = 16;
-/** Collector limit on a label key, in characters. */
-export const MAX_LABEL_KEY_LENGTH = 64;
-/** Collector limit on a label value, in characters. */
-export const MAX_LABEL_VALUE_LENGTH = 256;
 
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
@@ -104,53 +104,50 @@ export function collectorEndpoint(value: unknown, name: string, fallback: string
  */
 export function labelsOption(value: unknown, name: string): Readonly<Labels> {
   if (value === undefined) return Object.freeze({});
-  const problem = labelsProblem(value);
-  if (problem !== undefined) fail(name, `a map of string labels (${problem})`, value);
+  const problem = findLabelProblem(value);
+  if (problem !== undefined) fail(name, `a map of labels (${problem.message})`, value);
   return Object.freeze({ ...(value as Labels) });
-}
-
-/** Why `value` is not a valid label map, or undefined when it is. */
-export function labelsProblem(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not an object';
-  const entries = Object.entries(value);
-  if (entries.length > MAX_LABELS) return `at most ${MAX_LABELS} keys, got ${entries.length}`;
-  for (const [key, item] of entries) {
-    if (key.length === 0 || key.length > MAX_LABEL_KEY_LENGTH) {
-      return `keys must have 1 to ${MAX_LABEL_KEY_LENGTH} characters, got "${key.slice(0, 80)}"`;
-    }
-    if (typeof item !== 'string') return `the value of "${key}" is not a string`;
-    if (item.length > MAX_LABEL_VALUE_LENGTH) {
-      return `the value of "${key}" is longer than ${MAX_LABEL_VALUE_LENGTH} characters`;
-    }
-  }
-  return undefined;
 }
 
 /**
  * Merges static labels with labels a callback returned at run time. Callback results
- * are not trusted to be valid: bad entries are dropped or truncated so the event still
- * reaches the collector, and the returned message says what was fixed.
+ * are not trusted: invalid entries are dropped (values too long are cut) so the event
+ * still reaches the collector, and the returned message says what was fixed. Never
+ * throws, also not for a result whose getters throw.
  */
-export function mergeLabels(
-  base: Readonly<Labels>,
-  extra: unknown,
-): { labels: Labels; problem: string | undefined } {
+export function mergeLabels(base: Readonly<Labels>, extra: unknown): { labels: Labels; problem: string | undefined } {
   const labels: Labels = { ...base };
   if (extra === undefined || extra === null) return { labels, problem: undefined };
   if (typeof extra !== 'object' || Array.isArray(extra)) {
     return { labels, problem: `labels callback returned ${show(extra)}, not an object` };
   }
   let problem: string | undefined;
-  for (const [key, item] of Object.entries(extra)) {
-    if (typeof item !== 'string' || key.length === 0 || key.length > MAX_LABEL_KEY_LENGTH) {
-      problem ??= `label "${key.slice(0, 80)}" was dropped (keys 1-${MAX_LABEL_KEY_LENGTH} characters, string values)`;
-      continue;
+  let count = Object.keys(labels).length;
+  try {
+    for (const key of Object.keys(extra)) {
+      const item: unknown = (extra as Record<string, unknown>)[key];
+      if (!isValidLabelKey(key)) {
+        problem ??= `label key ${JSON.stringify(showLabelKey(key))} was dropped (keys are ${LABEL_KEY_RULE})`;
+        continue;
+      }
+      if (typeof item !== 'string') {
+        problem ??= `label ${key} was dropped (values are strings, got ${show(item)})`;
+        continue;
+      }
+      const isNew = !Object.hasOwn(labels, key);
+      if (isNew && count >= EVENT_LIMITS.maxLabels) {
+        problem ??= `labels beyond ${EVENT_LIMITS.maxLabels} keys were dropped`;
+        continue;
+      }
+      if (item.length <= EVENT_LIMITS.labelValueLength) labels[key] = item;
+      else {
+        problem ??= `label ${key} was cut to ${EVENT_LIMITS.labelValueLength} characters`;
+        labels[key] = item.slice(0, EVENT_LIMITS.labelValueLength);
+      }
+      if (isNew) count++;
     }
-    if (!(key in labels) && Object.keys(labels).length >= MAX_LABELS) {
-      problem ??= `labels beyond ${MAX_LABELS} keys were dropped`;
-      continue;
-    }
-    labels[key] = item.length > MAX_LABEL_VALUE_LENGTH ? item.slice(0, MAX_LABEL_VALUE_LENGTH) : item;
+  } catch (error) {
+    return { labels: { ...base }, problem: `labels callback result could not be read (${error instanceof Error ? error.message : String(error)})` };
   }
   return { labels, problem };
 }

@@ -168,15 +168,58 @@ test('sampleRate 0 follows nothing; labels callback, remote address hash, overri
   const events = sink.events.filter((e) => e.service === 'override');
   // sha256('pepper' + '127.0.0.1'), first 16 hex characters (checked with sha256sum).
   assert.deepEqual(events.map((e) => [e.route, e.labels, e.remoteAddrHash]), [['/r', { plan: 'pro' }, 'ed99cd75414fa22e']]);
-  // Only the sampled connection ran the callback; its 65-character key was dropped.
+  // Only the sampled connection ran the callback; its 65-character key with spaces was dropped.
   assert.deepEqual(errors.map((e) => [e.kind, e.message]), [
     [
       'hook_failed',
-      'closewatch: the labels option label "bad key that is far too long to be accepted by the collector ever" was dropped (keys 1-64 characters, string values); the default was used',
+      'closewatch: the labels option label key "bad key that is far too long to be accepted by the collector eve..." was dropped (keys are 1-64 characters of A-Z a-z 0-9 _ . : -, not __proto__); the valid labels were sent',
     ],
   ]);
   assert.deepEqual(client.stats(), { queued: 0, inFlight: 0, delivered: 1, failed: 0, dropped: 0, requests: 1 });
   remove();
+  await client.close();
+});
+
+test('labels callback output: invalid entries dropped, long values cut, onError told, track() never throws', async (t) => {
+  const server = await startWss();
+  t.after(server.stop);
+  const errors: ClosewatchError[] = [];
+  const results: unknown[] = [
+    { 'a\nb': 'x', plan: 'pro' },
+    JSON.parse('{"__proto__": "x", "tier": "gold"}'),
+    { long: 'v'.repeat(300) },
+    { n: 5 },
+    Object.defineProperty({}, 'boom', {
+      enumerable: true,
+      get() {
+        throw new Error('getter boom');
+      },
+    }),
+  ];
+  let call = 0;
+  const client = createClient({ ...base(), service: 'label-hook', labels: () => results[call++] as Record<string, string>, onError: (e) => errors.push(e) });
+  for (const path of ['/l/a', '/l/b', '/l/c', '/l/d', '/l/e']) {
+    const connection = nextConnection(server.wss);
+    const ws = await openClient(`ws://127.0.0.1:${server.port}${path}`);
+    const { socket, request } = await connection;
+    client.track(socket, request);
+    const serverClosed = closed(socket);
+    ws.close(1000);
+    await serverClosed;
+  }
+  await client.flush();
+  assert.deepEqual(
+    sink.events.filter((e) => e.service === 'label-hook').map((e) => [e.route, e.labels]),
+    [['/l/a', { plan: 'pro' }], ['/l/b', { tier: 'gold' }], ['/l/c', { long: 'v'.repeat(256) }], ['/l/d', {}], ['/l/e', {}]],
+  );
+  const keyRule = 'keys are 1-64 characters of A-Z a-z 0-9 _ . : -, not __proto__';
+  assert.deepEqual(errors.map((e) => [e.kind, e.message]), [
+    ['hook_failed', `closewatch: the labels option label key "a\\nb" was dropped (${keyRule}); the valid labels were sent`],
+    ['hook_failed', `closewatch: the labels option label key "__proto__" was dropped (${keyRule}); the valid labels were sent`],
+    ['hook_failed', 'closewatch: the labels option label long was cut to 256 characters; the valid labels were sent'],
+    ['hook_failed', 'closewatch: the labels option label n was dropped (values are strings, got 5); the valid labels were sent'],
+    ['hook_failed', 'closewatch: the labels option labels callback result could not be read (getter boom); the valid labels were sent'],
+  ]);
   await client.close();
 });
 

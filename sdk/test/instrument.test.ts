@@ -82,7 +82,7 @@ test('server close(): initiator server, code and reason as sent, messages and by
   await serverClosed;
   const event = await reportedEvent();
   assert.deepEqual(pick(event), {
-    code: 1000, reason: 'done', wasClean: true, initiator: 'server', route: '/chat/42',
+    code: 1000, reason: 'done', wasClean: true, initiator: 'server', route: '/chat/:id',
     messagesIn: 2, messagesOut: 3, bytesIn: 8, bytesOut: 20,
   });
   assert.ok(event.ts >= startedAt && event.ts <= Date.now());

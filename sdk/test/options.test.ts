@@ -36,13 +36,16 @@ test('invalid options throw a TypeError naming the option', () => {
   throwsTypeError({ ...valid, flushOnExit: 'yes' }, 'closewatch: option "flushOnExit" must be a boolean, got "yes"');
   throwsTypeError({ ...valid, captureRemoteAddress: 1 }, 'closewatch: option "captureRemoteAddress" must be a boolean, got 1');
   throwsTypeError({ ...valid, remoteAddressSalt: 1 }, 'closewatch: option "remoteAddressSalt" must be a string');
-  throwsTypeError({ ...valid, labels: { a: 1 } }, 'closewatch: option "labels" must be a map of string labels (the value of "a" is not a string), got an object');
+  throwsTypeError({ ...valid, labels: { a: 1 } }, 'closewatch: option "labels" must be a map of labels (label a must be a string of at most 256 characters, got number), got an object');
   throwsTypeError(
     { ...valid, labels: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])) },
-    'closewatch: option "labels" must be a map of string labels (at most 16 keys, got 17), got an object',
+    'closewatch: option "labels" must be a map of labels (labels has 17 keys; at most 16 are allowed), got an object',
   );
-  throwsTypeError({ ...valid, labels: { ['k'.repeat(65)]: 'v' } }, `closewatch: option "labels" must be a map of string labels (keys must have 1 to 64 characters, got "${'k'.repeat(65)}"), got an object`);
-  throwsTypeError({ ...valid, labels: { k: 'v'.repeat(257) } }, 'closewatch: option "labels" must be a map of string labels (the value of "k" is longer than 256 characters), got an object');
+  const keyRule = 'keys are 1-64 characters of A-Z a-z 0-9 _ . : -, not __proto__';
+  throwsTypeError({ ...valid, labels: { ['k'.repeat(65)]: 'v' } }, `closewatch: option "labels" must be a map of labels (label key "${'k'.repeat(64)}..." is not allowed; ${keyRule}), got an object`);
+  throwsTypeError({ ...valid, labels: { 'a\nb': 'v' } }, `closewatch: option "labels" must be a map of labels (label key "a\\nb" is not allowed; ${keyRule}), got an object`);
+  throwsTypeError({ ...valid, labels: { 'bad key': 'v' } }, `closewatch: option "labels" must be a map of labels (label key "bad key" is not allowed; ${keyRule}), got an object`);
+  throwsTypeError({ ...valid, labels: { k: 'v'.repeat(257) } }, 'closewatch: option "labels" must be a map of labels (label k must be a string of at most 256 characters, got 257 characters), got an object');
   throwsTypeError({ ...valid, sampelRate: 0.5 }, 'closewatch: unknown option "sampelRate" in options');
   throwsTypeError({ ...valid, apiKey: 'two words' }, 'closewatch: option "apiKey" must not contain whitespace');
   throwsTypeError('cw_test', 'closewatch: options must be an object, got "cw_test"');

@@ -10,7 +10,8 @@
  */
 import { Delivery, type DeliveryStats } from '../delivery/delivery.js';
 import { ClosewatchError, createWarnOnceHandler, safeReport, type ErrorHandler } from '../errors.js';
-import { MAX_ROUTE_LENGTH } from '../event.js';
+import { defaultRoute } from '../default-route.js';
+import { EVENT_LIMITS } from '../event-limits.js';
 import { clampField } from '../validate.js';
 import { SDK_VERSION } from '../version.js';
 import {
@@ -58,12 +59,11 @@ function isObservable(value: unknown): value is ObservableWebSocket {
   );
 }
 
-function urlPath(url: string): string | undefined {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return typeof location === 'undefined' ? undefined : location.pathname;
-  }
+/** The socket URL's route; the page's when the URL is not absolute (it always is in browsers). */
+function socketRoute(url: unknown): string {
+  const route = typeof url === 'string' ? defaultRoute(url) : undefined;
+  if (route !== undefined) return route;
+  return (typeof location === 'undefined' ? undefined : defaultRoute(location.pathname)) ?? '/';
 }
 
 class Client implements BrowserClient {
@@ -144,7 +144,7 @@ class Client implements BrowserClient {
   }
 
   private describe(socket: ObservableWebSocket, settings: ResolvedObserve): SocketMeta {
-    let route = urlPath(socket.url) ?? '/';
+    let route: string | undefined;
     if (typeof settings.route === 'string') route = settings.route;
     else if (settings.route !== undefined) {
       try {
@@ -155,10 +155,11 @@ class Client implements BrowserClient {
         this.hookError('threw', error);
       }
     }
+    route ??= socketRoute(socket.url);
     return {
       service: settings.service,
       instance: settings.instance,
-      route: clampField(route, MAX_ROUTE_LENGTH, '/'),
+      route: clampField(route, EVENT_LIMITS.routeLength, '/'),
       labels: settings.labels,
     };
   }

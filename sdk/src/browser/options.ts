@@ -4,7 +4,7 @@
  */
 import type { ErrorHandler } from '../errors.js';
 import type { FetchLike } from '../delivery/post-batch.js';
-import { MAX_INSTANCE_LENGTH, MAX_ROUTE_LENGTH, MAX_SERVICE_LENGTH } from '../event.js';
+import { EVENT_LIMITS } from '../event-limits.js';
 import {
   checkOptionsObject,
   collectorEndpoint,
@@ -32,11 +32,15 @@ export interface ObserveOptions {
   service?: string;
   /**
    * Route of a socket: a string, or a function of the socket. Default: the path of the
-   * socket URL (`wss://host/ws/chat?t=1` -> `/ws/chat`), which is what the server side
-   * reports as the route too; `location.pathname` when the URL cannot be parsed.
+   * socket URL with ids replaced by `:id` (`wss://host/rooms/123?t=1` -> `/rooms/:id`),
+   * what the Node SDK reports as the route too; `location.pathname` (ids replaced) when
+   * the URL is not absolute.
    */
   route?: string | ((socket: ObservableWebSocket) => string);
-  /** Labels on every event (at most 16 keys; keys up to 64, values up to 256 characters). Default: `{}`. */
+  /**
+   * Labels on every event: at most 16; keys of 1-64 characters of `A-Z a-z 0-9 _ . : -`,
+   * string values of at most 256 characters. Default: `{}`.
+   */
   labels?: Labels;
   /** Share of sockets recorded, 0 to 1, decided when observation starts. Default: `1`. */
   sampleRate?: number;
@@ -107,7 +111,7 @@ function rejectUnknown(options: Record<string, unknown>, known: Set<string>, whe
 function routeOption(value: unknown, fallback: ResolvedObserve['route']): ResolvedObserve['route'] {
   if (value === undefined) return fallback;
   if (typeof value === 'function') return value as (socket: ObservableWebSocket) => string;
-  return stringOption(value, 'route', '/', MAX_ROUTE_LENGTH);
+  return stringOption(value, 'route', '/', EVENT_LIMITS.routeLength);
 }
 
 function defaultCollectorUrl(): string {
@@ -117,7 +121,7 @@ function defaultCollectorUrl(): string {
 
 function resolveObserveFields(raw: Record<string, unknown>, base: ResolvedObserve | undefined, instance: string): ResolvedObserve {
   return {
-    service: stringOption(raw['service'], 'service', base?.service ?? 'browser', MAX_SERVICE_LENGTH),
+    service: stringOption(raw['service'], 'service', base?.service ?? 'browser', EVENT_LIMITS.serviceLength),
     instance,
     route: routeOption(raw['route'], base?.route),
     labels: raw['labels'] === undefined ? (base?.labels ?? Object.freeze({})) : labelsOption(raw['labels'], 'labels'),
@@ -140,7 +144,7 @@ export function resolveBrowserOptions(options: unknown): ResolvedBrowserOptions 
   if (customFetch === undefined && globalFetch === undefined) {
     throw new TypeError('closewatch: no global fetch in this browser; pass the "fetch" option');
   }
-  const instance = stringOption(raw['instance'], 'instance', 'browser', MAX_INSTANCE_LENGTH);
+  const instance = stringOption(raw['instance'], 'instance', 'browser', EVENT_LIMITS.instanceLength);
   return {
     observe: resolveObserveFields(raw, undefined, instance),
     endpoint: collectorEndpoint(raw['collectorUrl'], 'collectorUrl', defaultCollectorUrl()),

@@ -21,6 +21,7 @@ import {
   type RejectedEvent,
 } from '../errors.js';
 import type { ClosewatchEvent } from '../event.js';
+import { EVENT_LIMITS } from '../event-limits.js';
 import { startTimer, stopTimer, type TimerHandle } from '../timers.js';
 import { backoffDelay, retryAfterDelay } from './backoff.js';
 import { BoundedQueue } from './bounded-queue.js';
@@ -279,8 +280,10 @@ export class Delivery {
     if (this.stopped) return;
     batch.retryTimer = undefined;
     batch.attempts++;
-    batch.dropped += this.unclaimedDrops;
-    this.unclaimedDrops = 0;
+    // The collector refuses a whole batch whose meta.dropped is over its limit; the rest waits for the next one.
+    const drops = batch.dropped + this.unclaimedDrops;
+    batch.dropped = Math.min(drops, EVENT_LIMITS.maxDropped);
+    this.unclaimedDrops = drops - batch.dropped;
     this.reportDrops();
     const events = batch.events.map((event) => event.json).join(',');
     const body = `{"events":[${events}],"meta":{"sdk":${JSON.stringify(this.options.sdk)},"dropped":${batch.dropped}}}`;

@@ -114,6 +114,28 @@ test('server closes with a code: initiator server', async () => {
   await handle.close();
 });
 
+test('the default route is the socket URL path with ids as :id, as in Node; a route option wins', async () => {
+  const connection = nextConnection(server.wss);
+  const socket = browserSocket(url('/rooms/123/chat/3f2b9c1e-8a4d-4f6b-9c2e-1a2b3c4d5e6f?token=abc'));
+  const handle = observe(asBrowser(socket), options('route-ids'));
+  const { socket: peer } = await connection;
+  await once(socket, 'open');
+  const connection2 = nextConnection(server.wss);
+  const socket2 = browserSocket(url('/rooms/456'));
+  const handle2 = observe(asBrowser(socket2), options('route-option', { route: '/rooms/456' }));
+  const { socket: peer2 } = await connection2;
+  await once(socket2, 'open');
+  peer.close(1000);
+  peer2.close(1000);
+  await Promise.all([once(socket, 'close'), once(socket2, 'close')]);
+  await handle.flush();
+  await handle2.flush();
+  assert.equal((await onlyEvent('route-ids')).route, '/rooms/:id/chat/:id');
+  assert.equal((await onlyEvent('route-option')).route, '/rooms/456');
+  await handle.close();
+  await handle2.close();
+});
+
 test('connection dropped without a close frame: 1006, not clean, initiator unknown', async () => {
   const connection = nextConnection(server.wss);
   const socket = browserSocket(url('/drop'));
@@ -208,7 +230,7 @@ test('page hide sends the queue at once; listeners go away with close()', async 
     const client = createClient(options('hidden'));
     for (const [index, event] of ['pagehide', 'visibilitychange'].entries()) {
       const connection = nextConnection(server.wss);
-      const socket = browserSocket(url(`/hide/${index}`));
+      const socket = browserSocket(url(`/hide/${event}`));
       client.observe(asBrowser(socket));
       const { socket: peer } = await connection;
       await once(socket, 'open');
@@ -224,7 +246,7 @@ test('page hide sends the queue at once; listeners go away with close()', async 
       await arrived;
       await client.flush();
     }
-    assert.deepEqual(sink.events.filter((e) => e.service === 'hidden').map((e) => e.route), ['/hide/0', '/hide/1']);
+    assert.deepEqual(sink.events.filter((e) => e.service === 'hidden').map((e) => e.route), ['/hide/pagehide', '/hide/visibilitychange']);
     await client.close();
     const closedStats = { queued: 0, inFlight: 0, delivered: 2, failed: 0, dropped: 0, requests: 2 };
     assert.deepEqual(client.stats(), closedStats);
@@ -262,6 +284,10 @@ test('options are validated with TypeErrors; onError receives route hook failure
   assert.throws(() => createClient({ apiKey: 'k', route: 5 as unknown as string }), { name: 'TypeError', message: 'closewatch: option "route" must be a non-empty string of at most 512 characters, got 5' });
   assert.throws(() => createClient({ apiKey: 'k', captureRemoteAddress: true } as BrowserOptions), { name: 'TypeError', message: 'closewatch: unknown option "captureRemoteAddress" in options' });
   assert.throws(() => observe({} as ObservableWebSocket, { apiKey: 'k' }), { name: 'TypeError', message: 'closewatch: observe() needs a WebSocket as first argument' });
+  assert.throws(() => createClient({ apiKey: 'k', labels: { 'a b': 'x' } }), {
+    name: 'TypeError',
+    message: 'closewatch: option "labels" must be a map of labels (label key "a b" is not allowed; keys are 1-64 characters of A-Z a-z 0-9 _ . : -, not __proto__), got an object',
+  });
   const errors: ClosewatchError[] = [];
   const client = createClient(options('hook', { route: () => { throw new Error('nope'); }, onError: (e) => errors.push(e) }));
   const socket = browserSocket(url('/hooked'));
@@ -278,9 +304,9 @@ test('the browser entry imports no Node module, directly or through shared files
   // Every file the browser bundle is made of; a new one joins this list knowingly.
   const expected = [
     'browser/client.ts', 'browser/index.ts', 'browser/observed-websocket.ts', 'browser/options.ts',
-    'browser/page-lifecycle.ts', 'browser/socket-observer.ts', 'byte-length.ts', 'delivery/backoff.ts',
+    'browser/page-lifecycle.ts', 'browser/socket-observer.ts', 'byte-length.ts', 'default-route.ts', 'delivery/backoff.ts',
     'delivery/bounded-queue.ts', 'delivery/delivery.ts', 'delivery/post-batch.ts', 'errors.ts', 'event-id.ts',
-    'event.ts', 'timers.ts', 'validate.ts', 'version.ts', 'ws-internals.ts',
+    'event-limits.ts', 'event.ts', 'timers.ts', 'validate.ts', 'version.ts', 'ws-internals.ts',
   ];
   const srcDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
   const seen = new Set<string>();

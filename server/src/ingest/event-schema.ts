@@ -1,23 +1,16 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { COUNTER_LIMITS, EVENT_LIMITS } from '@closewatch/sdk/event-limits';
 
-/** Limits of one event; the README and docs/api.md state the same numbers. */
-export const EVENT_LIMITS = {
-  idLength: 128,
-  nameLength: 128,
-  routeLength: 512,
-  /** Close frames carry at most 123 bytes of reason. */
-  wireReasonBytes: 123,
-  /** Longer reasons are accepted up to this and stored truncated to the wire limit. */
-  maxReasonBytes: 1024,
-  maxLabels: 16,
-  labelKeyLength: 64,
-  labelValueLength: 256,
-  remoteAddrHashLength: 128,
-} as const;
+/** A counter: a non-negative integer up to its limit, or null (not measured). */
+function counter(maximum: number) {
+  return Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum }), Type.Null()]));
+}
 
-const Count = Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), Type.Null()]));
-
-/** One close event as an SDK sends it. Unknown fields are ignored, for newer SDKs. */
+/**
+ * One close event as an SDK sends it. Unknown fields are ignored, for newer SDKs. Label
+ * keys are checked by `findLabelProblem` after this schema: a record's key schema does
+ * not bind in JSON Schema, so it cannot say what a key may be.
+ */
 export const CloseEventInputSchema = Type.Object({
   id: Type.String({ minLength: 1, maxLength: EVENT_LIMITS.idLength }),
   ts: Type.Union([Type.Integer(), Type.String({ minLength: 1, maxLength: 64 })]),
@@ -25,19 +18,15 @@ export const CloseEventInputSchema = Type.Object({
   reason: Type.Optional(Type.String()),
   wasClean: Type.Boolean(),
   initiator: Type.Union([Type.Literal('server'), Type.Literal('client'), Type.Literal('unknown')]),
-  service: Type.String({ minLength: 1, maxLength: EVENT_LIMITS.nameLength }),
-  instance: Type.String({ minLength: 1, maxLength: EVENT_LIMITS.nameLength }),
+  service: Type.String({ minLength: 1, maxLength: EVENT_LIMITS.serviceLength }),
+  instance: Type.String({ minLength: 1, maxLength: EVENT_LIMITS.instanceLength }),
   route: Type.String({ maxLength: EVENT_LIMITS.routeLength }),
-  durationMs: Count,
-  messagesIn: Count,
-  messagesOut: Count,
-  bytesIn: Count,
-  bytesOut: Count,
-  labels: Type.Optional(
-    Type.Record(Type.String({ minLength: 1, maxLength: EVENT_LIMITS.labelKeyLength }), Type.String({ maxLength: EVENT_LIMITS.labelValueLength }), {
-      maxProperties: EVENT_LIMITS.maxLabels,
-    }),
-  ),
+  durationMs: counter(COUNTER_LIMITS.durationMs),
+  messagesIn: counter(COUNTER_LIMITS.messagesIn),
+  messagesOut: counter(COUNTER_LIMITS.messagesOut),
+  bytesIn: counter(COUNTER_LIMITS.bytesIn),
+  bytesOut: counter(COUNTER_LIMITS.bytesOut),
+  labels: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: EVENT_LIMITS.labelValueLength }))),
   remoteAddrHash: Type.Optional(Type.Union([Type.String({ maxLength: EVENT_LIMITS.remoteAddrHashLength }), Type.Null()])),
 });
 
@@ -52,8 +41,8 @@ export const IngestBodySchema = Type.Object(
     events: Type.Array(Type.Unknown()),
     meta: Type.Optional(
       Type.Object({
-        sdk: Type.Optional(Type.String({ maxLength: 128 })),
-        dropped: Type.Optional(Type.Integer({ minimum: 0 })),
+        sdk: Type.Optional(Type.String({ maxLength: EVENT_LIMITS.sdkNameLength })),
+        dropped: Type.Optional(Type.Integer({ minimum: 0, maximum: EVENT_LIMITS.maxDropped })),
       }),
     ),
   },

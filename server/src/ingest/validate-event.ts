@@ -1,7 +1,8 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { reasonTemplate } from '@closewatch/sdk/reason-template';
 import type { EventSource, StoredCloseEvent } from '../storage/types.js';
-import { CloseEventInputSchema, EVENT_LIMITS, type CloseEventInput } from './event-schema.js';
+import { COUNTER_LIMITS, EVENT_LIMITS, findLabelProblem } from '@closewatch/sdk/event-limits';
+import { CloseEventInputSchema, type CloseEventInput } from './event-schema.js';
 
 const checker = TypeCompiler.Compile(CloseEventInputSchema);
 
@@ -11,6 +12,10 @@ export interface EventRejection {
   message: string;
 }
 
+function counterRule(max: number, unit = ''): string {
+  return `must be an integer from 0 to ${max}${unit}, or null`;
+}
+
 const FIELD_RULES: Readonly<Record<string, string>> = {
   id: `must be a string of 1-${EVENT_LIMITS.idLength} characters (a unique id made by the client)`,
   ts: 'must be an RFC 3339 timestamp (2026-11-26T10:00:00Z) or epoch milliseconds',
@@ -18,15 +23,14 @@ const FIELD_RULES: Readonly<Record<string, string>> = {
   reason: 'must be a string',
   wasClean: 'must be true or false',
   initiator: 'must be "server", "client" or "unknown"',
-  service: `must be a non-empty string of at most ${EVENT_LIMITS.nameLength} characters`,
-  instance: `must be a non-empty string of at most ${EVENT_LIMITS.nameLength} characters`,
+  service: `must be a non-empty string of at most ${EVENT_LIMITS.serviceLength} characters`,
+  instance: `must be a non-empty string of at most ${EVENT_LIMITS.instanceLength} characters`,
   route: `must be a string of at most ${EVENT_LIMITS.routeLength} characters`,
-  durationMs: 'must be a non-negative integer (milliseconds) or null',
-  messagesIn: 'must be a non-negative integer or null',
-  messagesOut: 'must be a non-negative integer or null',
-  bytesIn: 'must be a non-negative integer or null',
-  bytesOut: 'must be a non-negative integer or null',
-  labels: `must be an object of at most ${EVENT_LIMITS.maxLabels} string values (keys of 1-${EVENT_LIMITS.labelKeyLength} characters, values of at most ${EVENT_LIMITS.labelValueLength})`,
+  durationMs: counterRule(COUNTER_LIMITS.durationMs, ' (milliseconds, 400 days)'),
+  messagesIn: counterRule(COUNTER_LIMITS.messagesIn),
+  messagesOut: counterRule(COUNTER_LIMITS.messagesOut),
+  bytesIn: counterRule(COUNTER_LIMITS.bytesIn),
+  bytesOut: counterRule(COUNTER_LIMITS.bytesOut),
   remoteAddrHash: `must be a string of at most ${EVENT_LIMITS.remoteAddrHashLength} characters or null`,
 };
 
@@ -40,22 +44,13 @@ function describeSchemaError(event: unknown): EventRejection {
   const record = event as Record<string, unknown>;
   if (segments.length === 1 && record[field] === undefined) return { field, message: `${field} is required` };
   if (field === 'labels') {
-    const labels = record.labels;
-    if (labels && typeof labels === 'object' && !Array.isArray(labels)) {
-      const count = Object.keys(labels).length;
-      if (count > EVENT_LIMITS.maxLabels) {
-        return { field, message: `labels has ${count} keys; at most ${EVENT_LIMITS.maxLabels} are allowed` };
-      }
-      if (segments[1] !== undefined) return { field: `labels.${segments[1]}`, message: `labels ${FIELD_RULES.labels}` };
-    }
+    return findLabelProblem(record.labels) ?? { field, message: `labels: ${first?.message ?? 'is invalid'}` };
   }
   const rule = FIELD_RULES[field];
   return rule ? { field, message: `${field} ${rule}` } : { field, message: `${field}: ${first?.message ?? 'is invalid'}` };
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;
-const YEAR_2000_MS = 946_684_800_000;
-const MAX_FUTURE_MS = 24 * 3_600_000;
 
 function parseTimestamp(ts: number | string, now: number): number | EventRejection {
   let ms: number;
@@ -68,8 +63,10 @@ function parseTimestamp(ts: number | string, now: number): number | EventRejecti
     ms = RFC3339.test(ts) ? Date.parse(ts) : Number.NaN;
     if (!Number.isFinite(ms)) return { field: 'ts', message: `ts "${ts.slice(0, 40)}" ${FIELD_RULES.ts}` };
   }
-  if (ms < YEAR_2000_MS) return { field: 'ts', message: 'ts is before the year 2000; send epoch milliseconds or RFC 3339' };
-  if (ms > now + MAX_FUTURE_MS) return { field: 'ts', message: "ts is more than 24 h in the future; check the sending host's clock" };
+  if (ms < EVENT_LIMITS.minTs) return { field: 'ts', message: 'ts is before the year 2000; send epoch milliseconds or RFC 3339' };
+  if (ms > now + EVENT_LIMITS.maxTsAheadMs) {
+    return { field: 'ts', message: `ts is more than ${EVENT_LIMITS.maxTsAheadMs / 3_600_000} h in the future; check the sending host's clock` };
+  }
   return Math.trunc(ms);
 }
 
@@ -105,6 +102,10 @@ export interface EventContext {
 export function validateEvent(event: unknown, ctx: EventContext): StoredCloseEvent | EventRejection {
   if (!checker.Check(event)) return describeSchemaError(event);
   const e: CloseEventInput = event;
+  if (e.labels !== undefined) {
+    const problem = findLabelProblem(e.labels);
+    if (problem !== undefined) return problem;
+  }
   const ts = parseTimestamp(e.ts, ctx.receivedAt);
   if (typeof ts !== 'number') return ts;
   let reason = e.reason ?? '';

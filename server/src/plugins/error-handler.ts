@@ -43,7 +43,12 @@ function mapError(error: FastifyError & { code?: string }, bodyLimit: number): M
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { status: 400, code: 'INVALID_BODY', message: 'the body is empty; send a JSON object like {"events": [...]}' };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return { status: 400, code: 'INVALID_JSON', message: 'the body is not valid JSON; send {"events": [...]} with Content-Type: application/json' };
+      // fastify's parser also refuses valid JSON with keys that could poison prototypes.
+      return {
+        status: 400,
+        code: 'INVALID_JSON',
+        message: 'the body is not valid JSON, or has a __proto__ or constructor.prototype key; send {"events": [...]} with Content-Type: application/json',
+      };
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { status: 400, code: 'INVALID_BODY', message: 'the body length does not match Content-Length' };
     case 'Z_DATA_ERROR':

@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CLOSE_CATEGORIES, isCloseCategory } from '@closewatch/sdk/close-codes';
+import { EVENT_LIMITS } from '@closewatch/sdk/event-limits';
 import { HttpError } from '../http/http-error.js';
-import { alignWindow, DEFAULT_RANGE_MS, MAX_RANGE_MS } from '../storage/time-window.js';
+import { alignWindow, DAY_MS, DEFAULT_RANGE_MS, MAX_RANGE_MS } from '../storage/time-window.js';
 import type { CloseFilters, Initiator, LabelFilter, TimeWindow } from '../storage/types.js';
 
 export type { CloseFilters, LabelFilter };
@@ -41,11 +42,28 @@ export function invalidQuery(field: string, message: string): HttpError {
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 const TIME_HINT = 'must be RFC 3339 or epoch milliseconds; for example 2026-11-26T10:00:00Z';
+/** Reads may look this far ahead of now; nothing is stored beyond a day ahead, so more is a typo. */
+const MAX_READ_AHEAD_MS = 366 * DAY_MS;
 
-function parseTime(field: 'from' | 'to', raw: string): number {
-  const ms = /^\d{1,16}$/.test(raw) ? Number(raw) : RFC3339.test(raw) ? Date.parse(raw) : Number.NaN;
-  if (!Number.isFinite(ms)) throw invalidQuery(field, `"${raw.slice(0, 40)}" ${TIME_HINT}`);
+/**
+ * A time as every read takes it (epoch ms or RFC 3339), bounded so that every later step
+ * (Date, bucket arithmetic) stays in range.
+ * @returns the epoch ms, or what is wrong with it
+ */
+export function readTime(raw: string | number, now: number): number | { problem: string } {
+  const text = String(raw).slice(0, 40);
+  const ms = typeof raw === 'number' ? raw : /^\d{1,16}$/.test(raw) ? Number(raw) : RFC3339.test(raw) ? Date.parse(raw) : Number.NaN;
+  if (!Number.isFinite(ms)) return { problem: `"${text}" ${TIME_HINT}` };
+  if (ms < EVENT_LIMITS.minTs || ms > now + MAX_READ_AHEAD_MS) {
+    return { problem: `"${text}" is out of range; times must be from 2000-01-01T00:00:00Z to 366 days after now` };
+  }
   return Math.trunc(ms);
+}
+
+function parseTime(field: 'from' | 'to', raw: string, now: number): number {
+  const time = readTime(raw, now);
+  if (typeof time !== 'number') throw invalidQuery(field, time.problem);
+  return time;
 }
 
 function parseCodes(raw: string): Array<number | null> {
@@ -93,8 +111,8 @@ export function parseCloseFilters(query: FilterQuery): CloseFilters {
  * @throws {HttpError} 400 INVALID_QUERY naming the parameter.
  */
 export function parseFilters(query: FilterQuery, now: number = Date.now()): ParsedQuery {
-  const to = query.to === undefined ? now : parseTime('to', query.to);
-  const from = query.from === undefined ? to - DEFAULT_RANGE_MS : parseTime('from', query.from);
+  const to = query.to === undefined ? now : parseTime('to', query.to, now);
+  const from = query.from === undefined ? to - DEFAULT_RANGE_MS : parseTime('from', query.from, now);
   if (from >= to) {
     throw invalidQuery('from', `must be before to (from ${new Date(from).toISOString()}, to ${new Date(to).toISOString()})`);
   }

@@ -61,6 +61,26 @@ describe('parseFilters', () => {
     rejects({ label: 'region' }, /^querystring\.label: "region" must be key:value/);
     rejects({ label: ':eu' }, /^querystring\.label: /);
   });
+
+  it('accepts times from 2000-01-01 to 366 days after now, and nothing outside', () => {
+    assert.deepEqual(parseFilters({ from: '2000-01-01T00:00:00Z', to: '2000-01-01T01:00:00Z' }, T).requested, { from: 946_684_800_000, to: 946_688_400_000 });
+    assert.deepEqual(parseFilters({ to: String(T + 366 * 24 * HOUR) }, T).requested, { from: T + 366 * 24 * HOUR - HOUR, to: T + 366 * 24 * HOUR });
+    const range = 'is out of range; times must be from 2000-01-01T00:00:00Z to 366 days after now';
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ from: '9999999999999999' }, `querystring.from: "9999999999999999" ${range}`],
+      [{ to: '9999999999999999' }, `querystring.to: "9999999999999999" ${range}`],
+      [{ from: '0', to: '3600000' }, `querystring.to: "3600000" ${range}`],
+      [{ from: '1999-12-31T23:59:59Z', to: '2000-01-01T01:00:00Z' }, `querystring.from: "1999-12-31T23:59:59Z" ${range}`],
+      [{ to: String(T + 366 * 24 * HOUR + 1) }, `querystring.to: "${T + 366 * 24 * HOUR + 1}" ${range}`],
+      [{ to: '9999-12-31T23:59:59Z' }, `querystring.to: "9999-12-31T23:59:59Z" ${range}`],
+      [{ to: '-5' }, 'querystring.to: "-5" must be RFC 3339 or epoch milliseconds; for example 2026-11-26T10:00:00Z'],
+      [{ from: '+300000-01-01T00:00:00Z' }, 'querystring.from: "+300000-01-01T00:00:00Z" must be RFC 3339 or epoch milliseconds; for example 2026-11-26T10:00:00Z'],
+      [{ from: '300000-01-01T00:00:00Z' }, 'querystring.from: "300000-01-01T00:00:00Z" must be RFC 3339 or epoch milliseconds; for example 2026-11-26T10:00:00Z'],
+    ];
+    for (const [query, message] of cases) {
+      assert.throws(() => parseFilters(query, T), (error: unknown) => error instanceof HttpError && error.statusCode === 400 && error.message === message, JSON.stringify(query));
+    }
+  });
 });
 
 describe('time windows', () => {
@@ -112,6 +132,36 @@ describe('every read endpoint rejects bad filters the same way', () => {
         assert.equal(error.code, 'INVALID_QUERY');
         assert.match(error.message, message, `${endpoint}?${query}`);
       }
+    }
+  });
+
+  it('answers absurd ranges and numbers with 400 naming the parameter, never 500', async () => {
+    const range = 'is out of range; times must be from 2000-01-01T00:00:00Z to 366 days after now';
+    const cases: Array<[string, string]> = [
+      ['from=9999999999999999', `querystring.from: "9999999999999999" ${range}`],
+      ['to=9999999999999999', `querystring.to: "9999999999999999" ${range}`],
+      ['from=5&to=6', `querystring.to: "6" ${range}`],
+      ['to=-5', 'querystring.to: "-5" must be RFC 3339 or epoch milliseconds; for example 2026-11-26T10:00:00Z'],
+      ['to=300000-01-01T00:00:00Z', 'querystring.to: "300000-01-01T00:00:00Z" must be RFC 3339 or epoch milliseconds; for example 2026-11-26T10:00:00Z'],
+    ];
+    for (const endpoint of endpoints) {
+      for (const [query, message] of cases) {
+        const res = await t.inject(`/api/v1/${endpoint}?${query}`);
+        assert.equal(res.statusCode, 400, `${endpoint}?${query}`);
+        assert.deepEqual(res.json(), { error: { code: 'INVALID_QUERY', message } }, `${endpoint}?${query}`);
+      }
+    }
+    const numbers: Array<[string, string]> = [
+      ['events?limit=Infinity', 'querystring.limit: must be an integer from 1 to 500'],
+      ['events?limit=1e400', 'querystring.limit: must be an integer from 1 to 500'],
+      ['events?limit=-Infinity', 'querystring.limit: must be an integer from 1 to 500'],
+      ['stats/reasons?limit=Infinity', 'querystring.limit: must be an integer from 1 to 50'],
+      ['stats/timeseries?bucketMs=1e400', 'querystring.bucketMs: must be a whole number of minutes in milliseconds (a multiple of 60000)'],
+    ];
+    for (const [path, message] of numbers) {
+      const res = await t.inject(`/api/v1/${path}`);
+      assert.equal(res.statusCode, 400, path);
+      assert.deepEqual(res.json(), { error: { code: 'INVALID_QUERY', message } }, path);
     }
   });
 

@@ -20,7 +20,8 @@ import {
   targetView,
 } from '../../alerts/views.js';
 import { ErrorBodySchema, HttpError } from '../../http/http-error.js';
-import { parseTimeParam } from '../../query/time-param.js';
+import { readTime } from '../../query/filters.js';
+import { checkFiniteQuery } from './query-route.js';
 
 const ERRORS = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema } as const;
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -51,6 +52,13 @@ function checkUrl(url: string): string {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new HttpError(400, 'INVALID_TARGET', 'body.url: only http and https URLs can receive notifications');
   return parsed.toString();
+}
+
+/** A time in a body or query of this API, or a 400 naming `field`. */
+function parseTimeParam(field: string, raw: string | number, now: number): number {
+  const time = readTime(raw, now);
+  if (typeof time !== 'number') throw new HttpError(400, 'INVALID_TIME', `${field}: ${time.problem}`);
+  return time;
 }
 
 const notFound = (what: string, id: string): HttpError => new HttpError(404, 'NOT_FOUND', `no ${what} with id ${id}; list them with GET /api/v1/${what === 'rule' ? 'alert-rules' : what === 'silence' ? 'silences' : 'notification-targets'}`);
@@ -126,8 +134,9 @@ const alertRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const from = parseTimeParam('body.from', request.body.from);
-      const to = Math.min(parseTimeParam('body.to', request.body.to), clock());
+      const now = clock();
+      const from = parseTimeParam('body.from', request.body.from, now);
+      const to = Math.min(parseTimeParam('body.to', request.body.to, now), now);
       if (from >= to) throw new HttpError(400, 'INVALID_RANGE', 'body.from must be before body.to (and before now)');
       if (to - from > MAX_BACKTEST_MS) throw new HttpError(400, 'INVALID_RANGE', `body.from: a backtest covers at most ${MAX_BACKTEST_MS / 86_400_000} days; ask for a shorter range`);
       const { id: _id, builtin: _b, createdAt: _c, updatedAt: _u, ...input } = request.body.rule as AlertRule;
@@ -148,9 +157,10 @@ const alertRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
+      checkFiniteQuery(request);
       const now = clock();
-      const to = request.query.to === undefined ? now : parseTimeParam('querystring.to', request.query.to);
-      const from = request.query.from === undefined ? to - 86_400_000 : parseTimeParam('querystring.from', request.query.from);
+      const to = request.query.to === undefined ? now : parseTimeParam('querystring.to', request.query.to, now);
+      const from = request.query.from === undefined ? to - 86_400_000 : parseTimeParam('querystring.from', request.query.from, now);
       if (from >= to) throw new HttpError(400, 'INVALID_QUERY', 'querystring.from: must be before to');
       const rules = new Map((await store.listRules()).map((r) => [r.id, toRule(r)]));
       const open = new Map((await store.openEpisodes()).map((e) => [e.id, e]));
@@ -209,7 +219,7 @@ const alertRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         throw new HttpError(400, 'INVALID_SILENCE', 'body.matcher: give a ruleId, a service or a label to match');
       }
       const now = clock();
-      const endsAt = parseTimeParam('body.endsAt', request.body.endsAt);
+      const endsAt = parseTimeParam('body.endsAt', request.body.endsAt, now);
       if (endsAt <= now) throw new HttpError(400, 'INVALID_SILENCE', 'body.endsAt: must be in the future');
       if (endsAt - now > 90 * 86_400_000) throw new HttpError(400, 'INVALID_SILENCE', 'body.endsAt: a silence lasts at most 90 days');
       const row = await store.createSilence({ matcher: JSON.stringify(matcher), startsAt: now, endsAt, comment, createdBy });
@@ -308,6 +318,7 @@ const alertRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
+      checkFiniteQuery(request);
       const target = await store.getTarget(request.params.id);
       if (target === null) throw notFound('target', request.params.id);
       const attempts = await store.attempts(target.id, request.query.limit ?? 50);

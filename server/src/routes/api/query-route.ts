@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TProperties } from '@sinclair/typebox';
 import { ErrorBodySchema } from '../../http/http-error.js';
-import { FilterQuerySchema, parseFilters, schemaError, type FilterQuery, type ParsedQuery } from '../../query/filters.js';
+import { FilterQuerySchema, invalidQuery, parseFilters, schemaError, type FilterQuery, type ParsedQuery } from '../../query/filters.js';
 import type { ReadPath } from '../../storage/types.js';
 
 /** The shared filters plus a route's own parameters, as one querystring schema. */
@@ -18,7 +18,15 @@ export const ERROR_RESPONSES = { 400: ErrorBodySchema, 500: ErrorBodySchema, 503
  */
 export function readFilters(request: FastifyRequest, hints: Readonly<Record<string, string>> = {}): ParsedQuery {
   if (request.validationError) throw schemaError(request.validationError, hints);
+  checkFiniteQuery(request, hints);
   return parseFilters(request.query as FilterQuery);
+}
+
+/** ajv coerces "Infinity" and "1e400" to Infinity and then skips minimum and maximum: numbers must be finite. */
+export function checkFiniteQuery(request: FastifyRequest, hints: Readonly<Record<string, string>> = {}): void {
+  for (const [field, value] of Object.entries(request.query as Record<string, unknown>)) {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw invalidQuery(field, hints[field] ?? 'must be a finite number');
+  }
 }
 
 /** Which storage answered, for operators and tests (rollups or raw events). */

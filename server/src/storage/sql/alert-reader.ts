@@ -57,6 +57,12 @@ export class AlertReader {
     }));
   }
 
+  /** The newest minute with any close (0 when none). */
+  async lastMinute(): Promise<number> {
+    const [row] = await this.run(sql`SELECT MAX(bucket) AS b FROM code_rollup_minute`);
+    return toNumber(row?.b);
+  }
+
   /** The oldest minute with any close (0 when none): tells whether a day of history exists. */
   async firstMinute(): Promise<number> {
     const [row] = await this.run(sql`SELECT MIN(bucket) AS b FROM code_rollup_minute`);

@@ -86,11 +86,24 @@ describe('POST /api/v1/events', () => {
     ['unknown initiator', { initiator: 'proxy' }, 'initiator', /"server", "client" or "unknown"/],
     ['oversized reason', { reason: 'x'.repeat(1025) }, 'reason', /reason is 1025 bytes; at most 1024 are accepted/],
     ['too many labels', { labels: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])) }, 'labels', /labels has 17 keys; at most 16/],
-    ['non-string label', { labels: { region: 3 } }, 'labels.region', /labels must be an object of at most 16 string values/],
+    ['non-string label', { labels: { region: 3 } }, 'labels.region', /label region must be a string of at most 256 characters, got number$/],
+    ['a label key with a newline', { labels: { 'a\nb': 'v' } }, 'labels.a\nb', /label key "a\\nb" is not allowed; keys are 1-64 characters of A-Z a-z 0-9 _ \. : -, not __proto__$/],
+    ['a label key with a space', { labels: { 'bad key': 'v' } }, 'labels.bad key', /label key "bad key" is not allowed; keys are 1-64 characters of A-Z a-z 0-9 _ \. : -, not __proto__$/],
+    ['a label key of 65 characters', { labels: { ['k'.repeat(65)]: 'v' } }, `labels.${'k'.repeat(64)}...`, /label key "k{64}\.\.\." is not allowed; keys are 1-64 characters of A-Z a-z 0-9 _ \. : -, not __proto__$/],
+    ['an empty label key', { labels: { '': 'v' } }, 'labels.', /label key "" is not allowed; keys are 1-64 characters of A-Z a-z 0-9 _ \. : -, not __proto__$/],
+    ['a label value of 257 characters', { labels: { region: 'v'.repeat(257) } }, 'labels.region', /label region must be a string of at most 256 characters, got 257 characters$/],
+    ['a 60000-character label value', { labels: { region: 'v'.repeat(60_000) } }, 'labels.region', /label region must be a string of at most 256 characters, got 60000 characters$/],
+    ['a nested label value', { labels: { region: { deep: { deeper: 'x' } } } }, 'labels.region', /label region must be a string of at most 256 characters, got object$/],
+    ['labels that are an array', { labels: ['eu'] }, 'labels', /labels must be an object of at most 16 string labels$/],
+    ['durationMs over 400 days', { durationMs: 400 * 86_400_000 + 1 }, 'durationMs', /durationMs must be an integer from 0 to 34560000000 \(milliseconds, 400 days\), or null$/],
+    ['messagesIn over 1e12', { messagesIn: 1e12 + 1 }, 'messagesIn', /messagesIn must be an integer from 0 to 1000000000000, or null$/],
+    ['messagesOut of 1e300', { messagesOut: 1e300 }, 'messagesOut', /messagesOut must be an integer from 0 to 1000000000000, or null$/],
+    ['bytesIn over 1e15', { bytesIn: 1e15 + 1 }, 'bytesIn', /bytesIn must be an integer from 0 to 1000000000000000, or null$/],
+    ['negative bytesOut', { bytesOut: -1 }, 'bytesOut', /bytesOut must be an integer from 0 to 1000000000000000, or null$/],
     ['bad timestamp', { ts: 'yesterday' }, 'ts', /ts "yesterday" must be an RFC 3339 timestamp/],
     ['timestamp in seconds', { ts: 1795700000 }, 'ts', /looks like epoch seconds; send epoch milliseconds \(1795700000000\)/],
     ['timestamp far in the future', { ts: Date.now() + 3 * 86_400_000 }, 'ts', /more than 24 h in the future/],
-    ['negative duration', { durationMs: -5 }, 'durationMs', /durationMs must be a non-negative integer/],
+    ['negative duration', { durationMs: -5 }, 'durationMs', /durationMs must be an integer from 0 to 34560000000/],
   ];
   for (const [name, overrides, field, message] of badEvents) {
     test(`rejects ${name} with 400 naming ${field}, storing nothing`, async () => {
@@ -118,6 +131,10 @@ describe('POST /api/v1/events', () => {
     ['a body over the byte limit', () => post({ events: Array.from({ length: 70 }, () => makeEvent({ reason: 'r'.repeat(1000) })) }), 413, 'BODY_TOO_LARGE', /larger than 64 KiB/],
     ['a gzip bomb over the byte limit', () => post(gzipSync(JSON.stringify({ events: [makeEvent({ reason: ' '.repeat(200_000) })] })), { 'content-encoding': 'gzip' }), 413, 'BODY_TOO_LARGE', /after decompression/],
     ['bad gzip', () => post(Buffer.from('definitely not gzip'), { 'content-encoding': 'gzip' }), 400, 'INVALID_GZIP', /not valid gzip/],
+    ['meta.dropped over 1e9', () => post({ events: [makeEvent()], meta: { sdk: 'test', dropped: 1e9 + 1 } }), 400, 'INVALID_REQUEST', /^body\.meta\.dropped must be <= 1000000000$/],
+    ['meta.dropped of 1e300', () => post({ events: [makeEvent()], meta: { dropped: 1e300 } }), 400, 'INVALID_REQUEST', /^body\.meta\.dropped must be <= 1000000000$/],
+    ['a __proto__ label key (fastify refuses the key anywhere in a body)', () => post('{"events": [{"labels": {"__proto__": "v"}}]}'), 400, 'INVALID_JSON', /has a __proto__ or constructor\.prototype key/],
+    ['a __proto__ key in the envelope', () => post('{"events": [], "__proto__": {"polluted": true}}'), 400, 'INVALID_JSON', /has a __proto__ or constructor\.prototype key/],
     ['an unsupported encoding', () => post(Buffer.from('x'), { 'content-encoding': 'br' }), 415, 'UNSUPPORTED_ENCODING', /"br" is not supported/],
     ['a missing key', () => post({ events: [makeEvent()] }, { authorization: '' }), 401, 'MISSING_KEY', /Authorization: Bearer <key>/],
     ['a wrong key', () => post({ events: [makeEvent()] }, { authorization: 'Bearer cw_not_a_real_key_at_all' }), 401, 'UNKNOWN_KEY', /unknown or revoked/],
@@ -139,6 +156,19 @@ describe('POST /api/v1/events', () => {
     const res = await post({ events: [makeEvent()] });
     assert.equal(res.statusCode, 200);
     assert.equal((await t.inject('/healthz')).statusCode, 200);
+  });
+
+  test('accepts every counter, label and meta.dropped at exactly its maximum', async () => {
+    const labels = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`${'k'.repeat(60)}.:-${String.fromCharCode(65 + i)}`, 'v'.repeat(256)]));
+    const event = makeEvent({ service: 'at-max', durationMs: 34_560_000_000, messagesIn: 1e12, messagesOut: 1e12, bytesIn: 1e15, bytesOut: 1e15, labels });
+    const res = await post({ events: [event], meta: { sdk: 's'.repeat(128), dropped: 1e9 } });
+    assert.deepEqual(res.json(), { accepted: 1, duplicates: 0, rejected: [] });
+    const row = t.sqlite.prepare("SELECT duration_ms, messages_in, messages_out, bytes_in, bytes_out, labels FROM close_event WHERE service = 'at-max'").get() as Record<string, unknown>;
+    assert.deepEqual({ ...row, labels: JSON.parse(row.labels as string) }, {
+      duration_ms: 34_560_000_000, messages_in: 1e12, messages_out: 1e12, bytes_in: 1e15, bytes_out: 1e15, labels,
+    });
+    const drops = t.sqlite.prepare("SELECT dropped FROM drop_report WHERE service = 'at-max'").get();
+    assert.deepEqual(drops, { dropped: 1e9 });
   });
 
   test('records SDK drop reports', async () => {
