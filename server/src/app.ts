@@ -7,6 +7,7 @@ import dashboardPlugin from './plugins/dashboard.js';
 import databasePlugin from './plugins/database.js';
 import errorHandlerPlugin from './plugins/error-handler.js';
 import livePlugin from './plugins/live.js';
+import metricsPlugin from './plugins/metrics.js';
 import apiRoutes from './routes/api/index.js';
 import healthRoutes from './routes/health.js';
 import metricsRoutes from './routes/metrics.js';
@@ -27,6 +28,7 @@ async function serviceApp(fastify: FastifyInstance, opts: AppOptions): Promise<v
   await fastify.register(errorHandlerPlugin);
   await fastify.register(databasePlugin, opts.clock ? { clock: opts.clock } : {});
   await fastify.register(livePlugin);
+  await fastify.register(metricsPlugin);
   await fastify.register(authPlugin);
   await fastify.register(alertsPlugin, opts.clock ? { clock: opts.clock } : {});
   await fastify.register(healthRoutes);

@@ -58,7 +58,16 @@ export default fp<AlertsPluginOptions>(
       maxAttempts: config.NOTIFY_MAX_ATTEMPTS,
       alertmanagerResendMs: config.ALERTMANAGER_RESEND_MS,
       onFailure: (message) => fastify.log.warn(message),
+      onAttempt: (kind, result) => fastify.metrics.notifications.inc({ kind, result }),
     });
+    const evaluate = async (now: number): Promise<CycleReport> => {
+      const timer = fastify.metrics.alertEvaluationSeconds.startTimer();
+      const report = await evaluator.evaluate(now);
+      timer();
+      fastify.metrics.alertEvaluations.inc();
+      fastify.metrics.alertsFiring.set(report.firing);
+      return report;
+    };
 
     const resend = async (now: number): Promise<void> => {
       const rules = new Map((await store.listRules()).map((r) => [r.id, toRule(r)]));
@@ -76,7 +85,7 @@ export default fp<AlertsPluginOptions>(
     };
 
     const cycle = async (now: number = clock()): Promise<CycleReport> => {
-      const report = await evaluator.evaluate(now);
+      const report = await evaluate(now);
       await resend(now);
       await notifier.run();
       return report;
@@ -106,7 +115,7 @@ export default fp<AlertsPluginOptions>(
     fastify.addHook('onReady', async () => {
       if (config.ALERT_EVAL_INTERVAL_MS > 0) {
         every(config.ALERT_EVAL_INTERVAL_MS, async () => {
-          const report = await evaluator.evaluate(clock());
+          const report = await evaluate(clock());
           fastify.log.debug({ report }, 'alert evaluation');
           await resend(clock());
         }, 'alert evaluation');
@@ -118,5 +127,5 @@ export default fp<AlertsPluginOptions>(
       for (const t of timers) clearTimeout(t);
     });
   },
-  { name: 'alerts', dependencies: ['config', 'database', 'live'] },
+  { name: 'alerts', dependencies: ['config', 'database', 'live', 'metrics'] },
 );

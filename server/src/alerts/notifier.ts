@@ -14,6 +14,8 @@ export interface NotifierOptions {
   alertmanagerResendMs: number;
   fetch?: typeof fetch;
   onFailure?: (message: string) => void;
+  /** Every attempt's outcome, for the metrics. */
+  onAttempt?: (kind: string, result: 'delivered' | 'retry' | 'failed') => void;
 }
 
 /** The outcome of one HTTP attempt. */
@@ -83,6 +85,7 @@ export class Notifier {
         const { url, body } = renderFor(target, { ...notification, id: `${episodeId}-refresh` });
         const result = await this.post(url, body);
         await this.store.logAttempt({ deliveryId: '', targetId: target.id, event: 'refresh', at: now, status: result.status, error: result.error, durationMs: result.durationMs });
+        this.options.onAttempt?.(target.kind, result.ok ? 'delivered' : 'retry');
       }
     }
     for (const key of this.resentAt.keys()) if (!live.has(key)) this.resentAt.delete(key);
@@ -111,6 +114,7 @@ export class Notifier {
         ? { state: 'failed', nextAttemptAt: now }
         : { state: 'pending', nextAttemptAt: now + retryDelayMs(attempts) };
     await this.store.recordAttempt(delivery, { at: now, status: result.status, error: result.error, durationMs: result.durationMs }, next);
+    this.options.onAttempt?.(target.kind, next.state === 'pending' ? 'retry' : next.state);
     if (next.state === 'failed') this.options.onFailure?.(`notification ${delivery.id} to ${target.name} given up after ${attempts} attempt(s): ${result.error ?? `HTTP ${result.status}`}`);
     return result;
   }

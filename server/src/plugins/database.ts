@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { EVENTS_CSV_MAPPER, EVENTS_CSV_MAPPER_URL } from '../export/event-csv-rows.js';
 import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
 import type { Storage } from '../storage/storage.js';
 
@@ -29,6 +30,7 @@ export default fp<DatabasePluginOptions>(
       maxQueuedBytes: config.WRITER_QUEUE_MB * 1024 * 1024,
       readWorkers: config.READ_WORKERS,
       readBudgetMs: config.READ_TIMEOUT_MS,
+      rowMappers: { [EVENTS_CSV_MAPPER]: EVENTS_CSV_MAPPER_URL },
       ...(opts.clock ? { clock: opts.clock } : {}),
       onFailure: (message, error) => fastify.log.error({ err: error }, message),
     });

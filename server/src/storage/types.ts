@@ -45,6 +45,8 @@ export interface BatchWriteResult {
   duplicates: number;
   /** Accepted events whose route was stored as `(other)`: their service had its hour's share of routes. */
   routesCapped: number;
+  /** Positions in the batch of the events that were duplicates (usually none). */
+  duplicateIndexes: number[];
 }
 
 /** A loss report an SDK sent with its batch. */

@@ -69,6 +69,7 @@ describe('access to read routes, from the route table', () => {
       'GET /api/v1/alert-rules/:id',
       'GET /api/v1/alerts',
       'GET /api/v1/events',
+      'GET /api/v1/export.csv',
       'GET /api/v1/notification-targets',
       'GET /api/v1/notification-targets/:id/attempts',
       'GET /api/v1/silences',

@@ -25,14 +25,6 @@ test('/healthz and /readyz answer', async () => {
   assert.ok(!ready.body.includes(t.db.path), 'no file system path in an open endpoint');
 });
 
-test('/metrics counts what was ingested', async () => {
-  await t.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' }, payload: { events: [makeEvent(), makeEvent(), makeEvent({ code: 'x' })] } });
-  const text = (await t.inject('/metrics')).body;
-  assert.match(text, /^closewatch_ingest_events_accepted_total 2$/m);
-  assert.match(text, /^closewatch_ingest_events_rejected_total 1$/m);
-  assert.match(text, /^closewatch_live_clients 0$/m);
-});
-
 test('unknown routes get the one error shape', async () => {
   const res = await t.inject('/api/v1/nope');
   assert.equal(res.statusCode, 404);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import alertRoutes from './alerts.js';
 import eventsListRoutes from './events-list.js';
+import exportRoutes from './export.js';
 import ingestRoutes from './ingest.js';
 import liveRoutes from './live.js';
 import sessionRoutes from './session.js';
@@ -14,6 +15,7 @@ const apiRoutes: FastifyPluginAsync = async (fastify) => {
   await fastify.register(eventsListRoutes);
   await fastify.register(liveRoutes);
   await fastify.register(alertRoutes);
+  await fastify.register(exportRoutes);
 };
 
 export default apiRoutes;

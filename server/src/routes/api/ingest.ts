@@ -6,7 +6,6 @@ import { decodeRequestBody } from '../../ingest/gzip-body.js';
 import { applyCors, authenticateIngest, rateLimitKey } from '../../ingest/ingest-auth.js';
 import { isRejection, validateEvent } from '../../ingest/validate-event.js';
 import { Type } from '@sinclair/typebox';
-import { ingestMetrics } from '../../ingest/ingest-metrics.js';
 import { WriteFailedError, WriterBusyError } from '../../storage/errors.js';
 
 /** Seconds a client should wait before retrying a batch the storage could not take. */
@@ -42,6 +41,10 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
       bodyLimit: MAX_BODY_BYTES,
       onRequest: authenticateIngest,
+      // Every refusal of a whole request, by status, for operators.
+      onResponse: async (request, reply) => {
+        if (reply.statusCode >= 400) fastify.metrics.requestsRefused.inc({ status: String(reply.statusCode) });
+      },
       preParsing: async (request, _reply, payload) => {
         // fastify also parses text/plain; ingest takes JSON only, and says so before reading.
         if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
@@ -76,6 +79,9 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (events.length > MAX_BATCH_EVENTS) {
         throw new HttpError(413, 'BATCH_TOO_LARGE', `the batch has ${events.length} events; at most ${MAX_BATCH_EVENTS} are accepted per request, split it`);
       }
+      const metrics = fastify.metrics;
+      metrics.eventsReceived.inc(events.length);
+      metrics.batchSize.observe(events.length);
       const receivedAt = Date.now();
       const ctx = { keyId: key.id, source: key.kind === 'browser' ? 'browser' : 'server', receivedAt } as const;
       const valid: StoredCloseEvent[] = [];
@@ -85,7 +91,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         if (isRejection(result)) rejected.push({ index, ...result });
         else valid.push(result);
       });
-      ingestMetrics.rejected += rejected.length;
+      for (const r of rejected) metrics.eventsRejected.inc({ field: r.field.split('.')[0] ?? 'event' });
       if (valid.length === 0) {
         const first = rejected[0];
         const message = `none of the ${events.length} events is valid; event ${first?.index ?? 0}: ${first?.message ?? ''}`;
@@ -95,8 +101,10 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const dropped = meta?.dropped ?? 0;
       const drop = dropped > 0 ? { keyId: key.id, service: first.service, instance: first.instance, dropped } : null;
       let result;
+      const commitTimer = metrics.commitSeconds.startTimer();
       try {
         result = await fastify.db.writer.write(valid, drop);
+        commitTimer();
       } catch (error) {
         if (error instanceof WriterBusyError) {
           throw new HttpError(
@@ -115,11 +123,14 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           { 'retry-after': String(STORAGE_RETRY_AFTER_S) },
         );
       }
-      ingestMetrics.accepted += result.accepted;
-      ingestMetrics.duplicates += result.duplicates;
-      ingestMetrics.batches += 1;
-      ingestMetrics.droppedBySdks += dropped;
-      ingestMetrics.routesCapped += result.routesCapped;
+      metrics.eventsAccepted.inc(result.accepted);
+      metrics.eventsDuplicate.inc(result.duplicates);
+      metrics.droppedBySdks.inc(dropped);
+      metrics.routesCapped.inc(result.routesCapped);
+      const duplicate = new Set(result.duplicateIndexes);
+      valid.forEach((e, i) => {
+        if (!duplicate.has(i)) metrics.countClose(e.service, e.code);
+      });
       return { accepted: result.accepted, duplicates: result.duplicates, rejected };
     },
   );

@@ -2,10 +2,16 @@ import type { Initiator, EventSource, StoredEventRow } from '../types.js';
 import { toBool, toCode, toNullableNumber, toNumber, toText, type Row } from './row.js';
 import { raw } from './template.js';
 
+const COLUMN_NAMES = [
+  'seq', 'key_id', 'event_id', 'ts', 'received_at', 'code', 'reason', 'reason_truncated', 'reason_template',
+  'was_clean', 'initiator', 'source', 'service', 'instance', 'route', 'duration_ms', 'messages_in', 'messages_out',
+  'bytes_in', 'bytes_out', 'labels', 'remote_addr_hash',
+] as const;
+/** Positions of the columns in a raw event row (arrays in EVENT_COLUMNS order), for readers that skip objects. */
+export const EVENT_COLUMN = Object.fromEntries(COLUMN_NAMES.map((name, i) => [name, i])) as { readonly [K in (typeof COLUMN_NAMES)[number]]: number };
+
 /** The columns `toStoredEvent` reads (the explorer, the live tail and the export share them). */
-export const EVENT_COLUMNS = raw(`seq, key_id, event_id, ts, received_at, code, reason, reason_truncated, reason_template,
-  was_clean, initiator, source, service, instance, route, duration_ms, messages_in, messages_out, bytes_in, bytes_out,
-  labels, remote_addr_hash`);
+export const EVENT_COLUMNS = raw(COLUMN_NAMES.join(', '));
 
 function parseLabels(value: unknown): Record<string, string> {
   // SQLite hands back the JSON text, PostgreSQL's jsonb an object.
@@ -26,7 +32,7 @@ function parseLabels(value: unknown): Record<string, string> {
 
 const INITIATORS: readonly Initiator[] = ['server', 'client', 'unknown'];
 
-/** One `close_event` row as the stored event it is. */
+/** One `close_event` row (EVENT_COLUMNS) as the stored event it is. */
 export function toStoredEvent(row: Row): StoredEventRow {
   const initiator = toText(row.initiator);
   return {

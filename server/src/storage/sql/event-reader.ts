@@ -4,7 +4,13 @@ import { EVENT_COLUMNS, toStoredEvent } from './event-columns.js';
 import { toNumber } from './row.js';
 import { eventConditions, eventRange } from './sources.js';
 import type { RunRead } from './stats-reader.js';
-import { and, int, sql } from './template.js';
+
+/** Runs one read statement and returns its rows as arrays in column order. */
+export type RunRawRead = (query: Sql) => Promise<unknown[][]>;
+
+/** Runs one read statement and maps its raw rows to text where they are read, by a mapper registered with the engine. */
+export type RunMappedRead = (query: Sql, mapper: string) => Promise<{ text: string; rows: number }>;
+import { and, int, sql, type Sql } from './template.js';
 
 /**
  * Newest events are found by walking `seq` down from the cursor, at most this many
@@ -18,6 +24,8 @@ export class EventReader {
   constructor(
     private readonly dialect: Dialect,
     private readonly run: RunRead,
+    private readonly runRaw: RunRawRead,
+    private readonly runMapped: RunMappedRead,
   ) {}
 
   /** The highest `seq` stored (0 when empty). */
@@ -47,6 +55,43 @@ export class EventReader {
       rows.push(...more);
     }
     return rows.map(toStoredEvent);
+  }
+
+  /**
+   * Where the events matching the filters in the window lie in store order: the lowest
+   * and highest `seq` (by the ts index), or null when none match.
+   */
+  async seqRange(window: TimeWindow, filters: CloseFilters): Promise<{ first: number; last: number } | null> {
+    const [row] = await this.run(
+      sql`SELECT MIN(seq) AS first, MAX(seq) AS last FROM ${this.dialect.eventsByIndex('ts')} WHERE ${eventRange(window)} AND ${and(eventConditions(this.dialect, filters))}`,
+    );
+    if (row === undefined || row.first === null || row.first === undefined) return null;
+    return { first: toNumber(row.first), last: toNumber(row.last) };
+  }
+
+  /**
+   * The events matching the filters in the window with `seq` above `afterSeq` and at most
+   * `untilSeq`, in store order, as raw rows (EVENT_COLUMNS order; see EVENT_COLUMN): a
+   * keyset cursor over the table itself, no index lookups, so an export of millions reads
+   * at the table's own speed. The caller bounds the work by the width of the seq range.
+   */
+  async rawInStoreOrder(window: TimeWindow, filters: CloseFilters, afterSeq: number, untilSeq: number): Promise<unknown[][]> {
+    return this.runRaw(this.storeOrder(window, filters, afterSeq, untilSeq));
+  }
+
+  /**
+   * The same rows, turned into text by `mapper` (a module registered with the engine,
+   * taking raw rows) in the thread that reads them: only the text crosses to the
+   * caller, which for an export is several times cheaper than the rows.
+   */
+  async mappedInStoreOrder(window: TimeWindow, filters: CloseFilters, afterSeq: number, untilSeq: number, mapper: string): Promise<{ text: string; rows: number }> {
+    return this.runMapped(this.storeOrder(window, filters, afterSeq, untilSeq), mapper);
+  }
+
+  private storeOrder(window: TimeWindow, filters: CloseFilters, afterSeq: number, untilSeq: number): Sql {
+    return sql`SELECT ${EVENT_COLUMNS} FROM ${this.dialect.eventsBySeq}
+      WHERE seq > ${int(afterSeq)} AND seq <= ${int(untilSeq)} AND ${eventRange(window)} AND ${and(eventConditions(this.dialect, filters, false))}
+      ORDER BY seq`;
   }
 
   /** Events stored after `afterSeq`, by ascending seq, at most `limit` (the live tail). */

@@ -49,8 +49,11 @@ export function sourceCodeCondition(filters: CloseFilters): Sql {
   return and(codeConditions(filters, 'rollup'));
 }
 
-/** Conditions on `close_event` for every filter (the time range aside). */
-export function eventConditions(dialect: Dialect, filters: CloseFilters): Sql[] {
+/**
+ * Conditions on `close_event` for every filter (the time range aside), with the read
+ * budget check unless the caller bounds the rows scanned itself (`budget: false`).
+ */
+export function eventConditions(dialect: Dialect, filters: CloseFilters, budget = true): Sql[] {
   const c: Sql[] = [];
   if (filters.service !== undefined) c.push(sql`service = ${filters.service}`);
   if (filters.instance !== undefined) c.push(sql`instance = ${filters.instance}`);
@@ -58,7 +61,7 @@ export function eventConditions(dialect: Dialect, filters: CloseFilters): Sql[] 
   if (filters.initiator !== undefined) c.push(sql`initiator = ${filters.initiator}`);
   c.push(...codeConditions(filters, 'event'));
   if (filters.label !== undefined) c.push(dialect.labelEquals(filters.label.key, filters.label.value));
-  c.push(dialect.withinBudget);
+  if (budget) c.push(dialect.withinBudget);
   return c;
 }
 

@@ -98,7 +98,9 @@ export class EventStore {
   private insertBatch(batch: ReadonlyArray<StoredCloseEvent>, deltas: RollupDeltas): BatchWriteResult {
     let accepted = 0;
     let routesCapped = 0;
-    for (const given of batch) {
+    const duplicateIndexes: number[] = [];
+    for (let index = 0; index < batch.length; index += 1) {
+      const given = batch[index] as StoredCloseEvent;
       const route = this.routeCap.admit(given.service, given.ts, given.route);
       const e = route === given.route ? given : { ...given, route };
       const info = this.insertEvent.run(
@@ -128,9 +130,11 @@ export class EventStore {
         accepted += 1;
         if (e !== given) routesCapped += 1;
         addToRollups(deltas, e);
+      } else {
+        duplicateIndexes.push(index);
       }
     }
-    return { accepted, duplicates: batch.length - accepted, routesCapped };
+    return { accepted, duplicates: batch.length - accepted, routesCapped, duplicateIndexes };
   }
 
   private applyRollups(deltas: RollupDeltas): void {

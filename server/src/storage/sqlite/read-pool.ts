@@ -13,16 +13,26 @@ export interface ReadPoolOptions {
   budgetMs: number;
   /** Receives failures of the workers themselves (for the log). */
   onFailure?: (message: string, error: unknown) => void;
+  /** Row mappers the workers may apply (name -> module URL, see RowMapperModule). */
+  mappers?: Record<string, string>;
+}
+
+/** What a mapped read gives back: the text, and how many rows went into it. */
+export interface MappedRows {
+  text: string;
+  rows: number;
 }
 
 interface Job {
   id: number;
   sql: string;
   values: unknown[];
+  raw: boolean;
+  mapper: string | undefined;
   deadline: number;
   settled: boolean;
   timer: NodeJS.Timeout;
-  resolve: (rows: Row[]) => void;
+  resolve: (rows: Row[] | unknown[][] | MappedRows) => void;
   reject: (error: Error) => void;
 }
 
@@ -63,13 +73,29 @@ export class ReadPool {
 
   /** Runs one statement; rejects with ReadTimeoutError past the budget. */
   run(query: Sql): Promise<Row[]> {
+    return this.submit(query, false) as Promise<Row[]>;
+  }
+
+  /** Like `run`, rows as arrays in the statement's column order. */
+  runRaw(query: Sql): Promise<unknown[][]> {
+    return this.submit(query, true) as Promise<unknown[][]>;
+  }
+
+  /** Runs one statement and maps its raw rows to text in the worker (no rows cross threads). */
+  runMapped(query: Sql, mapper: string): Promise<MappedRows> {
+    return this.submit(query, true, mapper) as Promise<MappedRows>;
+  }
+
+  private submit(query: Sql, raw: boolean, mapper?: string): Promise<Row[] | unknown[][] | MappedRows> {
     if (this.closed) return Promise.reject(new Error('the read pool is closed'));
     const budgetMs = this.options.budgetMs;
-    return new Promise<Row[]>((resolve, reject) => {
+    return new Promise<Row[] | unknown[][] | MappedRows>((resolve, reject) => {
       const job: Job = {
         id: this.nextId++,
         sql: query.sql,
         values: query.values,
+        raw,
+        mapper,
         deadline: Date.now() + budgetMs,
         settled: false,
         resolve,
@@ -105,17 +131,20 @@ export class ReadPool {
       if (job === undefined) return;
       slot.job = job;
       const worker = slot.worker ?? this.start(slot);
-      worker.postMessage({ type: 'read', id: job.id, sql: job.sql, values: job.values, deadline: job.deadline } satisfies ReadRequest);
+      const request: ReadRequest = { type: 'read', id: job.id, sql: job.sql, values: job.values, deadline: job.deadline, raw: job.raw };
+      if (job.mapper !== undefined) request.mapper = job.mapper;
+      worker.postMessage(request);
     }
   }
 
   private start(slot: Slot): Worker {
-    const worker = spawnStorageWorker('read-worker', { path: this.path });
+    const worker = spawnStorageWorker('read-worker', { path: this.path, mappers: this.options.mappers ?? {} });
     worker.on('message', (reply: ReadReply) => {
       const job = slot.job;
       if (job === null || job.id !== reply.id) return;
       slot.job = null;
       if (reply.type === 'rows') this.settle(job, null, reply.rows);
+      else if (reply.type === 'mapped') this.settle(job, null, { text: reply.text, rows: reply.rows });
       else if (reply.overBudget) this.settle(job, new ReadTimeoutError(this.options.budgetMs));
       else this.settle(job, new Error(`the read failed (${reply.code ?? 'error'}): ${reply.message}`));
       this.dispatch();
@@ -136,7 +165,7 @@ export class ReadPool {
     return worker;
   }
 
-  private settle(job: Job, error: Error | null, rows: Row[] = []): void {
+  private settle(job: Job, error: Error | null, rows: Row[] | unknown[][] | MappedRows = []): void {
     if (job.settled) return;
     job.settled = true;
     clearTimeout(job.timer);

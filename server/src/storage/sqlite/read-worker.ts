@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
 import { openSqlite } from './open-sqlite.js';
-import type { ReadReply, ReadRequest } from './read-protocol.js';
+import type { ReadReply, ReadRequest, RowMapperModule } from './read-protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('read-worker must run in a worker thread');
@@ -16,7 +16,18 @@ const OVER_BUDGET = 'closewatch: read budget spent';
 /** Statements kept prepared; the query API builds a few hundred shapes at most. */
 const MAX_PREPARED = 500;
 
-const { path } = workerData as { path: string };
+const { path, mappers } = workerData as { path: string; mappers: Record<string, string> };
+const loaded = new Map<string, Promise<RowMapperModule>>();
+function mapper(name: string): Promise<RowMapperModule> {
+  let module = loaded.get(name);
+  if (module === undefined) {
+    const url = mappers[name];
+    if (url === undefined) throw new Error(`no row mapper named ${name}`);
+    module = import(url) as Promise<RowMapperModule>;
+    loaded.set(name, module);
+  }
+  return module;
+}
 const db = openSqlite(path, { readonly: true });
 let deadline = Number.POSITIVE_INFINITY;
 let calls = 0;
@@ -38,7 +49,7 @@ function statement(text: string): Statement {
   return stmt;
 }
 
-port.on('message', (message: ReadRequest | { type: 'close' }) => {
+port.on('message', async (message: ReadRequest | { type: 'close' }) => {
   if (message.type === 'close') {
     db.close();
     port.close();
@@ -46,8 +57,11 @@ port.on('message', (message: ReadRequest | { type: 'close' }) => {
   }
   deadline = message.deadline;
   try {
-    const rows = statement(message.sql).all(...message.values) as Array<Record<string, unknown>>;
-    port.postMessage({ type: 'rows', id: message.id, rows } satisfies ReadReply);
+    // The mapper loads before the statement runs, so no await falls between reading and replying.
+    const map = message.mapper === undefined ? undefined : await mapper(message.mapper);
+    const rows = statement(message.sql).raw(message.raw || map !== undefined).all(...message.values) as Array<Record<string, unknown>> | unknown[][];
+    if (map === undefined) port.postMessage({ type: 'rows', id: message.id, rows } satisfies ReadReply);
+    else port.postMessage({ type: 'mapped', id: message.id, text: map.mapRows(rows as unknown[][]), rows: rows.length } satisfies ReadReply);
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: unknown } | null)?.code;

@@ -30,6 +30,8 @@ export interface SqliteStorageOptions {
   readBudgetMs: number;
   /** The clock of the key cache. */
   clock?: () => number;
+  /** Row mappers the read threads may apply (name -> module URL; see RowMapperModule). */
+  rowMappers?: Record<string, string>;
   /** Receives failures of the writer and read threads, with their full detail. */
   onFailure?: (message: string, error: unknown) => void;
 }
@@ -56,13 +58,13 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
     maxQueuedBytes: options.maxQueuedBytes,
     onFailure: options.onFailure,
   });
-  const reads = new ReadPool(path, { size: options.readWorkers, budgetMs: options.readBudgetMs, onFailure: options.onFailure });
+  const reads = new ReadPool(path, { size: options.readWorkers, budgetMs: options.readBudgetMs, onFailure: options.onFailure, mappers: options.rowMappers ?? {} });
   const run = (query: Parameters<ReadPool['run']>[0]) => reads.run(query);
   return {
     engine: 'sqlite',
     writer,
     stats: new StatsReader(sqliteDialect, run),
-    events: new EventReader(sqliteDialect, run),
+    events: new EventReader(sqliteDialect, run, (query) => reads.runRaw(query), (query, mapper) => reads.runMapped(query, mapper)),
     keys: new KeyStore(prisma, options.clock),
     accounts: new AccountStore(prisma),
     sessions: new SessionStore(prisma, options.clock),

@@ -1,0 +1,121 @@
+import { STANDARD_CODES } from '@closewatch/sdk/close-codes';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Services that get their own `service` label on close counters; the rest are counted as `other`. */
+export const MAX_SERVICE_LABELS = 100;
+
+const NAMED_CODES = new Set<number>(STANDARD_CODES);
+
+/**
+ * A close code as a metric label: the registry's named codes as themselves, the rest
+ * grouped by range, so a client inventing codes cannot make series without bound.
+ */
+export function codeLabel(code: number | null): string {
+  if (code === null) return 'none';
+  if (NAMED_CODES.has(code)) return String(code);
+  if (code >= 4000 && code <= 4999) return '4xxx';
+  if (code >= 3000 && code <= 3999) return '3xxx';
+  if (code >= 1016 && code <= 2999) return 'unassigned';
+  return 'invalid';
+}
+
+/** What the collector counts about itself, in one registry per app (tests run several). */
+export class CollectorMetrics {
+  readonly registry = new Registry();
+  private readonly services = new Set<string>();
+
+  readonly eventsReceived = new Counter({ name: 'closewatch_ingest_events_received_total', help: 'Events in ingest requests that reached validation.', registers: [this.registry] });
+  readonly eventsAccepted = new Counter({ name: 'closewatch_ingest_events_accepted_total', help: 'Events stored.', registers: [this.registry] });
+  readonly eventsDuplicate = new Counter({ name: 'closewatch_ingest_events_duplicate_total', help: 'Events whose id was already stored (retries).', registers: [this.registry] });
+  readonly eventsRejected = new Counter({
+    name: 'closewatch_ingest_events_rejected_total',
+    help: 'Events rejected by validation, by the field at fault.',
+    labelNames: ['field'],
+    registers: [this.registry],
+  });
+  readonly requestsRefused = new Counter({
+    name: 'closewatch_ingest_requests_refused_total',
+    help: 'Ingest requests refused as a whole, by status (401, 403, 413, 415, 429, 503...).',
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({
+    name: 'closewatch_ingest_batch_events',
+    help: 'Events per ingest request.',
+    buckets: [1, 10, 50, 100, 500, 1000, 5000, 10_000],
+    registers: [this.registry],
+  });
+  readonly commitSeconds = new Histogram({
+    name: 'closewatch_storage_commit_seconds',
+    help: 'From handing a batch to the writer to its commit (the acknowledgement waits this long).',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly droppedBySdks = new Counter({ name: 'closewatch_sdk_events_dropped_total', help: 'Events SDKs reported dropping (queue full).', registers: [this.registry] });
+  readonly routesCapped = new Counter({
+    name: 'closewatch_ingest_routes_capped_total',
+    help: 'Events stored with route (other): their service had MAX_ROUTES_PER_SERVICE_HOUR routes that hour.',
+    registers: [this.registry],
+  });
+  readonly closes = new Counter({
+    name: 'closewatch_closes_total',
+    help: `Closes stored, by service (beyond ${MAX_SERVICE_LABELS} services: other) and code (named codes; others by range).`,
+    labelNames: ['service', 'code'],
+    registers: [this.registry],
+  });
+  readonly alertEvaluations = new Counter({ name: 'closewatch_alert_evaluations_total', help: 'Alert evaluation cycles run.', registers: [this.registry] });
+  readonly alertEvaluationSeconds = new Histogram({
+    name: 'closewatch_alert_evaluation_seconds',
+    help: 'Duration of one alert evaluation cycle.',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly alertsFiring = new Gauge({ name: 'closewatch_alerts_firing', help: 'Alert instances firing after the last evaluation.', registers: [this.registry] });
+  readonly notifications = new Counter({
+    name: 'closewatch_notifications_total',
+    help: 'Notification attempts, by target kind and result (delivered, retry, failed).',
+    labelNames: ['kind', 'result'],
+    registers: [this.registry],
+  });
+  readonly exportRows = new Counter({ name: 'closewatch_export_rows_total', help: 'Rows written by CSV exports of events.', registers: [this.registry] });
+  readonly exportPages = new Counter({ name: 'closewatch_export_pages_read_total', help: 'Pages of events read from the database for CSV exports.', registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'closewatch_' });
+  }
+
+  /** A gauge read when scraped. */
+  gauge(name: string, help: string, read: () => number): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  }
+
+  /** A counter whose value is kept elsewhere (a monotonic total), read when scraped. */
+  counterFrom(name: string, help: string, read: () => number): void {
+    new Counter({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  }
+
+  /** Counts stored closes with bounded labels. */
+  countClose(service: string, code: number | null): void {
+    let label = service;
+    if (!this.services.has(service)) {
+      if (this.services.size < MAX_SERVICE_LABELS) this.services.add(service);
+      else label = 'other';
+    }
+    this.closes.inc({ service: label, code: codeLabel(code) });
+  }
+}
