@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { REPO_ROOT, sendEvents, startCollector, type Collector, type E2eEvent } from './collector.js';
+import { expect, signIn, test, watchOrigin } from './dashboard-test.js';
 
 /**
  * The dashboard in real Chromium, served by the real collector, fed through the real
- * ingest API: the numbers on screen are exactly the events sent.
+ * ingest API: the numbers on screen are exactly the events sent. Each test signs in
+ * through the API first (sign-in itself is tested in sign-in.spec.ts).
  */
 
 const ARTIFACTS = join(REPO_ROOT, 'artifacts');
@@ -41,6 +43,7 @@ let chatTimes: number[] = [];
 
 test.beforeAll(async () => {
   collector = await startCollector();
+  watchOrigin(collector.url);
   const first = Date.now() - 20 * MINUTE;
   chatTimes = CHAT.map((_, i) => first + i * MINUTE);
   const events: E2eEvent[] = CHAT.map(([code, reason], i) => ({
@@ -57,6 +60,10 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await collector?.stop();
+});
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page.request, collector);
 });
 
 async function openOverview(page: Page, query: string): Promise<void> {
