@@ -162,3 +162,17 @@ test('a new close arrives live, without a reload', async ({ page }) => {
   await expect(page.getByTestId('code-count-1013')).toHaveText('1');
   expect(reloaded).toBe(false);
 });
+
+test('the empty state, the close-code tooltip and a chart tooltip work under the CSP', async ({ page }) => {
+  // A past window without closures, before any event: the first-event guide.
+  await page.goto(`${collector.url}/?from=2020-01-01T00:00:00Z&to=2020-01-01T01:00:00Z&live=0`);
+  await expect(page.getByTestId('empty-state').getByRole('heading', { level: 2 })).toHaveText('No closures recorded yet');
+
+  await openOverview(page, 'range=1h&service=chat&live=0');
+  // Positioned with a style property set through the DOM, which the CSP allows (a style="" attribute it would not).
+  await page.getByTestId('code-row-1011').locator('.code-label').hover();
+  await expect(page.getByRole('tooltip')).toContainText('1011 Internal Error (Error)');
+  const chart = page.getByTestId('closures-by-category').locator('.chart-canvas');
+  await chart.hover();
+  await expect(chart.locator('.recharts-tooltip-wrapper')).toBeVisible();
+});
