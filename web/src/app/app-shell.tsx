@@ -1,5 +1,6 @@
 import type { MouseEvent } from 'react';
 
+import { matchRoute, ROUTES, type RouteName } from '@/config/paths';
 import { FilterBar } from '@/features/filters/components/filter-bar';
 import { RangePicker } from '@/features/filters/components/range-picker';
 import { filtersKey } from '@/features/filters/lib/view-state';
@@ -14,7 +15,6 @@ import { navigate, usePathname, useSearch } from '@/lib/location';
 import { EventsRoute } from './routes/events';
 import { NotFoundRoute } from './routes/not-found';
 import { OverviewRoute } from './routes/overview';
-import { matchRoute, ROUTES, type RouteName } from '@/config/paths';
 import { useLiveUpdates } from './use-live-updates';
 
 const NAV: Array<{ route: RouteName; label: string }> = [

@@ -22,6 +22,8 @@ export function useSignInRedirect(): void {
   const queryClient = useQueryClient();
   useEffect(() => {
     const refused = () => {
+      // The other reads still on their way would only be refused too (and land after a new sign-in).
+      void queryClient.cancelQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY });
       queryClient.setQueryData(sessionQueryKey, SIGNED_OUT);
       redirectToSignIn();
     };
