@@ -53,6 +53,9 @@ test('signs in through the proxy and the live socket passes the Origin check', a
   expect(cookies).toEqual([{ name: 'closewatch_session', httpOnly: true, sameSite: 'Lax' }]);
 
   await expect(page.getByTestId('live-status')).toHaveText('Live', { timeout: 30_000 });
+  // The first numbers are in before the event is sent (a tick that lands while a read is
+  // still on its way does not start another one).
+  await expect(page.getByTestId('total-closures')).toHaveText('0');
   expect(await sendEvents(collector, [{ code: 1013, service: 'dev-proxy', reason: 'overloaded', ts: Date.now() }])).toEqual({
     accepted: 1,
     duplicates: 0,
