@@ -33,5 +33,8 @@ export default defineConfig({
       args: [...CHROMIUM_ARGS],
     },
     trace: 'off',
+    // Deadlines for every action and navigation, not only for the test.
+    actionTimeout: 15_000,
+    navigationTimeout: 30_000,
   },
 });

@@ -1,6 +1,9 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
+import { vi } from 'vitest';
+
+import { breakdownFixture, categoryTimeseriesFixture, eventsFixture, lifetimesFixture, reasonsFixture, summaryFixture } from './fixtures';
 
 /** Data set with setQueryData stays fresh, so nothing is fetched behind the test's back. */
 export function createTestQueryClient(): QueryClient {
@@ -15,6 +18,58 @@ export function renderWithClient(ui: ReactElement, client: QueryClient = createT
 
 export function jsonResponse(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+/** What a collector holding the default fixtures answers to a read of `path`; 404 for anything else. */
+export function readAnswer(path: string): Response {
+  switch (path) {
+    case '/api/v1/stats/summary':
+      return jsonResponse(summaryFixture());
+    case '/api/v1/stats/timeseries':
+      return jsonResponse(categoryTimeseriesFixture());
+    case '/api/v1/stats/reasons':
+      return jsonResponse(reasonsFixture());
+    case '/api/v1/stats/breakdown':
+      return jsonResponse(breakdownFixture());
+    case '/api/v1/stats/lifetimes':
+      return jsonResponse(lifetimesFixture());
+    case '/api/v1/events':
+      return jsonResponse(eventsFixture(3, null, 100));
+    default:
+      return jsonResponse({ error: { code: 'NOT_FOUND', message: `no route ${path}` } }, 404);
+  }
+}
+
+/** One request the dashboard made, as the collector would read it. */
+export interface FetchCall {
+  method: string;
+  path: string;
+  /** The query string, with its `?`, or ''. */
+  search: string;
+  headers: Record<string, string>;
+  /** The JSON body, parsed; undefined without one. */
+  body: unknown;
+}
+
+/** Replaces fetch with `answer`; returns every call made, in order. */
+export function stubFetch(answer: (call: FetchCall) => Response | Promise<Response>): FetchCall[] {
+  const calls: FetchCall[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = new URL(String(input), window.location.origin);
+      const call: FetchCall = {
+        method: init?.method ?? 'GET',
+        path: url.pathname,
+        search: url.search,
+        headers: { ...(init?.headers as Record<string, string> | undefined) },
+        body: init?.body === undefined || init.body === null ? undefined : (JSON.parse(String(init.body)) as unknown),
+      };
+      calls.push(call);
+      return answer(call);
+    }),
+  );
+  return calls;
 }
 
 /** A WebSocket double for the one network boundary jsdom cannot serve. */

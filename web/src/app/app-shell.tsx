@@ -1,10 +1,12 @@
 import type { MouseEvent } from 'react';
 
+import { matchRoute, ROUTES, type RouteName } from '@/config/paths';
 import { FilterBar } from '@/features/filters/components/filter-bar';
 import { RangePicker } from '@/features/filters/components/range-picker';
 import { filtersKey } from '@/features/filters/lib/view-state';
 import { useViewState } from '@/features/filters/use-view-state';
 import { LiveStatusIndicator } from '@/features/live/components/live-status';
+import { SignOutButton } from '@/features/session/components/sign-out-button';
 import { ThemeToggle } from '@/features/theme/components/theme-toggle';
 import { useTheme } from '@/features/theme/use-theme';
 import { collectorLabel } from '@/lib/api-client';
@@ -13,7 +15,6 @@ import { navigate, usePathname, useSearch } from '@/lib/location';
 import { EventsRoute } from './routes/events';
 import { NotFoundRoute } from './routes/not-found';
 import { OverviewRoute } from './routes/overview';
-import { matchRoute, ROUTES, type RouteName } from './routes/paths';
 import { useLiveUpdates } from './use-live-updates';
 
 const NAV: Array<{ route: RouteName; label: string }> = [
@@ -64,6 +65,7 @@ export function AppShell() {
         <div className="topbar-end">
           <LiveStatusIndicator status={liveStatus} onToggle={() => setView((v) => ({ ...v, live: !v.live }))} />
           <ThemeToggle theme={theme} onToggle={toggleTheme} />
+          <SignOutButton onSignedOut={() => navigate(ROUTES.signIn)} />
         </div>
       </header>
       <div className="toolbar">

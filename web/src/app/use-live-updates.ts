@@ -8,6 +8,7 @@ import { liveUrl } from '@/features/live/lib/live-url';
 import { throttle } from '@/features/live/lib/throttle';
 import { useLiveFeed, type LiveStatus } from '@/features/live/use-live-feed';
 import { STATS_KEY } from '@/features/overview/api/params';
+import { recheckSession } from '@/features/session/api/get-session';
 import { collectorBase } from '@/lib/api-client';
 import type { LiveTick } from '@/types/api';
 
@@ -70,10 +71,15 @@ export function useLiveUpdates(view: ViewState): LiveStatus {
     if (afterOutage) void queryClient.invalidateQueries({ refetchType: refetchType() }, { cancelRefetch: false });
   };
 
+  // The collector refuses the upgrade of a browser whose session ended, and a page cannot
+  // read why: ask. If the answer is "not signed in", the sign-in redirect takes over.
+  const onFailure = () => void recheckSession(queryClient);
+
   return useLiveFeed({
     enabled: view.live,
     url: liveUrl(view.filters, collectorBase(), window.location),
     onTick,
     onConnected,
+    onFailure,
   });
 }

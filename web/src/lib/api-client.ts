@@ -10,9 +10,18 @@ export class ApiError extends Error {
     readonly code: string,
     /** HTTP status; 0 when no response arrived. */
     readonly status: number,
+    /** Seconds the collector asked to wait before trying again (Retry-After), when it said. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
   }
+}
+
+/** The collector's answer to a read without a (valid) session: the dashboard sends the reader to sign in. */
+export const NOT_SIGNED_IN = 'NOT_SIGNED_IN';
+
+export function isNotSignedIn(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401 && error.code === NOT_SIGNED_IN;
 }
 
 /** Where API calls go, as a human should read it in an error message. */
@@ -55,6 +64,7 @@ export function errorHint(error: unknown): string {
   if (error.code === 'INVALID_QUERY' || error.status === 400) {
     return 'A filter in the URL was rejected: fix it in the filter bar or clear the filters.';
   }
+  if (isNotSignedIn(error)) return 'Sign in again: the dashboard is taking you to the sign-in page.';
   if (error.status === 401 || error.status === 403) return 'The collector refused the read: check its access settings.';
   if (error.code === 'BAD_RESPONSE' || error.status === 404) {
     return 'The collector does not serve this endpoint: check that dashboard and collector are the same version.';
@@ -63,17 +73,36 @@ export function errorHint(error: unknown): string {
   return 'Check the collector logs for details.';
 }
 
+/** Retry-After in seconds (the collector sends delay-seconds); null when absent or an HTTP date. */
+function retryAfterSeconds(response: Response): number | null {
+  const value = response.headers.get('retry-after');
+  return value !== null && /^\d+$/.test(value.trim()) ? Number(value.trim()) : null;
+}
+
+export interface ApiRequest {
+  method?: 'GET' | 'POST' | 'DELETE';
+  params?: URLSearchParams | undefined;
+  /** Sent as JSON. */
+  body?: unknown;
+  signal?: AbortSignal | undefined;
+}
+
 /**
- * GET a JSON document from the collector. Turns `{ error: { code, message } }`
- * bodies into an ApiError carrying that message, and a collector that is down into
- * one that says so (a dev proxy with no target answers 502/503/504).
+ * Calls the collector and returns its JSON answer (`undefined` for 204 No Content).
+ * Turns `{ error: { code, message } }` bodies into an ApiError carrying that message,
+ * and a collector that is down into one that says so (a dev proxy with no target
+ * answers 502/503/504). The session cookie goes along: the dashboard is same-origin.
  */
-export async function apiGet<T>(path: string, params?: URLSearchParams, signal?: AbortSignal): Promise<T> {
+export async function apiRequest<T>(path: string, { method = 'GET', params, body, signal }: ApiRequest = {}): Promise<T> {
   const query = params && params.size > 0 ? `?${params.toString()}` : '';
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
     response = await fetch(`${collectorBase()}${path}${query}`, {
-      headers: { accept: 'application/json' },
+      headers,
+      ...(method !== 'GET' ? { method } : {}),
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       ...(signal ? { signal } : {}),
     });
   } catch (cause) {
@@ -82,28 +111,35 @@ export async function apiGet<T>(path: string, params?: URLSearchParams, signal?:
   }
 
   const text = await response.text();
-  let body: unknown;
+  let parsed: unknown;
   try {
-    body = text === '' ? undefined : JSON.parse(text);
+    parsed = text === '' ? undefined : JSON.parse(text);
   } catch {
-    body = undefined;
+    parsed = undefined;
   }
 
   if (!response.ok) {
-    if (isErrorBody(body)) throw new ApiError(body.error.message, body.error.code, response.status);
+    if (isErrorBody(parsed)) throw new ApiError(parsed.error.message, parsed.error.code, response.status, retryAfterSeconds(response));
     if (response.status === 502 || response.status === 503 || response.status === 504) throw unreachableError();
     throw new ApiError(
       `The collector answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''} for ${path}`,
       `HTTP_${response.status}`,
       response.status,
+      retryAfterSeconds(response),
     );
   }
-  if (body === undefined) {
+  if (response.status === 204) return undefined as T;
+  if (parsed === undefined) {
     throw new ApiError(
       `${path} did not answer JSON: is ${collectorLabel()} a closewatch collector?`,
       'BAD_RESPONSE',
       response.status,
     );
   }
-  return body as T;
+  return parsed as T;
+}
+
+/** GET a JSON document from the collector (see apiRequest). */
+export function apiGet<T>(path: string, params?: URLSearchParams, signal?: AbortSignal): Promise<T> {
+  return apiRequest<T>(path, { params, signal });
 }

@@ -134,3 +134,12 @@ export type LiveMessage = LiveHello | LiveTick;
 export interface ApiErrorBody {
   error: { code: string; message: string };
 }
+
+/** `GET/POST /api/v1/session`: whether this browser is signed in to the dashboard. */
+export interface SessionState {
+  signedIn: boolean;
+  /** `none` when the collector runs with CLOSEWATCH_AUTH=none: nobody signs in. */
+  auth: 'password' | 'none';
+  /** When the session ends (epoch ms), or null. */
+  expiresAt: number | null;
+}

@@ -4,17 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { App } from '@/app';
 
-import {
-  NOW,
-  breakdownFixture,
-  categoryTimeseriesFixture,
-  eventFixture,
-  eventsFixture,
-  lifetimesFixture,
-  reasonsFixture,
-  summaryFixture,
-} from '../fixtures';
-import { FakeWebSocket, createTestQueryClient, jsonResponse } from '../test-utils';
+import { NOW, eventFixture, summaryFixture } from '../fixtures';
+import { FakeWebSocket, createTestQueryClient, jsonResponse, readAnswer } from '../test-utils';
 
 /** The collector, as seen through fetch: counts requests per path. */
 function stubCollector() {
@@ -23,22 +14,8 @@ function stubCollector() {
   const fetchMock = vi.fn(async (input: RequestInfo | URL) => {
     const url = new URL(String(input), window.location.origin);
     calls.push(url);
-    switch (url.pathname) {
-      case '/api/v1/stats/summary':
-        return jsonResponse(summaryFixture({ total }));
-      case '/api/v1/stats/timeseries':
-        return jsonResponse(categoryTimeseriesFixture());
-      case '/api/v1/stats/reasons':
-        return jsonResponse(reasonsFixture());
-      case '/api/v1/stats/breakdown':
-        return jsonResponse(breakdownFixture());
-      case '/api/v1/stats/lifetimes':
-        return jsonResponse(lifetimesFixture());
-      case '/api/v1/events':
-        return jsonResponse(eventsFixture(3, null, 100));
-      default:
-        return jsonResponse({ error: { code: 'NOT_FOUND', message: `no route ${url.pathname}` } }, 404);
-    }
+    // The summary's total changes between refetches; the rest is the default fixtures.
+    return url.pathname === '/api/v1/stats/summary' ? jsonResponse(summaryFixture({ total })) : readAnswer(url.pathname);
   });
   vi.stubGlobal('fetch', fetchMock);
   return {

@@ -6,11 +6,16 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 export const E2E_KEY = 'cw_e2e_key_0123456789abcdef';
+/** The admin password the browser tests sign in with (CLOSEWATCH_ADMIN_PASSWORD). */
+export const E2E_PASSWORD = 'e2e-admin-password-0123';
 
 export interface Collector {
   url: string;
   key: string;
+  password: string;
   databaseUrl: string;
+  /** Stops the process and starts it again on the same port and database (sessions live there). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,26 +49,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
   }
 }
 
-/**
- * Starts the real collector the way `npm start` does (migrations, built dashboard)
- * on a fresh database and a free port, and waits until it listens.
- */
-export async function startCollector(): Promise<Collector> {
-  const dir = mkdtempSync(join(tmpdir(), 'closewatch-e2e-'));
-  const databaseUrl = `file:${join(dir, 'closewatch.db')}`;
+/** Starts the collector process and resolves with its URL once it listens. */
+async function spawnCollector(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child: ChildProcess = spawn(process.execPath, ['--conditions=closewatch-source', '--import', 'tsx', join(REPO_ROOT, 'server/src/server.ts')], {
     cwd: REPO_ROOT,
-    env: childEnv({
-      DATABASE_URL: databaseUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      CLOSEWATCH_INGEST_KEY: E2E_KEY,
-      DASHBOARD_DIR: join(REPO_ROOT, 'web/dist'),
-      LIVE_TICK_MS: '1000',
-      // Until the dashboard's sign-in lands, the browser tests run the collector without sign-in (loopback only).
-      CLOSEWATCH_AUTH: 'none',
-    }),
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -84,21 +74,55 @@ export async function startCollector(): Promise<Collector> {
       reject(new Error(`collector exited with ${code}:\n${output}`));
     });
   });
-  let url: string;
   try {
-    url = await started;
+    return { child, url: await started };
   } catch (error) {
     await stopChild(child);
+    throw error;
+  }
+}
+
+/**
+ * Starts the real collector the way `npm start` does (migrations, built dashboard,
+ * sign-in with CLOSEWATCH_ADMIN_PASSWORD) on a fresh database and a free port, and
+ * waits until it listens. `env` adds or overrides settings (LOGIN_RATE_LIMIT...).
+ */
+export async function startCollector(env: Record<string, string> = {}): Promise<Collector> {
+  const dir = mkdtempSync(join(tmpdir(), 'closewatch-e2e-'));
+  const databaseUrl = `file:${join(dir, 'closewatch.db')}`;
+  const settings: Record<string, string> = {
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    CLOSEWATCH_INGEST_KEY: E2E_KEY,
+    CLOSEWATCH_ADMIN_PASSWORD: E2E_PASSWORD,
+    // Every test signs in; the default 10 a minute is for password guessers, not test files.
+    LOGIN_RATE_LIMIT: '1000',
+    DASHBOARD_DIR: join(REPO_ROOT, 'web/dist'),
+    LIVE_TICK_MS: '1000',
+    ...env,
+  };
+  let running: { child: ChildProcess; url: string };
+  try {
+    running = await spawnCollector(settings);
+  } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+  const url = running.url;
   return {
     url,
     key: E2E_KEY,
+    password: E2E_PASSWORD,
     databaseUrl,
+    restart: async () => {
+      await stopChild(running.child);
+      running = await spawnCollector({ ...settings, PORT: new URL(url).port });
+    },
     stop: async () => {
       try {
-        await stopChild(child);
+        await stopChild(running.child);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -117,6 +141,7 @@ export interface E2eEvent {
   instance?: string;
   route?: string;
   durationMs?: number;
+  labels?: Record<string, string>;
 }
 
 let counter = 0;

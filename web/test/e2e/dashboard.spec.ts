@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { REPO_ROOT, sendEvents, startCollector, type Collector, type E2eEvent } from './collector.js';
+import { expect, signIn, test, watchOrigin } from './dashboard-test.js';
 
 /**
  * The dashboard in real Chromium, served by the real collector, fed through the real
- * ingest API: the numbers on screen are exactly the events sent.
+ * ingest API: the numbers on screen are exactly the events sent. Each test signs in
+ * through the API first (sign-in itself is tested in sign-in.spec.ts).
  */
 
 const ARTIFACTS = join(REPO_ROOT, 'artifacts');
@@ -41,6 +43,7 @@ let chatTimes: number[] = [];
 
 test.beforeAll(async () => {
   collector = await startCollector();
+  watchOrigin(collector.url);
   const first = Date.now() - 20 * MINUTE;
   chatTimes = CHAT.map((_, i) => first + i * MINUTE);
   const events: E2eEvent[] = CHAT.map(([code, reason], i) => ({
@@ -57,6 +60,10 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await collector?.stop();
+});
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page.request, collector);
 });
 
 async function openOverview(page: Page, query: string): Promise<void> {
@@ -154,4 +161,18 @@ test('a new close arrives live, without a reload', async ({ page }) => {
   await expect(page.getByTestId('total-closures')).toHaveText('1');
   await expect(page.getByTestId('code-count-1013')).toHaveText('1');
   expect(reloaded).toBe(false);
+});
+
+test('the empty state, the close-code tooltip and a chart tooltip work under the CSP', async ({ page }) => {
+  // A past window without closures, before any event: the first-event guide.
+  await page.goto(`${collector.url}/?from=2020-01-01T00:00:00Z&to=2020-01-01T01:00:00Z&live=0`);
+  await expect(page.getByTestId('empty-state').getByRole('heading', { level: 2 })).toHaveText('No closures recorded yet');
+
+  await openOverview(page, 'range=1h&service=chat&live=0');
+  // Positioned with a style property set through the DOM, which the CSP allows (a style="" attribute it would not).
+  await page.getByTestId('code-row-1011').locator('.code-label').hover();
+  await expect(page.getByRole('tooltip')).toContainText('1011 Internal Error (Error)');
+  const chart = page.getByTestId('closures-by-category').locator('.chart-canvas');
+  await chart.hover();
+  await expect(chart.locator('.recharts-tooltip-wrapper')).toBeVisible();
 });

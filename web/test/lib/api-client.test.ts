@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import { ApiError, apiGet, errorHint } from '@/lib/api-client';
+import { ApiError, apiGet, apiRequest, errorHint, isNotSignedIn } from '@/lib/api-client';
 
 import { jsonResponse } from '../test-utils';
 
@@ -64,5 +64,37 @@ describe('api client', () => {
       throw abort;
     });
     await expect(apiGet('/api/v1/events')).rejects.toBe(abort);
+  });
+
+  it('sends a JSON body with its method, and reads 204 as no content', async () => {
+    const fetchMock = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => jsonResponse({ signedIn: true, auth: 'password', expiresAt: 5 }));
+    vi.stubGlobal('fetch', fetchMock);
+    await expect(apiRequest('/api/v1/session', { method: 'POST', body: { password: 'p' } })).resolves.toEqual({ signedIn: true, auth: 'password', expiresAt: 5 });
+    expect(fetchMock.mock.calls).toEqual([
+      ['/api/v1/session', { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: '{"password":"p"}' }],
+    ]);
+    vi.stubGlobal('fetch', async () => new Response(null, { status: 204 }));
+    await expect(apiRequest('/api/v1/session', { method: 'DELETE' })).resolves.toBeUndefined();
+  });
+
+  it('carries Retry-After in seconds, and tells a missing session from other refusals', async () => {
+    vi.stubGlobal(
+      'fetch',
+      async () =>
+        new Response(JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'too many requests: at most 10 per minute; retry in 37 s' } }), {
+          status: 429,
+          headers: { 'retry-after': '37' },
+        }),
+    );
+    await expect(apiRequest('/api/v1/session', { method: 'POST', body: { password: 'p' } })).rejects.toMatchObject({
+      message: 'too many requests: at most 10 per minute; retry in 37 s',
+      code: 'RATE_LIMITED',
+      status: 429,
+      retryAfterSeconds: 37,
+    });
+    expect(isNotSignedIn(new ApiError('this needs a credential', 'NOT_SIGNED_IN', 401))).toBe(true);
+    expect(isNotSignedIn(new ApiError('this token is unknown or revoked', 'UNKNOWN_TOKEN', 401))).toBe(false);
+    expect(isNotSignedIn(new ApiError('the password is wrong', 'WRONG_PASSWORD', 401))).toBe(false);
+    expect(errorHint(new ApiError('this needs a credential', 'NOT_SIGNED_IN', 401))).toBe('Sign in again: the dashboard is taking you to the sign-in page.');
   });
 });

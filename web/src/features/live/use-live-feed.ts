@@ -23,6 +23,12 @@ export interface LiveFeedOptions {
   onTick: (tick: LiveTick) => void;
   /** Called on every (re)connection; `afterOutage` when an earlier one had dropped. */
   onConnected?: (afterOutage: boolean) => void;
+  /**
+   * Called when an attempt ends before the collector said hello (refused or unreachable),
+   * with the number of such attempts in a row. A browser cannot read why an upgrade was
+   * refused; the caller can ask (for example whether the session ended).
+   */
+  onFailure?: (failuresInARow: number) => void;
 }
 
 /**
@@ -31,13 +37,15 @@ export interface LiveFeedOptions {
  * (the filters) changes. Callbacks are read through refs so a re-render does not
  * tear the socket down.
  */
-export function useLiveFeed({ enabled, url, onTick, onConnected }: LiveFeedOptions): LiveStatus {
+export function useLiveFeed({ enabled, url, onTick, onConnected, onFailure }: LiveFeedOptions): LiveStatus {
   const [status, setStatus] = useState<LiveStatus>(enabled ? { state: 'connecting' } : { state: 'paused' });
   const onTickRef = useRef(onTick);
   const onConnectedRef = useRef(onConnected);
+  const onFailureRef = useRef(onFailure);
   useEffect(() => {
     onTickRef.current = onTick;
     onConnectedRef.current = onConnected;
+    onFailureRef.current = onFailure;
   });
 
   useEffect(() => {
@@ -50,6 +58,7 @@ export function useLiveFeed({ enabled, url, onTick, onConnected }: LiveFeedOptio
     let timer: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
     let hadOutage = false;
+    let failures = 0;
 
     const scheduleReconnect = (lastClose: { code: number; reason: string } | null) => {
       const delay = backoffDelay(attempt);
@@ -70,6 +79,7 @@ export function useLiveFeed({ enabled, url, onTick, onConnected }: LiveFeedOptio
         return;
       }
       socket = ws;
+      let greeted = false;
       ws.onmessage = (event: MessageEvent) => {
         const message = parseLiveMessage(event.data);
         if (message === null) return;
@@ -77,6 +87,8 @@ export function useLiveFeed({ enabled, url, onTick, onConnected }: LiveFeedOptio
           // Only a server that speaks resets the backoff: one that accepts and then
           // drops every connection must not be hammered once a second.
           attempt = 0;
+          failures = 0;
+          greeted = true;
           setStatus({ state: 'live' });
           onConnectedRef.current?.(hadOutage);
           hadOutage = false;
@@ -89,6 +101,10 @@ export function useLiveFeed({ enabled, url, onTick, onConnected }: LiveFeedOptio
         if (disposed || socket !== ws) return;
         socket = null;
         scheduleReconnect({ code: event.code, reason: event.reason });
+        if (!greeted) {
+          failures += 1;
+          onFailureRef.current?.(failures);
+        }
       };
     }
 
@@ -97,12 +113,14 @@ export function useLiveFeed({ enabled, url, onTick, onConnected }: LiveFeedOptio
       disposed = true;
       if (timer !== undefined) clearTimeout(timer);
       if (socket) {
-        socket.onclose = null;
-        socket.onmessage = null;
+        const leaving = socket;
+        leaving.onclose = null;
+        leaving.onmessage = null;
         // 1000: the dashboard left on purpose; the collector should not log it as an error.
-        if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {
-          socket.close(1000, 'view changed');
-        }
+        // A socket still connecting is closed once open: aborting the handshake breaks
+        // the connection under the server (and a dev proxy logs EPIPE for it).
+        if (leaving.readyState === WebSocket.OPEN) leaving.close(1000, 'view changed');
+        else if (leaving.readyState === WebSocket.CONNECTING) leaving.onopen = () => leaving.close(1000, 'view changed');
       }
     };
   }, [enabled, url]);

@@ -96,4 +96,31 @@ describe('live feed', () => {
     expect(FakeWebSocket.instances.map((s) => s.url)).toEqual([URL_A, `${URL_A}?service=chat`]);
     expect(FakeWebSocket.instances[0]?.closedWith).toEqual({ code: 1000, reason: 'view changed' });
   });
+
+  it('counts attempts that end before a hello, and starts again after one', () => {
+    const onFailure = vi.fn();
+    render(<Feed enabled url={URL_A} onTick={() => {}} onFailure={onFailure} />);
+    act(() => FakeWebSocket.latest().drop(1006));
+    act(() => vi.advanceTimersByTime(1000));
+    act(() => FakeWebSocket.latest().drop(1006));
+    expect(onFailure.mock.calls).toEqual([[1], [2]]);
+
+    act(() => vi.advanceTimersByTime(2000));
+    act(() => FakeWebSocket.latest().open());
+    // Dropped after its hello: a lost connection, not a refusal.
+    act(() => FakeWebSocket.latest().drop(1001, 'restart'));
+    act(() => vi.advanceTimersByTime(1000));
+    act(() => FakeWebSocket.latest().drop(1006));
+    expect(onFailure.mock.calls).toEqual([[1], [2], [1]]);
+  });
+
+  it('closes a socket that is still connecting once it opens, instead of aborting its handshake', () => {
+    const { rerender } = render(<Feed enabled url={URL_A} onTick={() => {}} />);
+    const socket = FakeWebSocket.latest();
+    rerender(<Feed enabled={false} url={URL_A} onTick={() => {}} />);
+    expect(socket.closedWith).toBeNull();
+    act(() => socket.open());
+    expect(socket.closedWith).toEqual({ code: 1000, reason: 'view changed' });
+    expect(screen.getByTestId('live-status')).toHaveTextContent(/^Paused$/);
+  });
 });

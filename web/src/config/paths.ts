@@ -1,6 +1,8 @@
+/** The dashboard's pages. The collector serves index.html for each (APP_PATHS in server/src/plugins/dashboard.ts). */
 export const ROUTES = {
   overview: '/',
   events: '/events',
+  signIn: '/sign-in',
 } as const;
 
 export type RouteName = keyof typeof ROUTES;
@@ -10,5 +12,6 @@ export function matchRoute(pathname: string): RouteName | null {
   const path = pathname.replace(/\/index\.html$/, '/').replace(/\/+$/, '') || '/';
   if (path === '/') return 'overview';
   if (path === '/events') return 'events';
+  if (path === '/sign-in') return 'signIn';
   return null;
 }
