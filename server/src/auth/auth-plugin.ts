@@ -8,14 +8,26 @@ import { HttpError } from '../http/http-error.js';
 import { bearerToken } from '../ingest/ingest-auth.js';
 import { defaultAccess, type Access } from './access.js';
 import { LiveTickets } from './live-ticket.js';
-import type { Principal } from './principal.js';
+import { principalSubject, subjectPrincipal, type Principal } from './principal.js';
 
 /** Name of the dashboard's session cookie. */
 export const SESSION_COOKIE = 'closewatch_session';
 
+/** What other parts of the collector ask of access control. */
+export interface Auth {
+  liveTickets: LiveTickets;
+  /** A ticket for the live feed, issued to the request's principal. */
+  issueLiveTicket(principal: Principal): { ticket: string; expiresAt: number };
+  /**
+   * Whether a principal's credential still holds: the session exists and has not
+   * expired, the read token is not revoked (within the key cache's 5 s).
+   */
+  stillValid(principal: Principal): Promise<boolean>;
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
-    liveTickets: LiveTickets;
+    auth: Auth;
   }
 }
 
@@ -95,7 +107,26 @@ export default fp(
         maxAge: config.SESSION_TTL_HOURS * 3_600_000,
       },
     });
-    fastify.decorate('liveTickets', new LiveTickets(await accounts.secret('live_ticket_secret')));
+    const liveTickets = new LiveTickets(await accounts.secret('live_ticket_secret'));
+    const stillValid = async (principal: Principal): Promise<boolean> => {
+      switch (principal.kind) {
+        case 'local':
+          return config.CLOSEWATCH_AUTH === 'none';
+        case 'session':
+          return new Promise((resolve) => fastify.db.sessions.get(principal.sessionId, (error, session) => resolve(!error && session?.admin === true)));
+        case 'read-token':
+          return fastify.db.keys.isActive(principal.keyId, 'read');
+        case 'live-ticket':
+          return stillValid(principal.issuedTo);
+        default:
+          return false;
+      }
+    };
+    fastify.decorate('auth', {
+      liveTickets,
+      issueLiveTicket: (principal: Principal) => liveTickets.issue(principalSubject(principal) ?? ''),
+      stillValid,
+    });
     fastify.decorateRequest('principal', null);
 
     const authenticate = async (request: FastifyRequest): Promise<Principal | null> => {
@@ -106,9 +137,11 @@ export default fp(
         if (key === null) throw new HttpError(401, 'UNKNOWN_TOKEN', `this token is unknown or revoked; ${HOW_TO_READ}`);
         return key.kind === 'read' ? { kind: 'read-token', keyId: key.id } : { kind: 'ingest-key', key };
       }
-      if (request.session.get('admin') === true) return { kind: 'session' };
+      if (request.session.get('admin') === true) return { kind: 'session', sessionId: request.session.sessionId };
       const ticket = (request.query as { ticket?: unknown } | undefined)?.ticket;
-      if (typeof ticket === 'string' && fastify.liveTickets.verify(ticket)) return { kind: 'live-ticket' };
+      const subject = typeof ticket === 'string' ? liveTickets.verify(ticket) : null;
+      const issuedTo = subject === null ? null : subjectPrincipal(subject);
+      if (issuedTo !== null && (await stillValid(issuedTo))) return { kind: 'live-ticket', issuedTo };
       return null;
     };
 

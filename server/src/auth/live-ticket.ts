@@ -5,8 +5,9 @@ export const LIVE_TICKET_TTL_MS = 60_000;
 
 /**
  * Short-lived tickets for opening the live WebSocket from a page that cannot send the
- * session cookie or a header (another origin in development, a script): an expiry and
- * a nonce signed with a secret every collector of the database shares.
+ * session cookie or a header (another origin in development, a script): an expiry, who
+ * it was issued to and a nonce, signed with a secret every collector of the database
+ * shares. The subject lets the socket end when that credential does.
  */
 export class LiveTickets {
   constructor(
@@ -14,21 +15,22 @@ export class LiveTickets {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  issue(): { ticket: string; expiresAt: number } {
+  issue(subject: string): { ticket: string; expiresAt: number } {
     const expiresAt = this.clock() + LIVE_TICKET_TTL_MS;
-    const body = `${expiresAt}.${randomBytes(12).toString('base64url')}`;
+    const body = `${expiresAt}.${Buffer.from(subject).toString('base64url')}.${randomBytes(12).toString('base64url')}`;
     return { ticket: `${body}.${this.sign(body)}`, expiresAt };
   }
 
-  /** Whether a ticket was issued here (or by a collector sharing the database) and has not expired. */
-  verify(ticket: string): boolean {
+  /** The subject of a ticket issued here (or by a collector sharing the database) that has not expired, or null. */
+  verify(ticket: string): string | null {
     const parts = ticket.split('.');
-    if (parts.length !== 3) return false;
-    const [expires, nonce, mac] = parts as [string, string, string];
-    const expected = Buffer.from(this.sign(`${expires}.${nonce}`));
+    if (parts.length !== 4) return null;
+    const [expires, subject, nonce, mac] = parts as [string, string, string, string];
+    const expected = Buffer.from(this.sign(`${expires}.${subject}.${nonce}`));
     const given = Buffer.from(mac);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
-    return Number(expires) > this.clock();
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    if (!(Number(expires) > this.clock())) return null;
+    return Buffer.from(subject, 'base64url').toString('utf8');
   }
 
   private sign(body: string): string {

@@ -142,6 +142,17 @@ export class KeyStore {
     return key;
   }
 
+  /** Whether the key with this id exists, is of `kind` and is not revoked (cached like `resolve`). */
+  async isActive(id: string, kind: KeyKind, now: number = this.clock()): Promise<boolean> {
+    const cacheKey = `\u0000id:${id}`;
+    const hit = this.cache.get(cacheKey);
+    if (hit && now - hit.at < CACHE_TTL_MS) return hit.key?.kind === kind;
+    const row = await this.prisma.apiKey.findUnique({ where: { id } });
+    const key = row && row.revokedAt === null ? this.toResolved(row) : null;
+    this.cache.set(cacheKey, { key, at: now });
+    return key?.kind === kind;
+  }
+
   /** Every origin some active browser key allows (answers CORS preflights, which carry no key). */
   async browserOrigins(now: number = this.clock()): Promise<ReadonlySet<string>> {
     const hit = this.cache.get('\u0000origins');

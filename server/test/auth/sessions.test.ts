@@ -132,3 +132,16 @@ test('the admin password: generated once, or CLOSEWATCH_ADMIN_PASSWORD, never st
   assert.equal((await t.app.inject({ method: 'POST', url: '/api/v1/session', payload: { password: generated } })).statusCode, 401);
   assert.equal((await t.app.inject({ method: 'POST', url: '/api/v1/session', payload: { password: 'chosen-by-the-operator' } })).statusCode, 200);
 });
+
+test('an open live socket closes with 4401 once its session ends', async () => {
+  const t = await start();
+  const { cookie } = await signIn(t);
+  const base = (await t.app.listen({ port: 0, host: '127.0.0.1' })).replace(/^http/, 'ws');
+  const { default: WebSocket } = await import('ws');
+  const socket = new WebSocket(`${base}/api/v1/live`, { headers: { cookie, origin: base.replace(/^ws/, 'http') } });
+  await new Promise((resolve) => socket.once('message', resolve));
+  const closed = new Promise<[number, string]>((resolve) => socket.once('close', (code, reason) => resolve([code, reason.toString()])));
+  assert.equal((await t.app.inject({ method: 'DELETE', url: '/api/v1/session', headers: { cookie } })).statusCode, 204);
+  // Checked again every 10 s (LIVE_RECHECK_MS).
+  assert.deepEqual(await closed, [4401, 'the session or token ended; sign in again']);
+});

@@ -5,6 +5,12 @@ import { ErrorBodySchema, HttpError } from '../../http/http-error.js';
 import { FilterQuerySchema, parseCloseFilters, schemaError, type CloseFilters } from '../../query/filters.js';
 import type { LiveHello } from '../../query/schemas.js';
 
+/** How often an open live socket's credential is checked again, in ms. */
+export const LIVE_RECHECK_MS = 10_000;
+
+/** Close code when the credential that opened the socket ended (an application code: 4401, like HTTP 401). */
+export const CREDENTIAL_ENDED = 4401;
+
 /** Close code for a refused subscription (bad filters): Policy Violation. */
 const POLICY_VIOLATION = 1008;
 /** A close frame carries at most 123 bytes of reason. */
@@ -33,7 +39,7 @@ const liveRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 200: Type.Object({ ticket: Type.String(), expiresAt: Type.Integer() }), 401: ErrorBodySchema, 403: ErrorBodySchema },
       },
     },
-    async () => fastify.liveTickets.issue(),
+    async (request) => fastify.auth.issueLiveTicket(request.principal ?? { kind: 'local' }),
   );
 
   fastify.get(
@@ -69,8 +75,24 @@ const liveRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const hello: LiveHello = { type: 'hello', serverTime: Date.now(), tickMs: fastify.config.LIVE_TICK_MS };
       socket.send(JSON.stringify(hello));
       const client = await hub.add(socket, filters);
-      if (socket.readyState !== socket.OPEN) hub.remove(client);
-      else socket.on('close', () => hub.remove(client));
+      if (socket.readyState !== socket.OPEN) {
+        hub.remove(client);
+        return;
+      }
+      // The credential was checked at the upgrade; a socket must not outlive it (sign-out,
+      // expiry, a password reset, a revoked token), so it is checked again as the socket runs.
+      const principal = request.principal;
+      const recheck = setInterval(() => {
+        if (principal === null) return;
+        void fastify.auth.stillValid(principal).then((valid) => {
+          if (!valid && socket.readyState === socket.OPEN) socket.close(CREDENTIAL_ENDED, 'the session or token ended; sign in again');
+        });
+      }, LIVE_RECHECK_MS);
+      recheck.unref();
+      socket.on('close', () => {
+        clearInterval(recheck);
+        hub.remove(client);
+      });
     },
   );
 };
