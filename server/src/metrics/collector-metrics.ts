@@ -1,4 +1,4 @@
-import { STANDARD_CODES } from '@closewatch/sdk/close-codes';
+import { describeCloseCode, STANDARD_CODES } from '@closewatch/sdk/close-codes';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Services that get their own `service` label on close counters; the rest are counted as `other`. */
@@ -6,17 +6,24 @@ export const MAX_SERVICE_LABELS = 100;
 
 const NAMED_CODES = new Set<number>(STANDARD_CODES);
 
+const RANGE_NAMES: Readonly<Record<string, string>> = {
+  '4xxx': 'Private (application)',
+  '3xxx': 'Registered (library/framework)',
+  unassigned: 'Reserved for the protocol',
+  invalid: 'Invalid',
+};
+
 /**
- * A close code as a metric label: the registry's named codes as themselves, the rest
- * grouped by range, so a client inventing codes cannot make series without bound.
+ * A close code as metric labels: the registry's named codes as themselves with their
+ * short name (`1011`, `Error`), the rest grouped by range, so a client inventing codes
+ * cannot make series without bound. `name` follows `code` one to one, so it adds no
+ * series; it is there so a chart's legend can say what a code is.
  */
-export function codeLabel(code: number | null): string {
-  if (code === null) return 'none';
-  if (NAMED_CODES.has(code)) return String(code);
-  if (code >= 4000 && code <= 4999) return '4xxx';
-  if (code >= 3000 && code <= 3999) return '3xxx';
-  if (code >= 1016 && code <= 2999) return 'unassigned';
-  return 'invalid';
+export function codeLabels(code: number | null): { code: string; name: string } {
+  if (code === null) return { code: 'none', name: describeCloseCode(null).shortName };
+  if (NAMED_CODES.has(code)) return { code: String(code), name: describeCloseCode(code).shortName };
+  const range = code >= 4000 && code <= 4999 ? '4xxx' : code >= 3000 && code <= 3999 ? '3xxx' : code >= 1016 && code <= 2999 ? 'unassigned' : 'invalid';
+  return { code: range, name: RANGE_NAMES[range] ?? range };
 }
 
 /** What the collector counts about itself, in one registry per app (tests run several). */
@@ -60,7 +67,7 @@ export class CollectorMetrics {
   readonly closes = new Counter({
     name: 'closewatch_closes_total',
     help: `Closes stored, by service (beyond ${MAX_SERVICE_LABELS} services: other) and code (named codes; others by range).`,
-    labelNames: ['service', 'code'],
+    labelNames: ['service', 'code', 'name'],
     registers: [this.registry],
   });
   readonly alertEvaluations = new Counter({ name: 'closewatch_alert_evaluations_total', help: 'Alert evaluation cycles run.', registers: [this.registry] });
@@ -116,6 +123,6 @@ export class CollectorMetrics {
       if (this.services.size < MAX_SERVICE_LABELS) this.services.add(service);
       else label = 'other';
     }
-    this.closes.inc({ service: label, code: codeLabel(code) });
+    this.closes.inc({ service: label, ...codeLabels(code) });
   }
 }

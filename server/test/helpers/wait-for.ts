@@ -1,7 +1,7 @@
 /** Polls `ok` every 20 ms until it holds; throws naming `what` after `timeoutMs`. */
-export async function waitFor(what: string, ok: () => boolean, timeoutMs = 5000): Promise<void> {
+export async function waitFor(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
+  while (!(await ok())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

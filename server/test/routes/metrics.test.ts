@@ -47,14 +47,14 @@ test('/metrics parses as Prometheus text and its counters equal what was ingeste
   assert.deepEqual(m.get('closewatch_ingest_events_rejected_total'), [{ labels: { field: 'code' }, value: 1 }]);
   assert.equal(value(m, 'closewatch_ingest_requests_refused_total', { status: '401' }), 1);
   assert.deepEqual(
-    (m.get('closewatch_closes_total') ?? []).map((s) => [s.labels.service, s.labels.code, s.value]).sort(),
+    (m.get('closewatch_closes_total') ?? []).map((s) => [s.labels.service, s.labels.code, s.labels.name, s.value]).sort(),
     [
-      ['chat', '1000', 1],
-      ['chat', '1011', 1],
-      ['chat', '3xxx', 1],
-      ['feed', '1011', 1],
-      ['feed', '4xxx', 1],
-      ['feed', 'none', 1],
+      ['chat', '1000', 'Normal', 1],
+      ['chat', '1011', 'Error', 1],
+      ['chat', '3xxx', 'Registered (library/framework)', 1],
+      ['feed', '1011', 'Error', 1],
+      ['feed', '4xxx', 'Private (application)', 1],
+      ['feed', 'none', 'Empty', 1],
     ],
   );
   assert.equal(value(m, 'closewatch_ingest_batch_events'), 2, 'two requests reached validation (the histogram count)');
