@@ -3,7 +3,7 @@ import { buildApp } from './build-app.js';
 import { bootstrapAdminPassword } from './auth/admin-password.js';
 import { bootstrapKeys, bootstrapReadToken } from './keys/bootstrap-keys.js';
 import { loadConfig } from './plugins/config.js';
-import { applyMigrations } from './storage/sqlite/migrations.js';
+import { applyMigrations } from './storage/migrate.js';
 
 /** Starts the collector: validate config, migrate, build, ensure keys, listen, shut down gracefully. */
 async function main(): Promise<void> {

@@ -47,7 +47,7 @@ export default fp<AlertsPluginOptions>(
       ingestLagMs: config.ALERT_INGEST_LAG_MS,
       publicUrl,
       onEvent: (event) => {
-        fastify.live.broadcast(event);
+        fastify.db.bus.publish(event).catch((error: unknown) => fastify.log.error({ err: error }, 'could not publish an alert change'));
         fastify.log.info({ alert: event }, `alert ${event.change}: ${event.ruleName}`);
       },
       onRuleSkipped: (ruleId, reason) => fastify.log.warn({ ruleId }, `alert rule skipped: ${reason}`),
@@ -114,12 +114,17 @@ export default fp<AlertsPluginOptions>(
     };
     fastify.addHook('onReady', async () => {
       if (config.ALERT_EVAL_INTERVAL_MS > 0) {
+        // With several collectors on one database, only the leader evaluates and notifies;
+        // the others ask again each round and take over within one interval of its end.
         every(config.ALERT_EVAL_INTERVAL_MS, async () => {
+          if (!(await fastify.db.leader.holds())) return;
           const report = await evaluate(clock());
           fastify.log.debug({ report }, 'alert evaluation');
           await resend(clock());
         }, 'alert evaluation');
-        every(NOTIFY_POLL_MS, () => notifier.run(), 'notification delivery');
+        every(NOTIFY_POLL_MS, async () => {
+          if (await fastify.db.leader.holds()) await notifier.run();
+        }, 'notification delivery');
       }
     });
     fastify.addHook('onClose', async () => {

@@ -4,8 +4,8 @@ import { KeyStore, type KeyListing } from '../keys/key-store.js';
 import { AccountStore } from '../storage/accounts/account-store.js';
 import { SessionStore } from '../storage/accounts/session-store.js';
 import { loadConfig } from '../plugins/config.js';
-import { applyMigrations } from '../storage/sqlite/migrations.js';
-import { createPrismaClient } from '../storage/sqlite/prisma-client.js';
+import { applyMigrations } from '../storage/migrate.js';
+import { createPrismaClientFor } from '../storage/prisma-for-url.js';
 
 const USAGE = `Manage closewatch keys, read tokens and the admin password.
 
@@ -17,7 +17,7 @@ const USAGE = `Manage closewatch keys, read tokens and the admin password.
   npm run keys -- revoke <id>                               stop accepting a key or token
   npm run keys -- reset-admin-password                      a new dashboard password, printed once
 
-The database is DATABASE_URL (default file:./data/closewatch.db).`;
+The database is DATABASE_URL (default file:./data/closewatch.db; postgresql://... for PostgreSQL).`;
 
 function formatKey(k: KeyListing): string {
   const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active';
@@ -44,7 +44,7 @@ async function run(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   await applyMigrations(config.DATABASE_URL, (line) => process.stderr.write(`closewatch: ${line}\n`));
-  const prisma = createPrismaClient(config.DATABASE_URL);
+  const prisma = createPrismaClientFor(config.DATABASE_URL);
   const keys = new KeyStore(prisma);
   try {
     switch (command) {

@@ -14,12 +14,6 @@ import { EVENT_HEADER, EVENTS_CSV_MAPPER } from './event-csv-rows.js';
 export const EXPORT_KINDS = ['events', 'timeseries', 'summary', 'reasons', 'breakdown'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
-/**
- * Stored events (by seq) one read of the export covers: a bounded scan whatever the
- * filters match, so no per-row budget check is needed on these reads.
- */
-export const EXPORT_SCAN_ROWS = 20_000;
-
 /** Waits until the stream takes more, or is gone (a client that left never drains it). */
 async function drainedOrClosed(out: Writable): Promise<void> {
   const ac = new AbortController();
@@ -50,7 +44,7 @@ export async function pumpEventsCsv(
     let after = range.first - 1;
     const fill = (): void => {
       while (pending.length < readsAhead && after < range.last) {
-        const until = Math.min(range.last, after + EXPORT_SCAN_ROWS);
+        const until = Math.min(range.last, after + events.storeOrderSpan);
         pending.push(events.mappedInStoreOrder(query.window, query.filters, after, until, EVENTS_CSV_MAPPER));
         after = until;
       }

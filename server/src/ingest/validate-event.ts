@@ -98,6 +98,21 @@ export interface EventContext {
   receivedAt: number;
 }
 
+/**
+ * Text as both engines store it: lone surrogates (not UTF-8) and NUL (PostgreSQL's text
+ * cannot hold it) become U+FFFD. A close reason read off the wire may carry anything,
+ * and an id must be the same string the database gives back.
+ */
+function withoutNul(text: string): string {
+  const wellFormed = text.isWellFormed() ? text : text.toWellFormed();
+  return wellFormed.includes('\u0000') ? wellFormed.replaceAll('\u0000', '\uFFFD') : wellFormed;
+}
+
+function labelsWithoutNul(labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  if (Object.entries(labels).every(([k, v]) => withoutNul(k) === k && withoutNul(v) === v)) return labels;
+  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [withoutNul(k), withoutNul(v)]));
+}
+
 /** Validates one event of a batch and turns it into the stored form, or says what is wrong. */
 export function validateEvent(event: unknown, ctx: EventContext): StoredCloseEvent | EventRejection {
   if (!checker.Check(event)) return describeSchemaError(event);
@@ -108,7 +123,7 @@ export function validateEvent(event: unknown, ctx: EventContext): StoredCloseEve
   }
   const ts = parseTimestamp(e.ts, ctx.receivedAt);
   if (typeof ts !== 'number') return ts;
-  let reason = e.reason ?? '';
+  let reason = withoutNul(e.reason ?? '');
   const reasonBytes = Buffer.byteLength(reason, 'utf8');
   if (reasonBytes > EVENT_LIMITS.maxReasonBytes) {
     return {
@@ -120,7 +135,7 @@ export function validateEvent(event: unknown, ctx: EventContext): StoredCloseEve
   if (reasonTruncated) reason = truncateUtf8(reason, EVENT_LIMITS.wireReasonBytes);
   return {
     keyId: ctx.keyId,
-    eventId: e.id,
+    eventId: withoutNul(e.id),
     ts,
     receivedAt: ctx.receivedAt,
     code: e.code,
@@ -130,16 +145,16 @@ export function validateEvent(event: unknown, ctx: EventContext): StoredCloseEve
     wasClean: e.wasClean,
     initiator: e.initiator,
     source: ctx.source,
-    service: e.service,
-    instance: e.instance,
-    route: e.route,
+    service: withoutNul(e.service),
+    instance: withoutNul(e.instance),
+    route: withoutNul(e.route),
     durationMs: e.durationMs ?? null,
     messagesIn: e.messagesIn ?? null,
     messagesOut: e.messagesOut ?? null,
     bytesIn: e.bytesIn ?? null,
     bytesOut: e.bytesOut ?? null,
-    labels: e.labels ?? {},
-    remoteAddrHash: e.remoteAddrHash ?? null,
+    labels: labelsWithoutNul(e.labels ?? {}),
+    remoteAddrHash: e.remoteAddrHash === undefined || e.remoteAddrHash === null ? null : withoutNul(e.remoteAddrHash),
   };
 }
 

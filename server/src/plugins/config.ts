@@ -6,7 +6,8 @@ import { Type, type Static } from '@sinclair/typebox';
 export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
-  DATABASE_URL: Type.String({ pattern: '^file:.+', default: 'file:./data/closewatch.db' }),
+  /** `file:` for the embedded SQLite engine, `postgresql://user:password@host:5432/db` for PostgreSQL. */
+  DATABASE_URL: Type.String({ pattern: '^(file:.+|postgres(ql)?://.+)', default: 'file:./data/closewatch.db' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { EVENTS_CSV_MAPPER, EVENTS_CSV_MAPPER_URL } from '../export/event-csv-rows.js';
-import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
+import { openStorage } from '../storage/open-storage.js';
 import type { Storage } from '../storage/storage.js';
 
 declare module 'fastify' {
@@ -22,7 +22,7 @@ export interface DatabasePluginOptions {
 export default fp<DatabasePluginOptions>(
   async (fastify, opts) => {
     const { config } = fastify;
-    const storage = await openSqliteStorage({
+    const storage = await openStorage({
       url: config.DATABASE_URL,
       writerHeapMb: config.WRITER_HEAP_MB,
       maxRoutesPerServiceHour: config.MAX_ROUTES_PER_SERVICE_HOUR,

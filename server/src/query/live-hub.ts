@@ -1,4 +1,4 @@
-import type { EventReader } from '../storage/sql/event-reader.js';
+import type { EventTail, TailCursor } from '../storage/event-tail.js';
 import { byCountDesc, codeFields, codeKey } from './code-info.js';
 import { toEventView } from './event-view.js';
 import type { CloseFilters } from './filters.js';
@@ -41,17 +41,20 @@ export interface LiveClient {
 }
 
 export interface LiveSource {
-  /** Events stored after `afterSeq`, by ascending seq, at most `limit`. */
-  eventsAfter(afterSeq: number, limit: number): Promise<CloseEventView[]>;
-  /** The highest seq stored (0 when empty). */
-  lastSeq(): Promise<number>;
+  /** A cursor at what is stored now; each `next` gives what was stored since, once each. */
+  open(): Promise<{ next(limit: number): Promise<CloseEventView[]>; close(): void }>;
 }
 
 /** The live tail of the event store, as the hub reads it. */
-export function liveSource(events: EventReader): LiveSource {
+export function liveSource(tail: EventTail): LiveSource {
   return {
-    eventsAfter: async (afterSeq, limit) => (await events.after(afterSeq, limit)).map(toEventView),
-    lastSeq: () => events.newestSeq(),
+    async open() {
+      const cursor: TailCursor = await tail.open();
+      return {
+        next: async (limit) => (await cursor.next(limit)).map(toEventView),
+        close: () => cursor.close(),
+      };
+    },
   };
 }
 
@@ -72,7 +75,7 @@ const emptyPending = (from: number): Pending => ({ from, total: 0, byCode: new M
 export class LiveHub {
   private readonly clients = new Set<LiveClient>();
   private timer: NodeJS.Timeout | null = null;
-  private afterSeq = 0;
+  private cursor: Awaited<ReturnType<LiveSource['open']>> | null = null;
   private lastTickAt = 0;
   private starting: Promise<void> | null = null;
   private ticking = false;
@@ -120,13 +123,15 @@ export class LiveHub {
   stop(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    this.cursor?.close();
+    this.cursor = null;
   }
 
   /** The timer runs only while someone listens; it starts from what is stored now. */
   private start(): Promise<void> {
     if (this.timer !== null) return Promise.resolve();
     this.starting ??= (async () => {
-      this.afterSeq = await this.source.lastSeq();
+      this.cursor = await this.source.open();
       this.lastTickAt = this.now();
       this.timer = setInterval(() => void this.tick(), this.options.tickMs);
       this.timer.unref();
@@ -145,9 +150,8 @@ export class LiveHub {
     }
     this.ticking = true;
     try {
-      const events = await this.source.eventsAfter(this.afterSeq, LIVE_MAX_EVENTS_PER_TICK);
-      const last = events[events.length - 1];
-      if (last) this.afterSeq = last.seq;
+      if (this.cursor === null) return;
+      const events = await this.cursor.next(LIVE_MAX_EVENTS_PER_TICK);
       const now = this.now();
       this.lastTickAt = now;
       for (const client of this.clients) this.deliver(client, events, now);

@@ -4,7 +4,9 @@ import { ErrorBodySchema, errorBody } from '../http/http-error.js';
 
 const ReadySchema = Type.Object({
   status: Type.Literal('ready'),
-  database: Type.Literal('sqlite'),
+  database: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
+  /** Whether this collector runs alert evaluation and notifications (one per database does). */
+  alertLeader: Type.Boolean(),
   migrations: Type.Integer({ description: 'migrations applied' }),
   writer: Type.Object({
     restarts: Type.Integer({ description: 'writer threads started after one died' }),
@@ -46,7 +48,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       }
       return {
         status: 'ready' as const,
-        database: 'sqlite' as const,
+        database: fastify.db.engine,
+        alertLeader: await fastify.db.leader.holds(),
         migrations: schema.applied,
         writer: { restarts: writer.restarts, lastFailure: writer.lastFailure },
       };

@@ -4,11 +4,21 @@ import { fileURLToPath } from 'node:url';
 /** The repository root: relative `file:` URLs resolve against it, as Prisma's CLI does. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
+/** Which engine a `DATABASE_URL` names: `file:` is SQLite, `postgres://` or `postgresql://` PostgreSQL. */
+export function engineOf(url: string): 'sqlite' | 'postgres' {
+  return /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
+}
+
+/** The URL with its password hidden, for logs and errors. */
+export function redactUrl(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/, '$1***@');
+}
+
 /**
  * Turns a `DATABASE_URL` (`file:./data/closewatch.db`, `file:/abs/x.db`) into the
  * file path better-sqlite3 opens.
  *
- * @throws {Error} For URLs of other databases: only SQLite is supported so far.
+ * @throws {Error} For URLs of other databases.
  */
 export function sqlitePathFromUrl(url: string): string {
   if (!url.startsWith('file:')) {

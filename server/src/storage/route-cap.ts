@@ -20,6 +20,16 @@ export class RouteCap {
     private readonly existing: (service: string, hourBucket: number) => Iterable<string>,
   ) {}
 
+  /** Whether the routes of the service-hour holding `ts` are known (no read needed to admit). */
+  knows(service: string, ts: number): boolean {
+    return this.seen.has(`${ts - (ts % HOUR_MS)}\u0000${service}`);
+  }
+
+  /** Drops what is known (after a rolled-back transaction, whose routes were not stored). */
+  forget(): void {
+    this.seen.clear();
+  }
+
   /** The route to store: `route` itself, or OTHER_ROUTE when the service-hour is full. */
   admit(service: string, ts: number, route: string): string {
     const hour = ts - (ts % HOUR_MS);

@@ -2,6 +2,7 @@ import type { KeyStore } from '../keys/key-store.js';
 import type { AccountStore } from './accounts/account-store.js';
 import type { AlertStore } from './alerts/alert-store.js';
 import type { AlertReader } from './sql/alert-reader.js';
+import type { EventTail, Leadership, MessageBus } from './event-tail.js';
 import type { SessionStore } from './accounts/session-store.js';
 import type { EventReader } from './sql/event-reader.js';
 import type { StatsReader } from './sql/stats-reader.js';
@@ -42,10 +43,16 @@ export interface SchemaStatus {
  * database handle or SQL; `engine` is for display only.
  */
 export interface Storage {
-  readonly engine: 'sqlite';
+  readonly engine: 'sqlite' | 'postgres';
   readonly writer: EventWriter;
   readonly stats: StatsReader;
   readonly events: EventReader;
+  /** What was committed since a moment, once each (the live feed). */
+  readonly tail: EventTail;
+  /** Messages to every collector on this database (alert changes). */
+  readonly bus: MessageBus;
+  /** Whether this collector runs alert evaluation and notifications (exactly one does). */
+  readonly leader: Leadership;
   readonly keys: KeyStore;
   /** The admin account and generated secrets. */
   readonly accounts: AccountStore;

@@ -51,7 +51,7 @@ before(async () => {
 });
 after(async () => {
   await app.close();
-  db.cleanup();
+  await db.cleanup();
 });
 
 const accessOf = (route: RouteOptions): string => route.config?.access ?? defaultAccess(route.url);

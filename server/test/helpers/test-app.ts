@@ -1,5 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import type { AppOptions } from '../../src/app.js';
 import { buildApp } from '../../src/build-app.js';
 import { loadConfig, type Config } from '../../src/plugins/config.js';
@@ -24,6 +25,11 @@ export interface TestApp {
    * to break it on purpose); the collector itself never exposes one.
    */
   readonly sqlite: Database.Database;
+  /**
+   * Rows of a statement of the test's own on either engine (`?` placeholders; integers
+   * and sums come back as numbers, booleans as they are stored: 0/1 or false/true).
+   */
+  query<T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T[]>;
   /** Closes the app (draining writes); keeps the database for a restart. */
   close(): Promise<void>;
   /** Starts a new app on the same database (a collector restart). */
@@ -51,6 +57,7 @@ export async function startTestApp(
     return app;
   };
   let inspector: Database.Database | null = null;
+  let pgInspector: pg.Client | null = null;
   const handle: TestApp = {
     app: await open(),
     db,
@@ -64,9 +71,19 @@ export async function startTestApp(
       return handle.app.inject({ ...options, headers });
     },
     get sqlite() {
+      if (db.engine !== 'sqlite') throw new Error('t.sqlite is for SQLite runs; use t.query');
       inspector ??= new Database(db.path);
       inspector.pragma('busy_timeout = 5000');
       return inspector;
+    },
+    async query<T>(text: string, ...params: unknown[]): Promise<T[]> {
+      if (db.engine === 'sqlite') return handle.sqlite.prepare(text).all(...params) as T[];
+      if (pgInspector === null) {
+        pgInspector = new pg.Client({ connectionString: db.url, types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 || oid === 1700 ? Number : pg.types.getTypeParser(oid, format)) } as pg.CustomTypesConfig });
+        await pgInspector.connect();
+      }
+      let n = 0;
+      return (await pgInspector.query(text.replace(/\?/g, () => `$${(n += 1)}`), params)).rows as T[];
     },
     close: () => handle.app.close(),
     restart: async () => {
@@ -77,7 +94,8 @@ export async function startTestApp(
     destroy: async () => {
       await handle.app.close();
       inspector?.close();
-      db.cleanup();
+      await pgInspector?.end();
+      await db.cleanup();
     },
   };
   return handle;

@@ -13,7 +13,7 @@ before(async () => {
 });
 after(async () => {
   await prisma.$disconnect();
-  db.cleanup();
+  await db.cleanup();
 });
 
 test('the first start creates one key; later starts create none', async () => {

@@ -39,7 +39,7 @@ test('values are parsed and bad ones are named', () => {
   assert.equal(loadConfig({ PORT: '9000' }).PORT, 9000);
   assert.throws(() => loadConfig({ PORT: '70000' }), /invalid configuration: PORT must be <= 65535/);
   assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT must be integer/);
-  assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://x' }), /DATABASE_URL must match pattern/);
+  assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL must match pattern/);
   assert.throws(() => loadConfig({ CLOSEWATCH_INGEST_KEY: 'short' }), /CLOSEWATCH_INGEST_KEY must NOT have fewer than 16 characters/);
   assert.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
 });

@@ -24,7 +24,7 @@ before(async () => {
 });
 after(async () => {
   await app.close();
-  db.cleanup();
+  await db.cleanup();
 });
 
 test('an unexpected error answers 500 in the one error shape, logged, without its detail', async () => {

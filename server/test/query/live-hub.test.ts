@@ -40,7 +40,7 @@ async function connect(): Promise<{ client: WebSocket; server: WebSocket; ticks:
 }
 
 function makeHub(clock: { now: number }): LiveHub {
-  return new LiveHub(liveSource(t.app.db.events), { tickMs: 60_000, now: () => clock.now });
+  return new LiveHub(liveSource(t.app.db.tail), { tickMs: 60_000, now: () => clock.now });
 }
 
 describe('LiveHub', () => {

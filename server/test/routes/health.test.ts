@@ -21,7 +21,7 @@ test('/healthz and /readyz answer', async () => {
   assert.equal(health.json().status, 'ok');
   const ready = await t.inject('/readyz');
   assert.equal(ready.statusCode, 200);
-  assert.deepEqual(ready.json(), { status: 'ready', database: 'sqlite', migrations: committedMigrations().length, writer: { restarts: 0, lastFailure: null } });
+  assert.deepEqual(ready.json(), { status: 'ready', database: 'sqlite', alertLeader: true, migrations: committedMigrations().length, writer: { restarts: 0, lastFailure: null } });
   assert.ok(!ready.body.includes(t.db.path), 'no file system path in an open endpoint');
 });
 

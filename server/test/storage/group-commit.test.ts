@@ -9,12 +9,12 @@ import { createTestDatabase, type TestDatabase } from '../helpers/test-database.
 let db: TestDatabase;
 let sqlite: SqliteDatabase;
 before(async () => {
-  db = await createTestDatabase();
+  db = await createTestDatabase('sqlite');
   sqlite = openSqlite(db.path);
 });
-after(() => {
+after(async () => {
   sqlite.close();
-  db.cleanup();
+  await db.cleanup();
 });
 
 const batch = (size: number, prefix: string) => Array.from({ length: size }, (_, i) => storedEvent({ eventId: `${prefix}-${i}` }));

@@ -29,3 +29,14 @@ export const sqliteDialect: Dialect = {
   eventsBySeq: sql`close_event NOT INDEXED`,
   eventsByIndex: (index) => raw(index === 'ts' ? 'close_event INDEXED BY close_event_ts_idx' : 'close_event INDEXED BY close_event_code_ts_idx'),
 };
+
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  // labels is text holding a JSON object (one data model for both engines).
+  labelEquals: (key, value) => sql`(labels::jsonb ->> ${key}::text) = ${value}::text`,
+  // statement_timeout ends a statement past its budget.
+  withinBudget: sql`TRUE`,
+  // The planner picks between the primary key and the indexes itself.
+  eventsBySeq: sql`close_event`,
+  eventsByIndex: () => sql`close_event`,
+};

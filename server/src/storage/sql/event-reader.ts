@@ -26,6 +26,13 @@ export class EventReader {
     private readonly run: RunRead,
     private readonly runRaw: RunRawRead,
     private readonly runMapped: RunMappedRead,
+    /**
+     * Stored events (by seq) one read in store order should cover: a bounded scan whatever
+     * the filters match, so no per-row budget check is needed. SQLite maps rows to text
+     * in its read threads and takes 20,000; PostgreSQL's rows reach the collector's heap
+     * first, so it takes fewer.
+     */
+    readonly storeOrderSpan = 20_000,
   ) {}
 
   /** The highest `seq` stored (0 when empty). */

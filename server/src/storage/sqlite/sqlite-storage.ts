@@ -8,6 +8,7 @@ import { sqliteDialect } from '../sql/dialect.js';
 import { EventReader } from '../sql/event-reader.js';
 import { StatsReader } from '../sql/stats-reader.js';
 import type { Storage } from '../storage.js';
+import { localBus, seqTail, soleLeader } from '../event-tail.js';
 import { pendingMigrations } from './migrations.js';
 import { createPrismaClient } from './prisma-client.js';
 import { ReadPool } from './read-pool.js';
@@ -15,7 +16,7 @@ import { createSchemaStatus } from './schema-status.js';
 import { ThreadedWriter } from './threaded-writer.js';
 
 export interface SqliteStorageOptions {
-  /** `file:` URL of the database. */
+  /** `file:` URL of the database (or `postgresql://`, through openStorage). */
   url: string;
   /** Heap limit of the writer thread, in MB. */
   writerHeapMb: number;
@@ -60,11 +61,15 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
   });
   const reads = new ReadPool(path, { size: options.readWorkers, budgetMs: options.readBudgetMs, onFailure: options.onFailure, mappers: options.rowMappers ?? {} });
   const run = (query: Parameters<ReadPool['run']>[0]) => reads.run(query);
+  const events = new EventReader(sqliteDialect, run, (query) => reads.runRaw(query), (query, mapper) => reads.runMapped(query, mapper));
   return {
     engine: 'sqlite',
     writer,
     stats: new StatsReader(sqliteDialect, run),
-    events: new EventReader(sqliteDialect, run, (query) => reads.runRaw(query), (query, mapper) => reads.runMapped(query, mapper)),
+    events,
+    tail: seqTail(events),
+    bus: localBus(),
+    leader: soleLeader,
     keys: new KeyStore(prisma, options.clock),
     accounts: new AccountStore(prisma),
     sessions: new SessionStore(prisma, options.clock),

@@ -35,7 +35,7 @@ test('a browser key works from its origin, not from others, and browser events a
   const ok = await post(browserKey, ALLOWED);
   assert.equal(ok.statusCode, 200);
   assert.equal(ok.headers['access-control-allow-origin'], ALLOWED);
-  const row = t.sqlite.prepare("SELECT source FROM close_event WHERE service = 'web'").get();
+  const row = (await t.query("SELECT source FROM close_event WHERE service = 'web'"))[0];
   assert.deepEqual(row, { source: 'browser' });
   const other = await post(browserKey, 'https://evil.example');
   assert.equal(other.statusCode, 403);
@@ -46,7 +46,7 @@ test('a server key is refused from a browser', async () => {
   const res = await post(TEST_KEY, ALLOWED);
   assert.equal(res.statusCode, 403);
   assert.equal(res.json().error.code, 'SERVER_KEY_IN_BROWSER');
-  const count = t.sqlite.prepare("SELECT count(*) AS n FROM close_event WHERE service = 'web'").get() as { n: number };
+  const count = (await t.query("SELECT count(*) AS n FROM close_event WHERE service = 'web'"))[0] as { n: number };
   assert.equal(count.n, 1);
 });
 
@@ -61,6 +61,6 @@ test("each browser key holds to its own origins, even ones another key allows", 
   assert.deepEqual(crossed.json(), { error: { code: 'ORIGIN_NOT_ALLOWED', message: 'this browser key does not allow origin https://admin.example.com' } });
   const own = await post(other, OTHER);
   assert.equal(own.statusCode, 200);
-  const count = t.sqlite.prepare("SELECT count(*) AS n FROM close_event WHERE service = 'web'").get() as { n: number };
+  const count = (await t.query("SELECT count(*) AS n FROM close_event WHERE service = 'web'"))[0] as { n: number };
   assert.equal(count.n, 2);
 });

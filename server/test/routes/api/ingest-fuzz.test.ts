@@ -239,8 +239,8 @@ const request = anyRequest.map((req) =>
 
 // ---------------------------------------------------------------- checks
 
-const countRows = (): number => (t.sqlite.prepare('SELECT count(*) AS n FROM close_event').get() as { n: number }).n;
-const countRolledUp = (): number => (t.sqlite.prepare('SELECT coalesce(sum(count), 0) AS n FROM close_rollup_minute').get() as { n: number }).n;
+const countRows = async (): Promise<number> => ((await t.query('SELECT count(*) AS n FROM close_event'))[0] as { n: number }).n;
+const countRolledUp = async (): Promise<number> => ((await t.query('SELECT coalesce(sum(count), 0) AS n FROM close_rollup_minute'))[0] as { n: number }).n;
 
 /** Messages and field names stay short whatever was sent: responses never copy megabytes. */
 const MAX_MESSAGE = 400;
@@ -263,8 +263,8 @@ function checkReport(body: unknown, events: number | undefined): { accepted: num
 const totals = { runs: 0, accepted: 0, statuses: new Map<number, number>() };
 
 async function send(req: FuzzRequest): Promise<void> {
-  const rowsBefore = countRows();
-  const rolledBefore = countRolledUp();
+  const rowsBefore = (await countRows());
+  const rolledBefore = (await countRolledUp());
   const headers: Record<string, string> = { authorization: `Bearer ${t.key}`, ...req.headers };
   const res = await fetch(`${url}/api/v1/events`, { method: 'POST', headers, body: req.body });
   const text = await res.text();
@@ -281,8 +281,8 @@ async function send(req: FuzzRequest): Promise<void> {
     if (code === 'NO_VALID_EVENTS') assert.equal(checkReport(body, req.events).accepted, 0);
   }
   totals.accepted += accepted;
-  assert.equal(countRows() - rowsBefore, accepted, `rows stored for ${req.kind} (status ${res.status})`);
-  assert.equal(countRolledUp() - rolledBefore, accepted, `closes rolled up for ${req.kind}`);
+  assert.equal((await countRows()) - rowsBefore, accepted, `rows stored for ${req.kind} (status ${res.status})`);
+  assert.equal((await countRolledUp()) - rolledBefore, accepted, `closes rolled up for ${req.kind}`);
 }
 
 test(`${RUNS} malformed and edge-case ingest requests: never a 5xx, rows = accepted events (seed ${SEED})`, { timeout: 300_000 }, async (ctx) => {
@@ -291,11 +291,13 @@ test(`${RUNS} malformed and edge-case ingest requests: never a 5xx, rows = accep
     await fc.assert(fc.asyncProperty(request, send), { seed: SEED, numRuns: RUNS, endOnFailure: true });
   } catch (error) {
     // fast-check's message holds the seed and path too; say how to replay it.
-    throw new Error(`ingest fuzz failed; replay with FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}\n${(error as Error).message}`, { cause: error });
+    const cause = (error as { cause?: unknown }).cause;
+    const why = cause instanceof Error ? `\nthe failing run: ${cause.message}` : '';
+    throw new Error(`ingest fuzz failed; replay with FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}\n${(error as Error).message}${why}`, { cause: error });
   }
   const health = await fetch(`${url}/healthz`);
   assert.equal(health.status, 200);
-  assert.equal(countRows(), totals.accepted);
+  assert.equal((await countRows()), totals.accepted);
   assert.ok(totals.accepted > 0, 'some events were valid and stored');
   const statuses = [...totals.statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}: ${n}`).join(', ');
   ctx.diagnostic(`fuzz seed ${SEED}: ${totals.runs} requests in ${Math.round(performance.now() - startedAt)} ms; ${totals.accepted} events stored; ${statuses}`);

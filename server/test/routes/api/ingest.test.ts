@@ -11,11 +11,11 @@ before(async () => {
 });
 after(() => t.destroy());
 
-function storedCount(): number {
-  return (t.sqlite.prepare('SELECT count(*) AS n FROM close_event').get() as { n: number }).n;
+async function storedCount(): Promise<number> {
+  return ((await t.query('SELECT count(*) AS n FROM close_event'))[0] as { n: number }).n;
 }
-function rollupCount(): number {
-  return (t.sqlite.prepare('SELECT coalesce(sum(count), 0) AS n FROM close_rollup_minute').get() as { n: number }).n;
+async function rollupCount(): Promise<number> {
+  return ((await t.query('SELECT coalesce(sum(count), 0) AS n FROM close_rollup_minute'))[0] as { n: number }).n;
 }
 
 async function post(body: unknown, headers: Record<string, string> = {}) {
@@ -29,23 +29,23 @@ async function post(body: unknown, headers: Record<string, string> = {}) {
 
 describe('POST /api/v1/events', () => {
   let before0 = 0;
-  beforeEach(() => {
-    before0 = storedCount();
+  beforeEach(async () => {
+    before0 = await storedCount();
   });
 
   test('stores a valid batch and reports it', async () => {
     const res = await post({ events: [makeEvent(), makeEvent({ code: 1011, reason: 'user 8812 banned' }), makeEvent({ code: null, wasClean: false, initiator: 'unknown' })] });
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), { accepted: 3, duplicates: 0, rejected: [] });
-    assert.equal(storedCount(), before0 + 3);
-    const row = t.sqlite.prepare("SELECT reason, reason_template FROM close_event WHERE code = 1011").get();
+    assert.equal(await storedCount(), before0 + 3);
+    const row = (await t.query("SELECT reason, reason_template FROM close_event WHERE code = 1011"))[0];
     assert.deepEqual(row, { reason: 'user 8812 banned', reason_template: 'user {n} banned' });
   });
 
   test('accepts RFC 3339 and epoch-ms timestamps', async () => {
     const res = await post({ events: [makeEvent({ ts: '2026-11-26T10:00:00.250Z' }), makeEvent({ ts: '2026-11-26T11:00:00+01:00' })] });
     assert.equal(res.statusCode, 200);
-    const rows = t.sqlite.prepare('SELECT ts FROM close_event ORDER BY seq DESC LIMIT 2').all() as Array<{ ts: number }>;
+    const rows = await t.query('SELECT ts FROM close_event ORDER BY seq DESC LIMIT 2') as Array<{ ts: number }>;
     assert.deepEqual(rows.map((r) => r.ts).sort(), [Date.parse('2026-11-26T10:00:00Z'), Date.parse('2026-11-26T10:00:00.250Z')]);
   });
 
@@ -54,14 +54,14 @@ describe('POST /api/v1/events', () => {
     const res = await post(body, { 'content-encoding': 'gzip' });
     assert.equal(res.statusCode, 200);
     assert.equal(res.json().accepted, 2);
-    assert.equal(storedCount(), before0 + 2);
+    assert.equal(await storedCount(), before0 + 2);
   });
 
   test('truncates reasons over the 123-byte wire limit at a character boundary', async () => {
     const reason = 'é'.repeat(100); // 200 bytes
     const res = await post({ events: [makeEvent({ reason })] });
     assert.equal(res.statusCode, 200);
-    const row = t.sqlite.prepare('SELECT reason, reason_truncated FROM close_event ORDER BY seq DESC LIMIT 1').get() as { reason: string; reason_truncated: number };
+    const row = (await t.query('SELECT reason, CASE WHEN reason_truncated THEN 1 ELSE 0 END AS reason_truncated FROM close_event ORDER BY seq DESC LIMIT 1'))[0] as { reason: string; reason_truncated: number };
     assert.equal(row.reason, 'é'.repeat(61));
     assert.equal(Buffer.byteLength(row.reason), 122);
     assert.equal(row.reason_truncated, 1);
@@ -73,7 +73,7 @@ describe('POST /api/v1/events', () => {
     const body = res.json();
     assert.equal(body.accepted, 2);
     assert.deepEqual(body.rejected.map((r: { index: number; field: string }) => [r.index, r.field]), [[1, 'code'], [3, 'service']]);
-    assert.equal(storedCount(), before0 + 2);
+    assert.equal(await storedCount(), before0 + 2);
   });
 
   const badEvents: Array<[string, Record<string, unknown>, string, RegExp]> = [
@@ -117,7 +117,7 @@ describe('POST /api/v1/events', () => {
       assert.equal(body.rejected[0].field, field);
       assert.match(body.rejected[0].message, message);
       assert.match(body.error.message, message);
-      assert.equal(storedCount(), before0);
+      assert.equal(await storedCount(), before0);
     });
   }
 
@@ -142,13 +142,13 @@ describe('POST /api/v1/events', () => {
   ];
   for (const [name, send, status, code, message] of badRequests) {
     test(`answers ${name} with ${status} ${code}, storing nothing`, async () => {
-      const rollups = rollupCount();
+      const rollups = await rollupCount();
       const res = await send();
       assert.equal(res.statusCode, status);
       assert.equal(res.json().error.code, code);
       assert.match(res.json().error.message, message);
-      assert.equal(storedCount(), before0);
-      assert.equal(rollupCount(), rollups);
+      assert.equal(await storedCount(), before0);
+      assert.equal(await rollupCount(), rollups);
     });
   }
 
@@ -163,18 +163,18 @@ describe('POST /api/v1/events', () => {
     const event = makeEvent({ service: 'at-max', durationMs: 34_560_000_000, messagesIn: 1e12, messagesOut: 1e12, bytesIn: 1e15, bytesOut: 1e15, labels });
     const res = await post({ events: [event], meta: { sdk: 's'.repeat(128), dropped: 1e9 } });
     assert.deepEqual(res.json(), { accepted: 1, duplicates: 0, rejected: [] });
-    const row = t.sqlite.prepare("SELECT duration_ms, messages_in, messages_out, bytes_in, bytes_out, labels FROM close_event WHERE service = 'at-max'").get() as Record<string, unknown>;
+    const row = (await t.query("SELECT duration_ms, messages_in, messages_out, bytes_in, bytes_out, labels FROM close_event WHERE service = 'at-max'"))[0] as Record<string, unknown>;
     assert.deepEqual({ ...row, labels: JSON.parse(row.labels as string) }, {
       duration_ms: 34_560_000_000, messages_in: 1e12, messages_out: 1e12, bytes_in: 1e15, bytes_out: 1e15, labels,
     });
-    const drops = t.sqlite.prepare("SELECT dropped FROM drop_report WHERE service = 'at-max'").get();
+    const drops = (await t.query("SELECT dropped FROM drop_report WHERE service = 'at-max'"))[0];
     assert.deepEqual(drops, { dropped: 1e9 });
   });
 
   test('records SDK drop reports', async () => {
     const res = await post({ events: [makeEvent({ service: 'drops', instance: 'd-1' })], meta: { sdk: 'test', dropped: 7 } });
     assert.equal(res.statusCode, 200);
-    const row = t.sqlite.prepare("SELECT service, instance, dropped FROM drop_report WHERE service = 'drops'").get();
+    const row = (await t.query("SELECT service, instance, dropped FROM drop_report WHERE service = 'drops'"))[0];
     assert.deepEqual(row, { service: 'drops', instance: 'd-1', dropped: 7 });
   });
 });
@@ -192,9 +192,9 @@ describe('idempotent retries', () => {
     const afterRestart = await post(mixed);
     assert.deepEqual(afterRestart.json(), { accepted: 1, duplicates: 5, rejected: [] });
 
-    const stored = t.sqlite.prepare("SELECT count(*) AS n FROM close_event WHERE service = 'retry'").get() as { n: number };
-    const rolled = t.sqlite.prepare("SELECT sum(count) AS n FROM close_rollup_minute WHERE service = 'retry'").get() as { n: number };
-    const hourly = t.sqlite.prepare("SELECT sum(count) AS n FROM close_rollup_hour WHERE service = 'retry'").get() as { n: number };
+    const stored = (await t.query("SELECT count(*) AS n FROM close_event WHERE service = 'retry'"))[0] as { n: number };
+    const rolled = (await t.query("SELECT sum(count) AS n FROM close_rollup_minute WHERE service = 'retry'"))[0] as { n: number };
+    const hourly = (await t.query("SELECT sum(count) AS n FROM close_rollup_hour WHERE service = 'retry'"))[0] as { n: number };
     assert.equal(stored.n, 21);
     assert.equal(rolled.n, 21);
     assert.equal(hourly.n, 21);

@@ -1,0 +1,312 @@
+import type pg from 'pg';
+import { WriteFailedError, WriterBusyError } from '../errors.js';
+import { RouteCap } from '../route-cap.js';
+import { addToRollups, COUNT_ROLLUPS, emptyRollupDeltas, type RollupDeltas } from '../rollup-deltas.js';
+import type { EventWriter, WriterHealth } from '../storage.js';
+import { HOUR_MS, type BatchWriteResult, type DropReportRow, type StoredCloseEvent } from '../types.js';
+import { describePostgresFailure } from './pg-pool.js';
+
+/** The channel on which each committed transaction announces the seq range it wrote (the live tail). */
+export const EVENTS_CHANNEL = 'closewatch_events';
+
+export interface PostgresWriterOptions {
+  maxRoutesPerServiceHour: number;
+  maxQueuedBatches: number;
+  maxQueuedBytes: number;
+  /** Most events one transaction takes from the queue. Default 20,000. */
+  maxEventsPerTransaction?: number;
+  onFailure?: (reason: string, error: unknown) => void;
+}
+
+interface Queued {
+  events: ReadonlyArray<StoredCloseEvent>;
+  drop: DropReportRow | null;
+  bytes: number;
+  resolve: (result: BatchWriteResult) => void;
+  reject: (error: Error) => void;
+}
+
+const EVENT_INSERT = `
+  INSERT INTO close_event (key_id, event_id, ts, received_at, code, reason, reason_truncated, reason_template,
+    was_clean, initiator, source, service, instance, route, duration_ms, messages_in, messages_out, bytes_in,
+    bytes_out, labels, remote_addr_hash)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int4[], $6::text[], $7::bool[], $8::text[],
+    $9::bool[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::int8[], $16::int8[], $17::int8[],
+    $18::int8[], $19::int8[], $20::text[], $21::text[])
+  ON CONFLICT (key_id, event_id) DO NOTHING
+  RETURNING seq, key_id, event_id`;
+
+/** A rollup upsert from column arrays: `columns` with their array types, the key columns, and what the update adds. */
+function rollupUpsert(table: string, columns: ReadonlyArray<readonly [string, string]>, keys: readonly string[]): string {
+  const sums = columns.filter(([c]) => !keys.includes(c)).map(([c]) => `${c} = ${table}.${c} + excluded.${c}`);
+  return `INSERT INTO ${table} (${columns.map(([c]) => c).join(', ')})
+    SELECT * FROM unnest(${columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
+    ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${sums.join(', ')}`;
+}
+
+const CLOSE_COLUMNS = [
+  ['bucket', 'int8'], ['service', 'text'], ['route', 'text'], ['code', 'int4'], ['initiator', 'text'], ['reason_template', 'text'],
+  ['count', 'int4'], ['clean_count', 'int4'], ['duration_sum_ms', 'int8'], ['duration_count', 'int4'], ['bytes_in', 'int8'], ['bytes_out', 'int8'],
+] as const;
+const CLOSE_KEYS = ['bucket', 'service', 'route', 'code', 'initiator', 'reason_template'];
+const LIFETIME_COLUMNS = [['bucket', 'int8'], ['service', 'text'], ['code', 'int4'], ['lifetime_bucket', 'int4'], ['count', 'int4']] as const;
+const LIFETIME_KEYS = ['bucket', 'service', 'code', 'lifetime_bucket'];
+const KEY_TYPES: Record<string, string> = { bucket: 'int8', service: 'text', instance: 'text', code: 'int4' };
+
+/** Sorts rows by their key, so concurrent collectors lock rollup rows in one order and never deadlock. */
+function byKey<T>(rows: Iterable<[string, T]>): T[] {
+  return [...rows].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+}
+
+/** Column arrays of rows, in `columns` order, read by `pick`. */
+function columnArrays<T>(rows: readonly T[], columns: number, pick: (row: T) => readonly unknown[]): unknown[][] {
+  const arrays: unknown[][] = Array.from({ length: columns }, () => new Array<unknown>(rows.length));
+  rows.forEach((row, r) => pick(row).forEach((v, c) => ((arrays[c] as unknown[])[r] = v)));
+  return arrays;
+}
+
+/** `a-b,c,d-e` of sorted seqs: what a notification carries (well under PostgreSQL's 8000-byte payload). */
+export function seqSpan(seqs: readonly number[]): string {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const s of seqs) {
+    if (s < min) min = s;
+    if (s > max) max = s;
+  }
+  return `${min}-${max}`;
+}
+
+/**
+ * The PostgreSQL ingest path: batches that arrive while a transaction runs are
+ * group-committed in the next one, as on SQLite. One transaction writes the events
+ * (one multi-row INSERT from arrays; a unique key makes retries idempotent), the rollups
+ * that count them (upserts sorted by key), drop reports, and a notification of its seq
+ * range that PostgreSQL delivers to every collector's live tail at commit.
+ */
+export class PostgresWriter implements EventWriter {
+  private readonly queue: Queued[] = [];
+  private queuedBytes = 0;
+  private running = false;
+  private closing = false;
+  private idle: Array<() => void> = [];
+  private readonly routeCap: RouteCap;
+  /** Routes stored per service-hour, read just before a transaction needs them. */
+  private knownRoutes = new Map<string, string[]>();
+  private failuresInARow = 0;
+  private lastFailure: string | null = null;
+  transactions = 0;
+  committedEvents = 0;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: PostgresWriterOptions,
+  ) {
+    this.routeCap = new RouteCap(options.maxRoutesPerServiceHour, (service, hour) => this.knownRoutes.get(`${hour}\u0000${service}`) ?? []);
+  }
+
+  get pendingBatches(): number {
+    return this.queue.length + (this.running ? 1 : 0);
+  }
+
+  write(events: ReadonlyArray<StoredCloseEvent>, drop: DropReportRow | null = null): Promise<BatchWriteResult> {
+    if (this.closing) return Promise.reject(new WriteFailedError('the collector is shutting down', 'closing'));
+    const bytes = events.length * 400;
+    if (this.queue.length >= this.options.maxQueuedBatches) {
+      return Promise.reject(new WriterBusyError(`${this.queue.length} batches waiting`));
+    }
+    if (this.queuedBytes + bytes > this.options.maxQueuedBytes && this.queue.length > 0) {
+      return Promise.reject(new WriterBusyError(`${Math.round(this.queuedBytes / 1024 / 1024)} MB waiting`));
+    }
+    return new Promise<BatchWriteResult>((resolve, reject) => {
+      this.queue.push({ events, drop, bytes, resolve, reject });
+      this.queuedBytes += bytes;
+      void this.pump();
+    });
+  }
+
+  async health(): Promise<WriterHealth> {
+    try {
+      await this.pool.query('SELECT 1');
+    } catch (error) {
+      return { ok: false, reason: describePostgresFailure(error), restarts: 0, lastFailure: this.lastFailure };
+    }
+    const failing = this.failuresInARow > 0;
+    return { ok: !failing, reason: failing ? this.lastFailure : null, restarts: 0, lastFailure: this.lastFailure };
+  }
+
+  /** Waits for every queued batch to be answered, then takes no more. */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (!this.running && this.queue.length === 0) return;
+    await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        const group: Queued[] = [];
+        let events = 0;
+        const most = this.options.maxEventsPerTransaction ?? 20_000;
+        while (this.queue.length > 0 && (group.length === 0 || events + (this.queue[0] as Queued).events.length <= most)) {
+          const next = this.queue.shift() as Queued;
+          this.queuedBytes -= next.bytes;
+          events += next.events.length;
+          group.push(next);
+        }
+        try {
+          const results = await this.commit(group);
+          this.failuresInARow = 0;
+          group.forEach((q, i) => q.resolve(results[i] as BatchWriteResult));
+        } catch (error) {
+          const reason = describePostgresFailure(error);
+          this.failuresInARow += 1;
+          this.lastFailure = reason;
+          this.options.onFailure?.(`ingest transaction failed: ${reason}`, error);
+          const failure = new WriteFailedError(reason, error instanceof Error ? error.message : String(error));
+          for (const q of group) q.reject(failure);
+        }
+      }
+    } finally {
+      this.running = false;
+      if (this.queue.length === 0) for (const done of this.idle.splice(0)) done();
+    }
+  }
+
+  private async commit(group: readonly Queued[]): Promise<BatchWriteResult[]> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      await this.loadRoutes(client, group);
+      const stored: Array<{ batch: number; index: number; event: StoredCloseEvent; capped: boolean }> = [];
+      for (let b = 0; b < group.length; b += 1) {
+        const batch = (group[b] as Queued).events;
+        for (let index = 0; index < batch.length; index += 1) {
+          const given = batch[index] as StoredCloseEvent;
+          const route = this.routeCap.admit(given.service, given.ts, given.route);
+          stored.push({ batch: b, index, event: route === given.route ? given : { ...given, route }, capped: route !== given.route });
+        }
+      }
+      const inserted = await this.insertEvents(client, stored.map((s) => s.event));
+      const results: BatchWriteResult[] = group.map(() => ({ accepted: 0, duplicates: 0, routesCapped: 0, duplicateIndexes: [] }));
+      const deltas: RollupDeltas = emptyRollupDeltas();
+      const seqs: number[] = [];
+      for (const s of stored) {
+        const id = `${s.event.keyId}\u0000${s.event.eventId}`;
+        const seq = inserted.get(id);
+        const result = results[s.batch] as BatchWriteResult;
+        if (seq === undefined) {
+          result.duplicates += 1;
+          result.duplicateIndexes.push(s.index);
+          continue;
+        }
+        // The first of two equal ids in one transaction is the one stored.
+        inserted.delete(id);
+        seqs.push(seq);
+        result.accepted += 1;
+        if (s.capped) result.routesCapped += 1;
+        addToRollups(deltas, s.event);
+      }
+      await this.applyRollups(client, deltas);
+      const drops = group.flatMap((q) => (q.drop ? [q.drop] : []));
+      if (drops.length > 0) {
+        const now = Date.now();
+        const [keyIds, services, instances, dropped] = columnArrays(drops, 4, (d) => [d.keyId, d.service, d.instance, d.dropped]);
+        await client.query(
+          `INSERT INTO drop_report (key_id, service, instance, dropped, received_at)
+           SELECT k, s, i, d, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::int4[]) AS t(k, s, i, d)`,
+          [keyIds, services, instances, dropped, now],
+        );
+      }
+      if (seqs.length > 0) await client.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, seqSpan(seqs)]);
+      await client.query('COMMIT');
+      this.transactions += 1;
+      this.committedEvents += seqs.length;
+      return results;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      // Routes admitted in a transaction that rolled back may not be stored: read them again.
+      this.knownRoutes.clear();
+      this.routeCap.forget();
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Reads the stored routes of every service-hour of the group the route cap has not seen yet. */
+  private async loadRoutes(client: pg.PoolClient, group: readonly Queued[]): Promise<void> {
+    const wanted = new Map<string, { service: string; hour: number }>();
+    for (const q of group) {
+      for (const e of q.events) {
+        const hour = e.ts - (e.ts % HOUR_MS);
+        const key = `${hour}\u0000${e.service}`;
+        if (!wanted.has(key) && !this.routeCap.knows(e.service, e.ts)) wanted.set(key, { service: e.service, hour });
+      }
+    }
+    this.knownRoutes = new Map();
+    if (wanted.size === 0) return;
+    const list = [...wanted.values()];
+    const rows = await client.query<{ service: string; bucket: number; route: string }>(
+      `SELECT DISTINCT r.service, r.bucket, r.route FROM close_rollup_hour r
+       JOIN unnest($1::text[], $2::int8[]) AS w(service, bucket) ON r.service = w.service AND r.bucket = w.bucket`,
+      [list.map((w) => w.service), list.map((w) => w.hour)],
+    );
+    for (const row of rows.rows) {
+      const key = `${row.bucket}\u0000${row.service}`;
+      const routes = this.knownRoutes.get(key);
+      if (routes) routes.push(row.route);
+      else this.knownRoutes.set(key, [row.route]);
+    }
+  }
+
+  /** Inserts the events; answers the seq of each stored one by `keyId \0 eventId` (duplicates are absent). */
+  private async insertEvents(client: pg.PoolClient, events: readonly StoredCloseEvent[]): Promise<Map<string, number>> {
+    const arrays = columnArrays(events, 21, (e) => [
+      e.keyId, e.eventId, e.ts, e.receivedAt, e.code, e.reason, e.reasonTruncated, e.reasonTemplate, e.wasClean, e.initiator,
+      e.source, e.service, e.instance, e.route, e.durationMs, e.messagesIn, e.messagesOut, e.bytesIn, e.bytesOut,
+      JSON.stringify(e.labels), e.remoteAddrHash,
+    ]);
+    const result = await client.query<{ seq: number; key_id: string; event_id: string }>(EVENT_INSERT, arrays);
+    return new Map(result.rows.map((r) => [`${r.key_id}\u0000${r.event_id}`, r.seq]));
+  }
+
+  private async applyRollups(client: pg.PoolClient, deltas: RollupDeltas): Promise<void> {
+    const close = (table: string, rows: RollupDeltas['closeMinute']) => {
+      const sorted = byKey(rows);
+      if (sorted.length === 0) return null;
+      return client.query(
+        rollupUpsert(table, CLOSE_COLUMNS, CLOSE_KEYS),
+        columnArrays(sorted, CLOSE_COLUMNS.length, (r) => [
+          r.bucket, r.service, r.route, r.code, r.initiator, r.reasonTemplate, r.count, r.cleanCount, r.durationSumMs, r.durationCount, r.bytesIn, r.bytesOut,
+        ]),
+      );
+    };
+    const lifetime = (table: string, rows: RollupDeltas['lifetimeMinute']) => {
+      const sorted = byKey(rows);
+      if (sorted.length === 0) return null;
+      return client.query(
+        rollupUpsert(table, LIFETIME_COLUMNS, LIFETIME_KEYS),
+        columnArrays(sorted, LIFETIME_COLUMNS.length, (r) => [r.bucket, r.service, r.code, r.lifetimeBucket, r.count]),
+      );
+    };
+    // Always in this order: every collector locks rollup rows table by table, key by key.
+    await close('close_rollup_minute', deltas.closeMinute);
+    await close('close_rollup_hour', deltas.closeHour);
+    await lifetime('lifetime_rollup_minute', deltas.lifetimeMinute);
+    await lifetime('lifetime_rollup_hour', deltas.lifetimeHour);
+    for (const [table, keys] of Object.entries(COUNT_ROLLUPS)) {
+      const sorted = byKey(deltas.counts.get(table) ?? new Map());
+      if (sorted.length === 0) continue;
+      const columns = [...keys.map((k) => [k, KEY_TYPES[k] ?? 'text'] as const), ['count', 'int4'] as const];
+      await client.query(
+        rollupUpsert(table, columns, keys),
+        columnArrays(sorted, columns.length, (r) => [...keys.map((k) => r.key[k]), r.count]),
+      );
+    }
+  }
+}
