@@ -9,67 +9,13 @@
  * connections, so the goal is an ingest p99 within 1.5x of the idle one.
  *
  * Settings: BENCH_EVENTS (default 1,000,000), BENCH_BATCH (500), BENCH_CONNECTIONS (8).
+ * `-- --engine postgres` runs bench/ingest-postgres.ts instead.
  */
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { buildApp } from '../server/src/build-app.js';
 import { loadConfig } from '../server/src/plugins/config.js';
 import { openSqlite } from '../server/src/storage/sqlite/open-sqlite.js';
 import { createTestDatabase } from '../server/test/helpers/test-database.js';
-
-const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
-const BATCH = Number(process.env.BENCH_BATCH ?? 500);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
-const KEY = 'cw_bench_key_0123456789abcdef';
-
-const log = (line: string): void => {
-  process.stdout.write(`${line}\n`);
-};
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-
-import type { ReadReport } from './ingest-load.js';
-
-const READ_TOKEN = 'cw_bench_read_token_0123456789';
-/** The heaviest read of the API: 31 days, a label filter (raw events, every row's JSON). */
-const HEAVY_READ = (now: number): string => `/api/v1/stats/summary?from=${now - 31 * 86_400_000 + 60_000}&to=${now}&label=region:eu-west`;
-
-interface HttpPhase {
-  eventsPerSecond: number;
-  p50: number;
-  p99: number;
-  elapsedMs: number;
-  reads: ReadReport | null;
-}
-
-async function httpPhase(url: string, events: number, firstBatch: number, readLoad?: { path: string; token: string }): Promise<HttpPhase> {
-  const child = fork(fileURLToPath(new URL('./ingest-load.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] });
-  return new Promise((resolve, reject) => {
-    let lastPrint = 0;
-    child.on('message', (msg: { type: string; acknowledged?: number; latencies?: number[]; elapsedMs?: number; message?: string; reads?: ReadReport | null }) => {
-      if (msg.type === 'progress' && Date.now() - lastPrint > 1000) {
-        lastPrint = Date.now();
-        log(`  ... ${fmt(msg.acknowledged ?? 0)} / ${fmt(events)} events acknowledged`);
-      } else if (msg.type === 'done') {
-        const sorted = (msg.latencies ?? []).sort((a, b) => a - b);
-        const acknowledged = sorted.length * BATCH;
-        child.kill();
-        resolve({
-          eventsPerSecond: (acknowledged * 1000) / (msg.elapsedMs ?? 1),
-          p50: percentile(sorted, 50),
-          p99: percentile(sorted, 99),
-          elapsedMs: msg.elapsedMs ?? 0,
-          reads: msg.reads ?? null,
-        });
-      } else if (msg.type === 'error') {
-        child.kill();
-        reject(new Error(msg.message));
-      }
-    });
-    child.on('exit', (code) => code !== 0 && code !== null && reject(new Error(`load generator exited ${code}`)));
-    child.send({ url, key: KEY, totalEvents: events, batchSize: BATCH, connections: CONNECTIONS, runId: `r${Date.now()}`, firstBatch, readLoad });
-  });
-}
+import { BATCH, CONNECTIONS, fmt, HEAVY_READ, httpPhase, KEY, log, percentile, READ_TOKEN, TOTAL, type HttpPhase } from './ingest-http.js';
 
 /** The floor: the same stored rows through one plain prepared INSERT, 10k rows a transaction, same schema and pragmas. */
 function rawPhase(sourcePath: string, targetPath: string): number {
@@ -150,12 +96,16 @@ async function main(): Promise<void> {
     if (stored.n !== TOTAL || stored.rolled !== TOTAL) throw new Error(`expected ${TOTAL} stored and rolled up, got ${stored.n} / ${stored.rolled}`);
   } finally {
     await app.close();
-    db.cleanup();
-    baselineDb.cleanup();
+    await db.cleanup();
+    await baselineDb.cleanup();
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:ingest failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+if (process.argv.includes('--engine') && process.argv[process.argv.indexOf('--engine') + 1] === 'postgres') {
+  await import('./ingest-postgres.js');
+} else {
+  await main().catch((error: unknown) => {
+    process.stderr.write(`bench:ingest failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -57,7 +57,7 @@ async function clusterAdminUrl(): Promise<{ adminUrl: string; urlOf: (db: string
   return ownCluster;
 }
 
-async function createPostgresDatabase(): Promise<TestDatabase> {
+async function createPostgresDatabase(migrated: boolean): Promise<TestDatabase> {
   const cluster = await clusterAdminUrl();
   const template = `cw_template_${migrationsHash(join(REPO_ROOT, 'prisma', 'postgres', 'migrations'), committedPostgresMigrations())}`;
   const admin = new pg.Client({ connectionString: cluster.adminUrl });
@@ -71,7 +71,7 @@ async function createPostgresDatabase(): Promise<TestDatabase> {
       await applyPostgresMigrations(cluster.urlOf(template));
     }
     const name = `cw_test_${randomBytes(6).toString('hex')}`;
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+    await admin.query(migrated ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
     await admin.query('SELECT pg_advisory_unlock(4242)');
     return {
       engine: 'postgres',
@@ -95,8 +95,9 @@ async function createPostgresDatabase(): Promise<TestDatabase> {
 /**
  * A fresh migrated database for one test file, on the engine of the run. SQLite: a copy
  * of a template file migrated once per set of migrations. PostgreSQL: a database made from
- * a migrated template database of the run's throwaway cluster.
+ * a migrated template database of the run's throwaway cluster (or an empty one, with
+ * `migrated: false`, for what a first start does).
  */
-export function createTestDatabase(engine: 'sqlite' | 'postgres' = TEST_ENGINE): Promise<TestDatabase> {
-  return engine === 'postgres' ? createPostgresDatabase() : createSqliteDatabase();
+export function createTestDatabase(engine: 'sqlite' | 'postgres' = TEST_ENGINE, options: { migrated?: boolean } = {}): Promise<TestDatabase> {
+  return engine === 'postgres' ? createPostgresDatabase(options.migrated ?? true) : createSqliteDatabase();
 }

@@ -7,6 +7,7 @@ import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
 import { instrument, type Instrumentation } from '@closewatch/sdk';
 import { REPO_ROOT } from '../../../src/storage/database-url.js';
+import { committedPostgresMigrations } from '../../../src/storage/postgres/migrations.js';
 import { TEST_KEY, TEST_READ_TOKEN } from '../../helpers/test-app.js';
 import { createTestDatabase, TEST_ENGINE, type TestDatabase } from '../../helpers/test-database.js';
 import { waitFor } from '../../helpers/wait-for.js';
@@ -89,15 +90,17 @@ describe('two collectors on one PostgreSQL, one killed with SIGKILL under load',
   let inspector: pg.Client;
 
   before(async () => {
-    db = await createTestDatabase();
+    // An empty database: both collectors start at once, and the migrations are applied once.
+    db = await createTestDatabase('postgres', { migrated: false });
     for (const name of ['A', 'B']) {
       const port = await freePort();
-      const c: Collector = { name, port, url: `http://127.0.0.1:${port}`, process: null, log: '' };
-      collectors.push(c);
-      await startCollector(c, db.url);
+      collectors.push({ name, port, url: `http://127.0.0.1:${port}`, process: null, log: '' });
     }
+    await Promise.all(collectors.map((c) => startCollector(c, db.url)));
     inspector = new pg.Client({ connectionString: db.url });
     await inspector.connect();
+    const migrations = await inspector.query('SELECT migration_name FROM "_prisma_migrations" ORDER BY 1');
+    assert.deepEqual(migrations.rows.map((r: { migration_name: string }) => r.migration_name), committedPostgresMigrations(), 'each migration applied once');
   });
   after(async () => {
     for (const s of sdks) await s.close(1000);
