@@ -80,7 +80,8 @@ function ingestContinuously(collector: CollectorProcess): { batches: Batch[]; st
 test('a backup taken during steady ingest holds every batch acknowledged before it began, whole, and restores into a fresh collector', async () => {
   const from = Date.now() - 60_000;
   const collector = await startCollectorProcess({ env: settings(db.url) });
-  const target = join(dir, 'copy.db');
+  // A folder that does not exist yet: the backup makes it.
+  const target = join(dir, 'backups', 'copy.db');
   let ingest: ReturnType<typeof ingestContinuously> | null = null;
   let backupStartedAt = 0;
   let backupEndedAt = 0;

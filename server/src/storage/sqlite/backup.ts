@@ -1,4 +1,5 @@
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { sqlitePathFromUrl } from '../database-url.js';
 import { openSqlite } from './open-sqlite.js';
 
@@ -25,7 +26,8 @@ const ALL_PAGES = 0x7fffffff;
  * acknowledged by then, none half). A copy in several steps would restart whenever the
  * collector commits between two of them, which under steady ingest is always. The copy
  * is written beside `target`, checked with `PRAGMA quick_check`, and only then renamed
- * to `target`, so a failed backup never leaves a half file under that name.
+ * to `target` (its folder is made when missing), so a failed backup never leaves a half
+ * file under that name.
  *
  * @param onStart receives the size of what is about to be copied, in bytes
  * @throws {Error} when the database does not exist, `target` exists, or the copy fails its check
@@ -34,6 +36,7 @@ export async function backupSqlite(databaseUrl: string, target: string, onStart:
   const source = sqlitePathFromUrl(databaseUrl);
   if (!existsSync(source)) throw new Error(`there is no database at ${source} (DATABASE_URL is ${databaseUrl}); is it the collector's DATABASE_URL?`);
   if (existsSync(target)) throw new Error(`${target} exists; give a new file name (a backup never overwrites one)`);
+  mkdirSync(dirname(target), { recursive: true });
   const partial = `${target}.partial-${process.pid}`;
   const db = openSqlite(source, { readonly: true });
   try {
