@@ -25,16 +25,18 @@ COPY web ./web
 RUN npm ci --no-audit --no-fund
 
 # 2. deps: the server's production dependencies only (optional peers such as typescript
-#    left out too; the dashboard is static files), without install scripts; the one native
-#    module comes compiled from the build stage (same image, same Node.js, same version).
+#    left out too; the dashboard is static files), without install scripts. better-sqlite3
+#    is then 13 in place of the locked 11.x, which aborts on Node.js 24 (see the script);
+#    13 ships its native binary prebuilt, so this stage compiles nothing.
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY sdk/package.json ./sdk/
 COPY server/package.json ./server/
 COPY web/package.json ./web/
+COPY scripts/better-sqlite3-13.sh ./scripts/
 RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund --workspace=@closewatch/server
-COPY --from=build /app/node_modules/better-sqlite3/build/Release/better_sqlite3.node ./node_modules/better-sqlite3/build/Release/
+RUN sh scripts/better-sqlite3-13.sh node_modules
 
 # 3. the image: production dependencies and compiled JavaScript, run as the unprivileged `node` user.
 FROM ${NODE_IMAGE}

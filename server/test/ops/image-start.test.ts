@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -15,11 +15,16 @@ import { makeEvent } from '../helpers/events.js';
 // ran the postinstall build), the deps stage runs its RUN steps for real (a production
 // install from the registry), and the image is assembled by the Dockerfile's COPY steps
 // and started with its ENTRYPOINT and CMD. Root-only steps (apt-get, chown) are checked
-// by their text and stood in for: tini comes from Debian (.ci/run installs it).
+// by their text and stood in for: tini comes from Debian (.ci/run installs it). On Node.js
+// 20 the step that puts better-sqlite3 13 in is stood in for too (13 needs 22 or later);
+// CI's Node.js 24 run, the image's Node.js, runs every step as written.
 
 const run = promisify(execFile);
 const KEY = 'cw_image_key_0123456789abcdef';
 const READ_TOKEN = 'cw_image_read_0123456789abcdef';
+/** The deps stage's step that puts better-sqlite3 13 in (it needs Node.js 22 or later; the image has 24). */
+const SWAP_SQLITE = 'sh scripts/better-sqlite3-13.sh node_modules';
+const ON_IMAGE_NODE = Number(process.versions.node.split('.')[0]) >= 22;
 const dockerfile = readDockerfile();
 const build = dockerfile.stage('build');
 const deps = dockerfile.stage('deps');
@@ -67,6 +72,10 @@ test('the Dockerfile: Node.js 24 LTS, three stages, the image runs as `node` und
   assert.equal(image.env.NODE_ENV, 'production');
   assert.deepEqual(image.volumes, ['/app/data']);
   assert.match(image.healthcheck.join(' '), /\/readyz/);
+  assert.deepEqual(deps.steps.filter((s) => 'run' in s).map((s) => 'run' in s && s.run), [
+    'npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund --workspace=@closewatch/server',
+    SWAP_SQLITE,
+  ]);
   // The build stage is what `npm install` does here; the root-only steps of the image, stood in for below.
   assert.deepEqual(build.steps.filter((s) => 'run' in s).map((s) => 'run' in s && s.run), [
     'apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*',
@@ -78,7 +87,7 @@ test('the Dockerfile: Node.js 24 LTS, three stages, the image runs as `node` und
   ]);
 });
 
-test("the image's start path: production install, the build, the CMD; /readyz, the healthcheck, ingest and read, the dashboard, SIGTERM", async () => {
+test("the image's start path: production install, the build, the CMD; /readyz, the healthcheck, ingest and read, the dashboard, SIGTERM", async (t) => {
   // The build: what the build stage's `npm ci` postinstall made, brought up to date with the sources.
   await run(process.execPath, [join(REPO_ROOT, 'scripts/build-if-stale.mjs')], { cwd: REPO_ROOT, env: childEnv({ HOME: process.env.HOME ?? dir }) });
 
@@ -86,6 +95,11 @@ test("the image's start path: production install, the build, the CMD; /readyz, t
   mkdirSync(depsRoot, { recursive: true });
   for (const step of deps.steps) {
     if ('copy' in step) copy(step.copy, deps, depsRoot);
+    else if (step.run === SWAP_SQLITE && !ON_IMAGE_NODE) {
+      // better-sqlite3 13 does not run on Node.js 20: stand in the locked 11.x this checkout compiled.
+      t.diagnostic(`Node.js ${process.version}: "${SWAP_SQLITE}" left out, the locked better-sqlite3 kept (CI's Node.js 24 run does it)`);
+      cpSync(join(REPO_ROOT, 'node_modules/better-sqlite3/build'), join(depsRoot, 'node_modules/better-sqlite3/build'), { recursive: true });
+    }
     // The deps stage's RUN steps run as written: a production install with the registry's packages.
     else await run('sh', ['-c', step.run], { cwd: depsRoot, env: childEnv({ HOME: process.env.HOME ?? dir }), maxBuffer: 16 * 1024 * 1024 });
   }
@@ -99,7 +113,8 @@ test("the image's start path: production install, the build, the CMD; /readyz, t
   // Production dependencies only: no compiler, loader, bundler or test tool came along.
   const modules = join(imageRoot, 'node_modules');
   assert.deepEqual(['typescript', 'tsx', 'esbuild', 'vite', 'vitest', '@playwright/test', '@sparticuz/chromium', 'dclint'].filter((m) => existsSync(join(modules, m))), []);
-  assert.ok(existsSync(join(modules, 'better-sqlite3/build/Release/better_sqlite3.node')));
+  const sqlite = JSON.parse(readFileSync(join(modules, 'better-sqlite3/package.json'), 'utf8')) as { version: string };
+  assert.match(sqlite.version, ON_IMAGE_NODE ? /^13\./ : /^11\./);
 
   const env: Record<string, string> = {
     ...image.env,
