@@ -48,16 +48,16 @@ test('docker-compose.yml is valid against the Compose specification schema', () 
 });
 
 test('the collector service: a named volume holds the database, settings come from the environment, a healthcheck on /readyz', () => {
-  assert.deepEqual(Object.keys(compose.services).sort(), ['closewatch', 'demo']);
+  // `docker compose up` starts the collector alone; every other service belongs to a profile (demo, another engine).
+  assert.deepEqual(Object.entries(compose.services).filter(([, service]) => service.profiles === undefined).map(([name]) => name), ['closewatch']);
   assert.deepEqual(collector.volumes, ['closewatch-data:/app/data']);
-  assert.deepEqual(Object.keys(compose.volumes), ['closewatch-data']);
+  assert.ok('closewatch-data' in compose.volumes);
   assert.equal(collector.environment?.DATABASE_URL, 'file:/app/data/closewatch.db');
   assert.equal(collector.environment?.HOST, '0.0.0.0');
   // Every variable passed is a setting the collector knows (a typo would be ignored silently).
   const settings = Object.keys(ConfigSchema.properties);
   assert.deepEqual(Object.keys(collector.environment ?? {}).filter((name) => !settings.includes(name)), []);
   assert.match(collector.healthcheck?.test?.join(' ') ?? '', /^CMD node -e fetch\('http:\/\/127\.0\.0\.1:8080\/readyz'\)/);
-  assert.equal(collector.profiles, undefined, 'the collector runs in every profile');
 });
 
 test('the image the file builds keeps its data where the volume is mounted', () => {
