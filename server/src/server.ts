@@ -5,6 +5,9 @@ import { bootstrapKeys, bootstrapReadToken } from './keys/bootstrap-keys.js';
 import { loadConfig } from './plugins/config.js';
 import { applyMigrations } from './storage/migrate.js';
 
+/** The hard limit of a graceful stop, in ms: under the 10 s after which orchestrators send SIGKILL. */
+const SHUTDOWN_LIMIT_MS = 9_000;
+
 /** Starts the collector: validate config, migrate, build, ensure keys, listen, shut down gracefully. */
 async function main(): Promise<void> {
   let config;
@@ -17,10 +20,23 @@ async function main(): Promise<void> {
   await applyMigrations(config.DATABASE_URL, (line) => process.stdout.write(`closewatch: ${line}\n`));
   const app = await buildApp({ config }, { logger: { level: config.LOG_LEVEL } });
 
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  // SIGTERM (docker stop, systemd, Kubernetes) and SIGINT drain: live sockets get 1001,
+  // requests in flight are answered, queued batches are committed, running alert rounds
+  // save their state; then exit 0. Orchestrators kill after 10 s, so a stop that hangs
+  // exits 1 at SHUTDOWN_LIMIT_MS, before that, instead of dying mid-write.
+  closeWithGrace({ delay: SHUTDOWN_LIMIT_MS }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an uncaught error');
-    else app.log.info({ signal }, 'shutting down: finishing in-flight batches');
-    await app.close();
+    else app.log.info({ signal }, 'shutting down: closing live sockets, finishing requests and queued batches');
+    const started = Date.now();
+    // Keep-alive connections that were busy when the stop began turn idle once answered;
+    // the HTTP server's close waits for them (KEEP_ALIVE_TIMEOUT_MS) unless they are closed.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+    try {
+      await app.close();
+    } finally {
+      clearInterval(sweep);
+    }
+    app.log.info({ ms: Date.now() - started }, 'shut down cleanly: every acknowledged batch is committed');
   });
 
   await app.ready();

@@ -94,19 +94,22 @@ export default fp<AlertsPluginOptions>(
 
     let closing = false;
     const timers: NodeJS.Timeout[] = [];
+    /** Rounds still running: the stop waits for them, so their alert state and delivery log are saved. */
+    const running = new Set<Promise<unknown>>();
     const every = (ms: number, work: () => Promise<unknown>, what: string): void => {
       // A chain of timeouts, not an interval: a slow round never overlaps the next.
       const tick = (): void => {
         if (closing) return;
-        work()
-          .catch((error: unknown) => fastify.log.error({ err: error }, `${what} failed`))
-          .finally(() => {
-            if (closing) return;
-            const timer = setTimeout(tick, ms);
-            timer.unref();
-            timers.push(timer);
-            if (timers.length > 4) timers.splice(0, timers.length - 4);
-          });
+        const round = work().catch((error: unknown) => fastify.log.error({ err: error }, `${what} failed`));
+        running.add(round);
+        void round.finally(() => {
+          running.delete(round);
+          if (closing) return;
+          const timer = setTimeout(tick, ms);
+          timer.unref();
+          timers.push(timer);
+          if (timers.length > 4) timers.splice(0, timers.length - 4);
+        });
       };
       const first = setTimeout(tick, ms);
       first.unref();
@@ -127,9 +130,11 @@ export default fp<AlertsPluginOptions>(
         }, 'notification delivery');
       }
     });
+    // Before the database closes (onClose runs in reverse order of registration).
     fastify.addHook('onClose', async () => {
       closing = true;
       for (const t of timers) clearTimeout(t);
+      await Promise.all(running);
     });
   },
   { name: 'alerts', dependencies: ['config', 'database', 'live', 'metrics'] },

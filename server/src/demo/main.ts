@@ -6,8 +6,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFleet } from './fleet.js';
+
+// `npm run demo` runs the build; the tests run the sources through tsx. The collector
+// it starts runs the same way.
+const FROM_SOURCE = extname(fileURLToPath(import.meta.url)) === '.ts';
 
 const COLLECTOR_URL = process.env.CLOSEWATCH_URL ?? `http://127.0.0.1:${process.env.PORT ?? '8080'}`;
 const say = (line: string): void => {
@@ -24,8 +29,8 @@ async function ready(url: string): Promise<boolean> {
 
 async function startCollector(apiKey: string): Promise<ChildProcess> {
   say(`no collector answers at ${COLLECTOR_URL}; starting one ...`);
-  const server = fileURLToPath(new URL('../server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=closewatch-source', '--import', 'tsx', server], {
+  const server = fileURLToPath(new URL(`../server${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url));
+  const child = spawn(process.execPath, [...(FROM_SOURCE ? ['--conditions=closewatch-source', '--import', 'tsx'] : []), server], {
     env: { ...process.env, CLOSEWATCH_INGEST_KEY: apiKey, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
     // Its own process group: Ctrl-C stops the fleet first, which then delivers its last
@@ -43,7 +48,8 @@ async function startCollector(apiKey: string): Promise<ChildProcess> {
 }
 
 async function main(): Promise<void> {
-  let apiKey = process.env.CLOSEWATCH_INGEST_KEY;
+  // An empty value is unset, as compose passes an unset variable.
+  let apiKey = process.env.CLOSEWATCH_INGEST_KEY || undefined;
   let collector: ChildProcess | null = null;
   if (await ready(COLLECTOR_URL)) {
     if (apiKey === undefined) {
