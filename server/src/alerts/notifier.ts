@@ -1,8 +1,7 @@
 import type { AlertStore, DeliveryRow, TargetRow } from '../storage/alerts/alert-store.js';
 import { alertmanagerAlerts, slackMessage, type AlertNotification } from './notification.js';
 
-export const TARGET_KINDS = ['webhook', 'slack', 'alertmanager'] as const;
-export type TargetKind = (typeof TARGET_KINDS)[number];
+export { TARGET_KINDS, type TargetKind } from './api-schemas.js';
 
 export interface NotifierOptions {
   clock: () => number;

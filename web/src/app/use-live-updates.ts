@@ -1,3 +1,4 @@
+import type { LiveTick } from '@closewatch/server/api-types';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
 
@@ -10,7 +11,6 @@ import { useLiveFeed, type LiveStatus } from '@/features/live/use-live-feed';
 import { STATS_KEY } from '@/features/overview/api/params';
 import { recheckSession } from '@/features/session/api/get-session';
 import { collectorBase } from '@/lib/api-client';
-import type { LiveTick } from '@/types/api';
 
 /** Refetches at most this often, however many ticks arrive. */
 export const LIVE_REFRESH_MS = 1_000;

@@ -1,5 +1,6 @@
+import type { ApiErrorBody } from '@closewatch/server/api-types';
+
 import { env } from '@/config/env';
-import type { ApiErrorBody } from '@/types/api';
 
 /** An error the dashboard can explain: what went wrong and what the operator can do. */
 export class ApiError extends Error {

@@ -1,6 +1,5 @@
+import type { LiveTick } from '@closewatch/server/api-types';
 import { useEffect, useRef, useState } from 'react';
-
-import type { LiveTick } from '@/types/api';
 
 import { backoffDelay } from './lib/backoff';
 import { parseLiveMessage } from './lib/parse-message';
@@ -94,6 +93,7 @@ export function useLiveFeed({ enabled, url, onTick, onConnected, onFailure }: Li
           hadOutage = false;
           return;
         }
+        if (message.type !== 'tick') return;
         setStatus((current) => (current.state === 'live' ? current : { state: 'live' }));
         onTickRef.current(message);
       };

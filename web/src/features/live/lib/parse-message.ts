@@ -1,4 +1,4 @@
-import type { LiveMessage, LiveTick } from '@/types/api';
+import type { LiveMessage, LiveTick } from '@closewatch/server/api-types';
 
 /** A live message, or null for anything this dashboard does not understand. */
 export function parseLiveMessage(data: unknown): LiveMessage | null {

@@ -1,4 +1,5 @@
 import { CATEGORY_LABELS, isCloseCategory, type CloseCategory } from '@closewatch/sdk/close-codes';
+import type { Timeseries } from '@closewatch/server/api-types';
 import { useState } from 'react';
 
 import { StackedAreaChart } from '@/components/charts/stacked-area-chart';
@@ -6,13 +7,12 @@ import { Panel } from '@/components/ui/panel';
 import { QueryView } from '@/components/ui/query-view';
 import { describeRange, rangeDurationMs, type Filters, type TimeRange } from '@/features/filters/lib/view-state';
 import { formatClock, formatDateTime } from '@/lib/format';
-import type { TimeseriesResponse } from '@/types/api';
 
 import { useTimeseries } from '../api/get-timeseries';
 import { describeBucket, drillDownFilters, toStackedRows } from '../lib/shape-timeseries';
 
 interface ClosuresChartProps {
-  response: TimeseriesResponse;
+  response: Timeseries;
   range: TimeRange;
   /** Set when showing the codes of one category. */
   category: CloseCategory | null;
