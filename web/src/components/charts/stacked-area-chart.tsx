@@ -43,7 +43,10 @@ export function StackedAreaChart({
 }: StackedAreaChartProps) {
   const data = flattenRows(rows, series);
   const xs = rows.map((r) => r.x);
-  const shown = xs.length === 0 ? [] : clipBands(bands, Math.min(...xs), Math.max(...xs));
+  const first = Math.min(...xs);
+  // A band in the newest bucket starts after that bucket's x: with bands, the axis runs to the bucket's end.
+  const end = Math.max(...xs) + (xs.length > 1 ? Math.abs((xs[1] as number) - (xs[0] as number)) : 0);
+  const shown = xs.length === 0 ? [] : clipBands(bands, first, end);
   return (
     <figure className="chart" data-testid={id}>
       <ChartCanvas height={height}>
@@ -54,7 +57,7 @@ export function StackedAreaChart({
               dataKey="x"
               type="number"
               scale="time"
-              domain={['dataMin', 'dataMax']}
+              domain={shown.length > 0 ? [first, end] : ['dataMin', 'dataMax']}
               tickFormatter={(t: number) => formatTick(t)}
               stroke="var(--muted)"
               fontSize={12}

@@ -5,7 +5,7 @@ import { QueryView } from '@/components/ui/query-view';
 import { TableHead } from '@/components/ui/table-head';
 import { useTimeseries } from '@/features/overview/api/get-timeseries';
 import { describeBucket, toStackedRows } from '@/features/overview/lib/shape-timeseries';
-import { formatClock, formatDateTime, formatDuration } from '@/lib/format';
+import { formatClock, formatDateTime } from '@/lib/format';
 
 import type { BacktestAnswer } from '../api/backtest-alert-rule';
 import { describeAlertGroup, formatAlertValue } from '../lib/describe-rule';
@@ -14,20 +14,23 @@ import { backtestBands, selectorFilters } from '../lib/episode-bands';
 interface BacktestResultProps {
   result: BacktestAnswer;
   rule: RuleInput;
+  /** The range in words: `24 h`. */
+  windowLabel: string;
 }
 
 /** "This rule would have fired N times in the last 24 h": the watched closes with the episodes shaded, and their list. */
-export function BacktestResult({ result, rule }: BacktestResultProps) {
+export function BacktestResult({ result, rule, windowLabel: window }: BacktestResultProps) {
   const range = { kind: 'absolute' as const, from: result.from, to: result.to };
   const series = useTimeseries({ range, filters: selectorFilters(rule.selector), groupBy: 'code' });
   const n = result.episodes.length;
-  const window = formatDuration(result.to - result.from);
+  // The minute still filling is not replayed: a spike of the last seconds shows once its minute is complete.
+  const evaluated = `complete minutes only; ${result.minutesEvaluated} one-minute evaluations`;
   return (
     <div className="backtest" data-testid="backtest-result" data-episodes={n}>
       <p className="backtest-summary" data-testid="backtest-summary">
         {n === 0
-          ? `This rule would not have fired in the last ${window} (${result.minutesEvaluated} one-minute buckets evaluated).`
-          : `This rule would have fired ${n} ${n === 1 ? 'time' : 'times'} in the last ${window} (${result.minutesEvaluated} one-minute buckets evaluated).`}
+          ? `This rule would not have fired in the last ${window} (${evaluated}).`
+          : `This rule would have fired ${n} ${n === 1 ? 'time' : 'times'} in the last ${window} (${evaluated}).`}
       </p>
       <QueryView query={series} what="the watched closes">
         {(data) => {

@@ -26,7 +26,7 @@ const CONDITION_OPTIONS: ReadonlyArray<{ value: Condition['type']; label: string
   { value: 'ratio', label: 'share of all closes above a ratio' },
 ];
 
-/** The range a backtest covers: the last 24 h. */
+/** The range a backtest covers: the last 24 h (the label below says so). */
 export const BACKTEST_MS = 24 * 3_600_000;
 
 interface FieldProps {
@@ -226,7 +226,7 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
           </button>
         </div>
       </form>
-      {backtest.isSuccess && tested !== null && <BacktestResult result={backtest.data} rule={tested} />}
+      {backtest.isSuccess && tested !== null && <BacktestResult result={backtest.data} rule={tested} windowLabel="24 h" />}
     </section>
   );
 }
