@@ -54,7 +54,10 @@ export function TargetForm({ onDone }: { onDone: () => void }) {
 }
 
 function attemptOutcome(status: number | null, error: string | null): string {
-  if (error !== null) return status === null ? `failed: ${error}` : `HTTP ${status}: ${error}`;
+  if (error !== null) {
+    if (status === null) return `failed: ${error}`;
+    return error.startsWith(`HTTP ${status}`) ? error : `HTTP ${status}: ${error}`;
+  }
   return status === null ? 'no answer' : `HTTP ${status}`;
 }
 
