@@ -6,7 +6,7 @@ import { FormField } from '@/components/ui/form-field';
 import { FormFooter } from '@/components/ui/form-footer';
 import { OptionSelect } from '@/components/ui/option-select';
 import { TableHead } from '@/components/ui/table-head';
-import { formatDateTime, formatDuration } from '@/lib/format';
+import { formatDateTime, formatDuration, toDateTimeLocal } from '@/lib/format';
 
 import { useCreateSilence } from '../api/create-silence';
 import { useExpireSilence } from '../api/expire-silence';
@@ -16,7 +16,11 @@ const DURATIONS: ReadonlyArray<{ value: number; label: string }> = [
   { value: 4 * 3_600_000, label: '4 h' },
   { value: 24 * 3_600_000, label: '24 h' },
   { value: 7 * 24 * 3_600_000, label: '7 days' },
+  { value: 0, label: 'until a date\u2026' },
 ];
+
+/** The longest silence the collector takes. */
+const MAX_SILENCE_MS = 90 * 24 * 3_600_000;
 
 /** A matcher in words, with the rule's name rather than its id. */
 export function describeMatcher(matcher: SilenceMatcher, rules: readonly AlertRule[]): string {
@@ -39,6 +43,7 @@ export function SilenceForm({ rules, ruleId: initialRule, onDone }: SilenceFormP
   const [service, setService] = useState('');
   const [label, setLabel] = useState('');
   const [durationMs, setDurationMs] = useState(DURATIONS[0]?.value ?? 3_600_000);
+  const [until, setUntil] = useState(() => toDateTimeLocal(Date.now() + 2 * 3_600_000));
   const [comment, setComment] = useState('');
   const [createdBy, setCreatedBy] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -57,8 +62,11 @@ export function SilenceForm({ rules, ruleId: initialRule, onDone }: SilenceFormP
     if (Object.keys(matcher).length === 0) return setProblem('Choose what to silence: a rule, a service or a label (or several: all must match).');
     if (comment.trim() === '') return setProblem('Say why in the comment, for whoever wonders later why no alert came.');
     if (createdBy.trim() === '') return setProblem('Say who you are in "By": one admin account may be shared.');
+    const endsAt = durationMs === 0 ? new Date(until).getTime() : Date.now() + durationMs;
+    if (!Number.isFinite(endsAt) || endsAt <= Date.now()) return setProblem('Choose an end in the future.');
+    if (endsAt - Date.now() > MAX_SILENCE_MS) return setProblem('A silence lasts at most 90 days: choose an earlier end.');
     setProblem(null);
-    create.mutate({ matcher, endsAt: Date.now() + durationMs, comment: comment.trim(), createdBy: createdBy.trim() });
+    create.mutate({ matcher, endsAt, comment: comment.trim(), createdBy: createdBy.trim() });
   };
 
   return (
@@ -78,6 +86,11 @@ export function SilenceForm({ rules, ruleId: initialRule, onDone }: SilenceFormP
         <FormField label="For">
           {(p) => <OptionSelect {...p} options={DURATIONS} value={durationMs} onChange={setDurationMs} testId="silence-duration" />}
         </FormField>
+        {durationMs === 0 && (
+          <FormField label="Until (your time zone)">
+            {(p) => <input {...p} type="datetime-local" value={until} onChange={(e) => setUntil(e.currentTarget.value)} data-testid="silence-until" />}
+          </FormField>
+        )}
       </div>
       <div className="form-row">
         <FormField label="Comment" className="form-field-wide">
@@ -91,7 +104,7 @@ export function SilenceForm({ rules, ruleId: initialRule, onDone }: SilenceFormP
         problem={problem}
         error={create.error}
         action="create the silence"
-        submitLabel={`Silence until ${formatDateTime(Date.now() + durationMs)}`}
+        submitLabel={durationMs === 0 ? 'Silence' : `Silence until ${formatDateTime(Date.now() + durationMs)}`}
         pending={create.isPending}
         onCancel={onDone}
         testId="silence-save"
