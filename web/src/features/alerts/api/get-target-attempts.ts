@@ -12,6 +12,8 @@ export interface TargetAttempts {
 }
 
 export const ATTEMPTS_LIMIT = 50;
+/** How often an open delivery log is read again. */
+export const ATTEMPTS_REFRESH_MS = 2_000;
 
 /** `GET /api/v1/notification-targets/:id/attempts`: the delivery log of one target. */
 export function getTargetAttempts(id: string, signal?: AbortSignal): Promise<TargetAttempts> {
@@ -19,7 +21,12 @@ export function getTargetAttempts(id: string, signal?: AbortSignal): Promise<Tar
 }
 
 export function getTargetAttemptsQueryOptions(id: string) {
-  return queryOptions({ queryKey: [...targetsQueryKey, id, 'attempts'] as const, queryFn: ({ signal }) => getTargetAttempts(id, signal) });
+  return queryOptions({
+    queryKey: [...targetsQueryKey, id, 'attempts'] as const,
+    queryFn: ({ signal }) => getTargetAttempts(id, signal),
+    // Retries happen in the background (2 s, 4 s, ... apart): an open log follows them.
+    refetchInterval: ATTEMPTS_REFRESH_MS,
+  });
 }
 
 export function useTargetAttempts(id: string) {

@@ -137,7 +137,7 @@ function TargetRow({ target }: { target: TargetView }) {
         <p className={test.data.ok ? 'callout-ok' : 'form-error'} role="status" data-testid="target-test-result" data-ok={test.data.ok}>
           {test.data.ok
             ? `Test notification delivered: HTTP ${test.data.status ?? ''} in ${formatDuration(test.data.durationMs)}.`
-            : `Test notification failed (${attemptOutcome(test.data.status, test.data.error)}) after ${formatDuration(test.data.durationMs)}: check the URL and that the receiver is reachable from the collector.`}
+            : `Test notification failed (${attemptOutcome(test.data.status, test.data.error)}) after ${formatDuration(test.data.durationMs)}: check the URL and that the receiver is reachable from the collector. Like alerts, it is retried with backoff after a network error, a timeout, 408, 429 or 5xx; the delivery log shows every attempt.`}
         </p>
       )}
       {test.isError && <ActionError error={test.error} action="send the test notification" />}
