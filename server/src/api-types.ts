@@ -5,11 +5,24 @@
  * here runs in the browser.
  */
 import type { Static } from '@sinclair/typebox';
-import type { AlertEvent } from './alerts/evaluator.js';
+import type { AlertEvent } from './alerts/alert-event.js';
 import type { AlertGroupBy, AlertRule, Condition, RuleInput, Selector, Severity } from './alerts/rule.js';
-import type { ActiveAlert, EpisodeView, SilenceMatcher, SilenceView, TargetView } from './alerts/views.js';
-import type { AttemptSchema } from './alerts/views.js';
+import type {
+  ActiveAlert,
+  BacktestRequest,
+  BacktestResult,
+  DeliveryAttemptView,
+  EpisodeView,
+  SilenceInput,
+  SilenceMatcher,
+  SilenceView,
+  TargetInput,
+  TargetKind,
+  TargetTestResult,
+  TargetView,
+} from './alerts/api-schemas.js';
 import type { ErrorBodySchema } from './http/http-error.js';
+import type { Initiator, TimeWindow } from './storage/types.js';
 import type {
   Breakdown,
   CloseEventView,
@@ -28,12 +41,15 @@ export type {
   AlertEvent,
   AlertGroupBy,
   AlertRule,
+  BacktestRequest,
+  BacktestResult,
   Breakdown,
   CloseEventView,
   Condition,
   EpisodeView,
   EventsPage,
   GroupBy,
+  Initiator,
   Lifetimes,
   LiveHello,
   LiveTick,
@@ -41,15 +57,20 @@ export type {
   RuleInput,
   Selector,
   Severity,
+  SilenceInput,
   SilenceMatcher,
   SilenceView,
   Summary,
+  TargetInput,
+  TargetKind,
+  TargetTestResult,
   TargetView,
   Timeseries,
+  TimeWindow,
 };
 
 export type ApiErrorBody = Static<typeof ErrorBodySchema>;
-export type DeliveryAttempt = Static<typeof AttemptSchema>;
+export type DeliveryAttempt = DeliveryAttemptView;
 
 /** Every message of the live WebSocket. */
 export type LiveMessage = LiveHello | LiveTick | AlertEvent;
@@ -59,10 +80,4 @@ export interface SessionState {
   signedIn: boolean;
   auth: 'password' | 'none';
   expiresAt: number | null;
-}
-
-/** `POST /api/v1/alert-rules/backtest`. */
-export interface BacktestResult {
-  episodes: Array<{ start: number; end: number | null; group: { service?: string; route?: string }; peak: number; baseline: number }>;
-  minutesEvaluated: number;
 }

@@ -1,19 +1,19 @@
 import type {
-  BreakdownResponse,
-  CloseEventRecord,
-  EventsResponse,
-  LifetimesResponse,
-  ReasonsResponse,
-  SummaryResponse,
-  TimeseriesResponse,
-} from '@/types/api';
+  Breakdown,
+  CloseEventView,
+  EventsPage as EventsResponse,
+  Lifetimes,
+  Reasons,
+  Summary,
+  Timeseries,
+} from '@closewatch/server/api-types';
 
 /** 2026-11-26T10:00:00Z: every fixture window ends here. */
 export const NOW = Date.UTC(2026, 10, 26, 10, 0, 0);
 const HOUR = 3_600_000;
 export const WINDOW = { from: NOW - HOUR, to: NOW };
 
-export function summaryFixture(overrides: Partial<SummaryResponse> = {}): SummaryResponse {
+export function summaryFixture(overrides: Partial<Summary> = {}): Summary {
   return {
     window: WINDOW,
     total: 1200,
@@ -35,6 +35,7 @@ export function summaryFixture(overrides: Partial<SummaryResponse> = {}): Summar
       { category: 'server-error', label: 'Server error', count: 60 },
       { category: 'overload', label: 'Overload / restart', count: 30 },
     ],
+    otherCodes: { codes: 0, count: 0 },
     previous: {
       window: { from: NOW - 2 * HOUR, to: NOW - HOUR },
       total: 600,
@@ -47,7 +48,7 @@ export function summaryFixture(overrides: Partial<SummaryResponse> = {}): Summar
   };
 }
 
-export function emptySummaryFixture(): SummaryResponse {
+export function emptySummaryFixture(): Summary {
   const zero = { count: 0, perMinute: 0, share: 0 };
   return {
     window: WINDOW,
@@ -57,13 +58,14 @@ export function emptySummaryFixture(): SummaryResponse {
     error: zero,
     again: zero,
     byCode: [],
+    otherCodes: { codes: 0, count: 0 },
     byCategory: [],
     previous: { window: { from: NOW - 2 * HOUR, to: NOW - HOUR }, total: 0, perMinute: 0, abnormal: { count: 0, share: 0 }, error: zero, again: zero },
   };
 }
 
 /** Three 1-minute buckets; the middle one is missing `normal` and the server omitted bucket 4. */
-export function categoryTimeseriesFixture(): TimeseriesResponse {
+export function categoryTimeseriesFixture(): Timeseries {
   const t0 = NOW - 5 * 60_000;
   return {
     window: WINDOW,
@@ -74,6 +76,7 @@ export function categoryTimeseriesFixture(): TimeseriesResponse {
       { key: 'normal', label: 'Normal', total: 10 },
       { key: 'tls', label: 'TLS', total: 0 },
     ],
+    otherGroups: 0,
     points: [
       { t: t0, values: { normal: 4, abnormal: 1 } },
       { t: t0 + 60_000, values: { abnormal: 6 } },
@@ -83,7 +86,7 @@ export function categoryTimeseriesFixture(): TimeseriesResponse {
   };
 }
 
-export function codeTimeseriesFixture(): TimeseriesResponse {
+export function codeTimeseriesFixture(): Timeseries {
   const t0 = NOW - 2 * 60_000;
   return {
     window: WINDOW,
@@ -93,6 +96,7 @@ export function codeTimeseriesFixture(): TimeseriesResponse {
       { key: '1014', label: '1014 Bad Gateway', total: 2 },
       { key: '1011', label: '1011 Internal Error (Error)', total: 5 },
     ],
+    otherGroups: 0,
     points: [
       { t: t0, values: { '1011': 3, '1014': 2 } },
       { t: t0 + 60_000, values: { '1011': 2 } },
@@ -100,7 +104,7 @@ export function codeTimeseriesFixture(): TimeseriesResponse {
   };
 }
 
-export function reasonsFixture(): ReasonsResponse {
+export function reasonsFixture(): Reasons {
   return {
     window: WINDOW,
     codes: [
@@ -114,12 +118,16 @@ export function reasonsFixture(): ReasonsResponse {
           { template: 'handler failed: <id>', count: 45, examples: ['handler failed: 17', 'handler failed: 18'] },
           { template: '', count: 15, examples: [] },
         ],
+        otherTemplates: { templates: 0, count: 0 },
       },
     ],
+    otherCodes: { codes: 0, count: 0 },
   };
 }
 
-export function breakdownFixture(): BreakdownResponse {
+const NO_OTHER_GROUPS = { groups: 0, total: 0, abnormal: 0, error: 0, again: 0 };
+
+export function breakdownFixture(): Breakdown {
   return {
     window: WINDOW,
     services: [
@@ -135,13 +143,14 @@ export function breakdownFixture(): BreakdownResponse {
       { service: 'chat', route: '/ws', total: 1000, abnormal: 250, error: 50, again: 20 },
       { service: 'feed', route: '/feed', total: 200, abnormal: 50, error: 10, again: 10 },
     ],
+    other: { services: NO_OTHER_GROUPS, instances: NO_OTHER_GROUPS, routes: NO_OTHER_GROUPS },
   };
 }
 
 const EDGES = [0, 1_000, 2_000, 5_000, 10_000, 20_000, 30_000, 45_000, 55_000, 60_000, 65_000, 90_000];
 
 /** A 1006 wall at 60 s - 65 s (bucket 9), a spread of 1000s; the server sent 12 buckets. */
-export function lifetimesFixture(): LifetimesResponse {
+export function lifetimesFixture(): Lifetimes {
   return {
     window: WINDOW,
     buckets: EDGES.map((fromMs, index) => ({
@@ -168,10 +177,11 @@ export function lifetimesFixture(): LifetimesResponse {
         counts: [2, 1, 1, 2, 1, 2, 1, 3, 2, 80, 5, 0],
       },
     ],
+    other: null,
   };
 }
 
-export function eventFixture(seq: number, overrides: Partial<CloseEventRecord> = {}): CloseEventRecord {
+export function eventFixture(seq: number, overrides: Partial<CloseEventView> = {}): CloseEventView {
   return {
     seq,
     id: `evt-${seq}`,

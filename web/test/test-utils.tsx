@@ -35,6 +35,8 @@ export function readAnswer(path: string): Response {
       return jsonResponse(lifetimesFixture());
     case '/api/v1/events':
       return jsonResponse(eventsFixture(3, null, 100));
+    case '/api/v1/alerts':
+      return jsonResponse({ active: [], history: [] });
     default:
       return jsonResponse({ error: { code: 'NOT_FOUND', message: `no route ${path}` } }, 404);
   }

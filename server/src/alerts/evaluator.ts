@@ -5,6 +5,7 @@ import type { CodeMinute } from '../storage/sql/alert-reader.js';
 import type { Storage } from '../storage/storage.js';
 import { alignWindow } from '../storage/time-window.js';
 import { MINUTE_MS, type CloseFilters } from '../storage/types.js';
+import type { AlertEvent } from './alert-event.js';
 import { evaluate, type Evaluation } from './detect.js';
 import { parseGroupKey, type AlertGroup } from './group.js';
 import { dashboardUrl, describeSelector, summarize, valueUnit, WEBHOOK_PAYLOAD_VERSION, type AlertNotification, type NotificationEvent, type TopReason, type TopRoute } from './notification.js';
@@ -13,18 +14,7 @@ import { toRule } from './rule-codec.js';
 import { evaluationWindows, fitsCodeMatrix, fromCodeMatrix, readRuleMinutes, seriesAt, type GroupMinutes, type RuleMinutes } from './rule-data.js';
 import { step } from './state-machine.js';
 
-/** A change of one alert instance, for the live feed and the log. */
-export interface AlertEvent {
-  type: 'alert';
-  change: 'pending' | 'firing' | 'resolved';
-  ruleId: string;
-  ruleName: string;
-  severity: string;
-  group: AlertGroup;
-  episodeId: string | null;
-  value: number;
-  at: number;
-}
+export type { AlertEvent } from './alert-event.js';
 
 export interface EvaluatorOptions {
   clock: () => number;

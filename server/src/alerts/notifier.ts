@@ -1,8 +1,7 @@
 import type { AlertStore, DeliveryRow, TargetRow } from '../storage/alerts/alert-store.js';
 import { alertmanagerAlerts, slackMessage, type AlertNotification } from './notification.js';
 
-export const TARGET_KINDS = ['webhook', 'slack', 'alertmanager'] as const;
-export type TargetKind = (typeof TARGET_KINDS)[number];
+export { TARGET_KINDS, type TargetKind } from './api-schemas.js';
 
 export interface NotifierOptions {
   clock: () => number;
@@ -39,6 +38,9 @@ export function renderFor(target: Pick<TargetRow, 'kind' | 'url'>, notification:
   if (target.kind === 'alertmanager') return { url: `${target.url.replace(/\/$/, '')}/api/v2/alerts`, body: alertmanagerAlerts(notification, notification.dashboardUrl) };
   return { url: target.url, body: notification };
 }
+
+/** Beyond the receiver's timeout, time for the attempt of a test notification to be recorded. */
+const TEST_ATTEMPT_MARGIN_MS = 5_000;
 
 /**
  * Sends the notification outbox: each entry to its target, retried with backoff until
@@ -93,7 +95,10 @@ export class Notifier {
 
   /** Sends a test notification to a target now, logs it, and says how it went. */
   async test(target: TargetRow, notification: AlertNotification): Promise<AttemptResult> {
-    const delivery = await this.store.enqueue({ targetId: target.id, episodeId: null, event: 'test', payload: JSON.stringify(notification) });
+    // Not due for the outbox until this attempt has had its time: run() on its timer would
+    // otherwise pick the same entry up and deliver the test twice.
+    const notBefore = this.options.clock() + this.options.timeoutMs + TEST_ATTEMPT_MARGIN_MS;
+    const delivery = await this.store.enqueue({ targetId: target.id, episodeId: null, event: 'test', payload: JSON.stringify(notification) }, notBefore);
     return this.deliver(delivery, target);
   }
 

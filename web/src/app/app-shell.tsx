@@ -12,6 +12,7 @@ import { useTheme } from '@/features/theme/use-theme';
 import { collectorLabel } from '@/lib/api-client';
 import { navigate, usePathname, useSearch } from '@/lib/location';
 
+import { AlertsRoute } from './routes/alerts';
 import { EventsRoute } from './routes/events';
 import { NotFoundRoute } from './routes/not-found';
 import { OverviewRoute } from './routes/overview';
@@ -20,6 +21,7 @@ import { useLiveUpdates } from './use-live-updates';
 const NAV: Array<{ route: RouteName; label: string }> = [
   { route: 'overview', label: 'Overview' },
   { route: 'events', label: 'Events' },
+  { route: 'alerts', label: 'Alerts' },
 ];
 
 export function AppShell() {
@@ -70,14 +72,20 @@ export function AppShell() {
       </header>
       <div className="toolbar">
         <RangePicker range={view.range} onChange={(range) => setView((v) => ({ ...v, range }))} />
-        <FilterBar
-          key={filtersKey(view.filters)}
-          filters={view.filters}
-          onChange={(filters) => setView((v) => ({ ...v, filters }))}
-        />
+        {/* Alerts are not filtered by service or code; the range picks the history's window. */}
+        {route !== 'alerts' && (
+          <FilterBar
+            key={filtersKey(view.filters)}
+            filters={view.filters}
+            onChange={(filters) => setView((v) => ({ ...v, filters }))}
+          />
+        )}
       </div>
       <main id="main" className="main">
-        {route === 'overview' && <OverviewRoute view={view} setView={setView} />}
+        {route === 'overview' && (
+          <OverviewRoute view={view} setView={setView} alertsHref={`${ROUTES.alerts}${search}`} onFollowAlerts={follow(ROUTES.alerts)} />
+        )}
+        {route === 'alerts' && <AlertsRoute view={view} />}
         {route === 'events' && <EventsRoute view={view} setView={setView} />}
         {route === null && <NotFoundRoute pathname={pathname} onHome={follow(ROUTES.overview)} />}
       </main>

@@ -1,6 +1,8 @@
+import type { LiveTick } from '@closewatch/server/api-types';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
 
+import { ALERTS_KEY } from '@/features/alerts/api/keys';
 import { eventsQueryKey } from '@/features/events/api/get-events';
 import { applyLiveTick } from '@/features/events/lib/live-events';
 import type { ViewState } from '@/features/filters/lib/view-state';
@@ -10,7 +12,6 @@ import { useLiveFeed, type LiveStatus } from '@/features/live/use-live-feed';
 import { STATS_KEY } from '@/features/overview/api/params';
 import { recheckSession } from '@/features/session/api/get-session';
 import { collectorBase } from '@/lib/api-client';
-import type { LiveTick } from '@/types/api';
 
 /** Refetches at most this often, however many ticks arrive. */
 export const LIVE_REFRESH_MS = 1_000;
@@ -19,7 +20,8 @@ export const LIVE_REFRESH_MS = 1_000;
 const refetchType = (): 'none' | 'active' => (document.hidden ? 'none' : 'active');
 
 /**
- * Keeps the numbers on screen current. Each tick with closures invalidates the stats
+ * Keeps the numbers on screen current, and the alerts: an alert change invalidates
+ * every alerting query at once. Each tick with closures invalidates the stats
  * queries (throttled); their fetchers compute `to = now` again, so relative windows
  * slide. Events from the tick go straight to the top of the events table.
  */
@@ -66,6 +68,13 @@ export function useLiveUpdates(view: ViewState): LiveStatus {
     if (range.kind === 'relative' && applyLiveTick(queryClient, { range, filters }, tick)) refreshEvents();
   };
 
+  // Alert changes are rare and matter at once: no throttle. The banner, the Alerts page
+  // and the chart's episode bands all read queries under ALERTS_KEY.
+  const onAlert = () => {
+    // cancelRefetch: a read already on its way may predate the change.
+    void queryClient.invalidateQueries({ queryKey: [ALERTS_KEY], refetchType: refetchType() });
+  };
+
   const onConnected = (afterOutage: boolean) => {
     // Whatever failed while the collector was away (errors, gaps) is fetched again.
     if (afterOutage) void queryClient.invalidateQueries({ refetchType: refetchType() }, { cancelRefetch: false });
@@ -79,6 +88,7 @@ export function useLiveUpdates(view: ViewState): LiveStatus {
     enabled: view.live,
     url: liveUrl(view.filters, collectorBase(), window.location),
     onTick,
+    onAlert,
     onConnected,
     onFailure,
   });

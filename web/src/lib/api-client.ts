@@ -1,5 +1,6 @@
+import type { ApiErrorBody } from '@closewatch/server/api-types';
+
 import { env } from '@/config/env';
-import type { ApiErrorBody } from '@/types/api';
 
 /** An error the dashboard can explain: what went wrong and what the operator can do. */
 export class ApiError extends Error {
@@ -73,6 +74,20 @@ export function errorHint(error: unknown): string {
   return 'Check the collector logs for details.';
 }
 
+/** Lines an operator can act on when a change (save, delete, send) was refused. */
+export function changeErrorHint(error: unknown): string {
+  if (!(error instanceof ApiError)) return 'Try again; if it persists, check the browser console.';
+  if (error.code === 'UNREACHABLE') return 'Start the collector with `npm start`, then try again.';
+  if (isNotSignedIn(error)) return 'Changes need a signed-in session: the dashboard is taking you to the sign-in page.';
+  if (error.status === 401 || error.status === 403) {
+    return 'Changes need the signed-in admin session of this dashboard (read tokens only read): sign out and sign in with the admin password.';
+  }
+  if (error.status === 400) return 'Fix the field the message names and try again; nothing was changed.';
+  if (error.status === 404) return 'It no longer exists (deleted meanwhile?): the list has been refreshed.';
+  if (error.status >= 500) return 'The collector failed to make the change; its logs say why. Nothing was half written: try again.';
+  return 'Check the collector logs for details.';
+}
+
 /** Retry-After in seconds (the collector sends delay-seconds); null when absent or an HTTP date. */
 function retryAfterSeconds(response: Response): number | null {
   const value = response.headers.get('retry-after');
@@ -80,7 +95,7 @@ function retryAfterSeconds(response: Response): number | null {
 }
 
 export interface ApiRequest {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   params?: URLSearchParams | undefined;
   /** Sent as JSON. */
   body?: unknown;

@@ -3,17 +3,22 @@ import { Type } from '@sinclair/typebox';
 import { backtest, MAX_BACKTEST_MS } from '../../alerts/backtest.js';
 import { silenced } from '../../alerts/evaluator.js';
 import { parseGroupKey } from '../../alerts/group.js';
-import { TARGET_KINDS } from '../../alerts/notifier.js';
 import { summarize, WEBHOOK_PAYLOAD_VERSION } from '../../alerts/notification.js';
 import { ruleProblem, RuleInputSchema, RuleSchema, withRuleDefaults, type AlertRule, type RuleInput } from '../../alerts/rule.js';
 import { toFields, toRule } from '../../alerts/rule-codec.js';
+import {
+  BacktestRequestSchema,
+  BacktestResultSchema,
+  SilenceInputSchema,
+  TargetInputSchema,
+  TargetTestResultSchema,
+} from '../../alerts/api-schemas.js';
 import {
   ActiveAlertSchema,
   AttemptSchema,
   attemptView,
   EpisodeSchema,
   episodeView,
-  SilenceMatcherSchema,
   SilenceSchema,
   silenceView,
   TargetSchema,
@@ -25,16 +30,6 @@ import { checkFiniteQuery } from './query-route.js';
 
 const ERRORS = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema } as const;
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
-const Time = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ minLength: 1, maxLength: 64 })], { description: 'epoch ms or RFC 3339' });
-const TargetInputSchema = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 120 }),
-    kind: Type.Unsafe<(typeof TARGET_KINDS)[number]>({ type: 'string', enum: [...TARGET_KINDS] }),
-    url: Type.String({ minLength: 1, maxLength: 2048, description: 'webhook/Slack: the URL to POST to; alertmanager: its base URL (http://host:9093)' }),
-    enabled: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
-);
 
 function checkRule(input: RuleInput): ReturnType<typeof withRuleDefaults> {
   const spec = withRuleDefaults(input);
@@ -122,12 +117,9 @@ const alertRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       config: { access: 'read' },
       schema: {
         summary: 'The episodes a rule (saved or not) would have produced over a past range',
-        body: Type.Object({ rule: Type.Union([RuleInputSchema, RuleSchema]), from: Time, to: Time }),
+        body: BacktestRequestSchema,
         response: {
-          200: Type.Object({
-            episodes: Type.Array(Type.Object({ start: Type.Integer(), end: Type.Union([Type.Integer(), Type.Null()]), group: Type.Object({ service: Type.Optional(Type.String()), route: Type.Optional(Type.String()) }), peak: Type.Number(), baseline: Type.Number() })),
-            minutesEvaluated: Type.Integer(),
-          }),
+          200: BacktestResultSchema,
           ...ERRORS,
           503: ErrorBodySchema,
         },
@@ -201,15 +193,7 @@ const alertRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       config: admin,
       schema: {
         summary: 'Mute notifications of a rule, a service or a label until a time',
-        body: Type.Object(
-          {
-            matcher: SilenceMatcherSchema,
-            endsAt: Time,
-            comment: Type.String({ minLength: 1, maxLength: 500 }),
-            createdBy: Type.String({ minLength: 1, maxLength: 120, description: 'who asked for it (one admin account may be shared)' }),
-          },
-          { additionalProperties: false },
-        ),
+        body: SilenceInputSchema,
         response: { 201: SilenceSchema, ...ERRORS },
       },
     },
@@ -278,7 +262,7 @@ const alertRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         summary: 'Send a test notification now',
         params: IdParams,
-        response: { 200: Type.Object({ ok: Type.Boolean(), status: Type.Union([Type.Integer(), Type.Null()]), error: Type.Union([Type.String(), Type.Null()]), durationMs: Type.Integer() }), ...ERRORS },
+        response: { 200: TargetTestResultSchema, ...ERRORS },
       },
     },
     async (request) => {

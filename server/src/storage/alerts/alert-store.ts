@@ -305,10 +305,15 @@ export class AlertStore {
 
   // ---------------------------------------------------------------- outbox
 
-  async enqueue(delivery: NewDelivery): Promise<DeliveryRow> {
+  /**
+   * Adds one notification to the outbox, due at `notBefore` (default now). A caller that
+   * sends it itself passes a later time, so the outbox does not send it a second time
+   * while that first attempt is on its way.
+   */
+  async enqueue(delivery: NewDelivery, notBefore?: number): Promise<DeliveryRow> {
     const now = this.clock();
     const row = await this.prisma.notificationDelivery.create({
-      data: { id: newId('ntf'), ...delivery, state: 'pending', attempts: 0, nextAttemptAt: big(now), createdAt: big(now) },
+      data: { id: newId('ntf'), ...delivery, state: 'pending', attempts: 0, nextAttemptAt: big(notBefore ?? now), createdAt: big(now) },
     });
     return deliveryRow(row);
   }

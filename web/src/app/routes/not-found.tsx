@@ -5,7 +5,7 @@ export function NotFoundRoute({ pathname, onHome }: { pathname: string; onHome: 
     <section className="panel empty-state" data-testid="not-found">
       <h2>No page at {pathname}</h2>
       <p>
-        The dashboard has two views: <a href="/" onClick={onHome}>the overview</a> and <a href="/events">the events explorer</a>.
+        The dashboard has three views: <a href="/" onClick={onHome}>the overview</a>, <a href="/events">the events explorer</a> and <a href="/alerts">the alerts</a>.
       </p>
     </section>
   );

@@ -1,10 +1,10 @@
-import { Area, AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, AreaChart, CartesianGrid, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
 
 import { ChartCanvas } from './chart-canvas';
 import { ChartDataTable } from './chart-data-table';
 import { ChartLegend } from './chart-legend';
 import { ChartTooltipContent } from './chart-tooltip';
-import { flattenRows, seriesTotals, type ChartRow, type ChartSeries } from './types';
+import { clipBands, flattenRows, seriesTotals, type ChartRow, type ChartSeries, type TimeBand } from './types';
 
 export interface StackedAreaChartProps {
   /** Chart id; the hidden data table is `<id>-data`. */
@@ -21,6 +21,10 @@ export interface StackedAreaChartProps {
   onSeriesSelect?: ((key: string) => void) | undefined;
   selectHint?: string | undefined;
   height?: number;
+  /** Stretches to shade (alert episodes), listed under the chart too. */
+  bands?: readonly TimeBand[];
+  /** What the bands are, for their list: `Alerts fired`. */
+  bandsTitle?: string;
 }
 
 export function StackedAreaChart({
@@ -34,8 +38,15 @@ export function StackedAreaChart({
   onSeriesSelect,
   selectHint,
   height = 260,
+  bands = [],
+  bandsTitle = 'Marked',
 }: StackedAreaChartProps) {
   const data = flattenRows(rows, series);
+  const xs = rows.map((r) => r.x);
+  const first = Math.min(...xs);
+  // A band in the newest bucket starts after that bucket's x: with bands, the axis runs to the bucket's end.
+  const end = Math.max(...xs) + (xs.length > 1 ? Math.abs((xs[1] as number) - (xs[0] as number)) : 0);
+  const shown = xs.length === 0 ? [] : clipBands(bands, first, end);
   return (
     <figure className="chart" data-testid={id}>
       <ChartCanvas height={height}>
@@ -46,7 +57,7 @@ export function StackedAreaChart({
               dataKey="x"
               type="number"
               scale="time"
-              domain={['dataMin', 'dataMax']}
+              domain={shown.length > 0 ? [first, end] : ['dataMin', 'dataMax']}
               tickFormatter={(t: number) => formatTick(t)}
               stroke="var(--muted)"
               fontSize={12}
@@ -64,6 +75,18 @@ export function StackedAreaChart({
                 />
               )}
             />
+            {shown.map((b) => (
+              <ReferenceArea
+                key={b.key}
+                x1={b.from}
+                x2={b.to}
+                fill={`var(--band-${b.tone})`}
+                fillOpacity={0.18}
+                stroke={`var(--band-${b.tone})`}
+                strokeOpacity={0.6}
+                ifOverflow="hidden"
+              />
+            ))}
             {series.map((s, i) => (
               <Area
                 key={s.key}
@@ -89,6 +112,16 @@ export function StackedAreaChart({
         onSelect={onSeriesSelect}
         selectHint={selectHint}
       />
+      {shown.length > 0 && (
+        <ul className="chart-bands" aria-label={bandsTitle} data-testid={`${id}-bands`}>
+          {shown.map((b) => (
+            <li key={b.key} className="chart-band" data-tone={b.tone} data-from={b.from} data-to={b.to}>
+              <span className="chart-band-swatch" aria-hidden="true" />
+              {b.label}
+            </li>
+          ))}
+        </ul>
+      )}
       <ChartDataTable
         id={id}
         caption={caption}

@@ -34,3 +34,21 @@ export function seriesTotals(rows: ReadonlyArray<ChartRow>, series: readonly Cha
   }
   return totals;
 }
+
+/** A marked stretch of a time chart (an alert episode): drawn as a shaded band from `from` to `to` (epoch ms). */
+export interface TimeBand {
+  key: string;
+  from: number;
+  to: number;
+  /** What it marks, for the band's title and the list under the chart. */
+  label: string;
+  /** `critical` bands are red, others amber. */
+  tone: 'critical' | 'warning' | 'info';
+}
+
+/** Bands cut to the chart's x range; bands wholly outside it are dropped (recharts would widen the axis). */
+export function clipBands(bands: readonly TimeBand[], min: number, max: number): TimeBand[] {
+  return bands
+    .filter((b) => b.to >= min && b.from <= max)
+    .map((b) => ({ ...b, from: Math.max(b.from, min), to: Math.min(b.to, max) }));
+}

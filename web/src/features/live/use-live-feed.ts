@@ -1,6 +1,5 @@
+import type { AlertEvent, LiveTick } from '@closewatch/server/api-types';
 import { useEffect, useRef, useState } from 'react';
-
-import type { LiveTick } from '@/types/api';
 
 import { backoffDelay } from './lib/backoff';
 import { parseLiveMessage } from './lib/parse-message';
@@ -21,6 +20,8 @@ export interface LiveFeedOptions {
   enabled: boolean;
   url: string;
   onTick: (tick: LiveTick) => void;
+  /** An alert instance changed (pending, firing, resolved): sent at once, not with the ticks. */
+  onAlert?: (alert: AlertEvent) => void;
   /** Called on every (re)connection; `afterOutage` when an earlier one had dropped. */
   onConnected?: (afterOutage: boolean) => void;
   /**
@@ -37,13 +38,15 @@ export interface LiveFeedOptions {
  * (the filters) changes. Callbacks are read through refs so a re-render does not
  * tear the socket down.
  */
-export function useLiveFeed({ enabled, url, onTick, onConnected, onFailure }: LiveFeedOptions): LiveStatus {
+export function useLiveFeed({ enabled, url, onTick, onAlert, onConnected, onFailure }: LiveFeedOptions): LiveStatus {
   const [status, setStatus] = useState<LiveStatus>(enabled ? { state: 'connecting' } : { state: 'paused' });
   const onTickRef = useRef(onTick);
+  const onAlertRef = useRef(onAlert);
   const onConnectedRef = useRef(onConnected);
   const onFailureRef = useRef(onFailure);
   useEffect(() => {
     onTickRef.current = onTick;
+    onAlertRef.current = onAlert;
     onConnectedRef.current = onConnected;
     onFailureRef.current = onFailure;
   });
@@ -94,6 +97,11 @@ export function useLiveFeed({ enabled, url, onTick, onConnected, onFailure }: Li
           hadOutage = false;
           return;
         }
+        if (message.type === 'alert') {
+          onAlertRef.current?.(message);
+          return;
+        }
+        if (message.type !== 'tick') return;
         setStatus((current) => (current.state === 'live' ? current : { state: 'live' }));
         onTickRef.current(message);
       };

@@ -1,8 +1,8 @@
+import type { SessionState } from '@closewatch/server/api-types';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 
 import { isNotSignedIn } from '@/lib/api-client';
-import type { SessionState } from '@/types/api';
 
 import { SESSION_KEY, SIGNED_OUT, sessionQueryKey } from './api/get-session';
 import { redirectToSignIn } from './lib/redirect';

@@ -1,11 +1,11 @@
 // @vitest-environment node
+import type { LiveTick } from '@closewatch/server/api-types';
 import type { InfiniteData } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 
 import { eventsQueryKey, type EventsPage, type EventsPageParam } from '@/features/events/api/get-events';
 import { applyLiveTick, pendingEventsKey, prependLiveEvents } from '@/features/events/lib/live-events';
 import { EMPTY_FILTERS } from '@/features/filters/lib/view-state';
-import type { LiveTick } from '@/types/api';
 
 import { NOW, WINDOW, eventFixture, eventsFixture } from '../../fixtures';
 import { createTestQueryClient } from '../../test-utils';

@@ -1,3 +1,4 @@
+import type { Summary } from '@closewatch/server/api-types';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
@@ -9,7 +10,6 @@ import { getReasonsQueryOptions } from '@/features/overview/api/get-reasons';
 import { getSummaryQueryOptions } from '@/features/overview/api/get-summary';
 import { getTimeseriesQueryOptions } from '@/features/overview/api/get-timeseries';
 import { Overview } from '@/features/overview/components/overview';
-import type { SummaryResponse } from '@/types/api';
 
 import {
   breakdownFixture,
@@ -24,7 +24,7 @@ import { createTestQueryClient, renderWithClient } from '../../test-utils';
 
 const VIEW: ViewState = { range: { kind: 'relative', preset: '1h' }, filters: EMPTY_FILTERS, live: true };
 
-function prefilledClient(view: ViewState, summary: SummaryResponse = summaryFixture()) {
+function prefilledClient(view: ViewState, summary: Summary = summaryFixture()) {
   const client = createTestQueryClient();
   const q = { range: view.range, filters: view.filters };
   client.setQueryData(getSummaryQueryOptions(q).queryKey, summary);
@@ -39,7 +39,7 @@ function prefilledClient(view: ViewState, summary: SummaryResponse = summaryFixt
   return client;
 }
 
-function renderOverview(view: ViewState = VIEW, summary?: SummaryResponse) {
+function renderOverview(view: ViewState = VIEW, summary?: Summary) {
   const onFiltersChange = vi.fn();
   const utils = renderWithClient(
     <Overview view={view} onFiltersChange={onFiltersChange} onShowLastWeek={() => {}} />,

@@ -1,9 +1,9 @@
+import type { SessionState } from '@closewatch/server/api-types';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { App } from '@/app';
-import type { SessionState } from '@/types/api';
 
 import { NOW } from '../../fixtures';
 import { FakeWebSocket, createTestQueryClient, jsonResponse, readAnswer, stubFetch, type FetchCall } from '../../test-utils';

@@ -1,10 +1,10 @@
+import type { SessionState } from '@closewatch/server/api-types';
 import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { App } from '@/app';
 import { sessionQueryKey } from '@/features/session/api/get-session';
-import type { SessionState } from '@/types/api';
 
 import { NOW } from '../../fixtures';
 import { FakeWebSocket, createTestQueryClient, jsonResponse, readAnswer, stubFetch, type FetchCall } from '../../test-utils';

@@ -1,8 +1,8 @@
+import type { EventsPage as EventsResponse, TimeWindow } from '@closewatch/server/api-types';
 import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 
 import { filterParams, filtersKey, rangeKey, resolveRange, type Filters, type TimeRange } from '@/features/filters/lib/view-state';
 import { apiGet } from '@/lib/api-client';
-import type { EventsResponse, TimeWindow } from '@/types/api';
 
 export const EVENTS_PAGE_SIZE = 50;
 

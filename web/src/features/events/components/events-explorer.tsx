@@ -2,6 +2,7 @@ import { skipToken, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { Panel } from '@/components/ui/panel';
 import { QueryView } from '@/components/ui/query-view';
+import { ExportCsvLink } from '@/features/export/components/export-csv-link';
 import { describeRange, describeRangeIn, hasFilters, type ViewState } from '@/features/filters/lib/view-state';
 import { formatCount } from '@/lib/format';
 
@@ -33,6 +34,7 @@ export function EventsExplorer({ view, onClearFilters }: EventsExplorerProps) {
       caption={`newest first, ${EVENTS_PAGE_SIZE} per page, ${windowLabel}`}
       testId="events-panel"
       className="panel-wide"
+      actions={<ExportCsvLink kind="events" range={view.range} filters={view.filters} what="every close event of this view" testId="export-events" />}
     >
       {pending > 0 && (
         <button type="button" className="button new-events" onClick={backToNewest} data-testid="new-events">

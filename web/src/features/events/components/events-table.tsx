@@ -1,6 +1,7 @@
+import type { CloseEventView } from '@closewatch/server/api-types';
+
 import { CloseCodeLabel } from '@/components/ui/close-code-label';
 import { formatBytes, formatDuration, formatEventTime } from '@/lib/format';
-import type { CloseEventRecord } from '@/types/api';
 
 const DASH = '\u2014';
 
@@ -9,7 +10,7 @@ function bytes(value: number | null): string {
 }
 
 interface EventsTableProps {
-  events: readonly CloseEventRecord[];
+  events: readonly CloseEventView[];
   caption: string;
 }
 

@@ -1,6 +1,5 @@
+import type { CloseEventView, LiveTick } from '@closewatch/server/api-types';
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
-
-import type { CloseEventRecord, LiveTick } from '@/types/api';
 
 import { eventsQueryKey, type EventsPage, type EventsPageParam, type EventsQuery } from '../api/get-events';
 
@@ -9,7 +8,7 @@ type EventsData = InfiniteData<EventsPage, EventsPageParam | null>;
 /** Past this many rows on the first page, a refetch trims it back to one page. */
 export const MAX_FIRST_PAGE_ROWS = 200;
 
-function newestFirst(a: CloseEventRecord, b: CloseEventRecord): number {
+function newestFirst(a: CloseEventView, b: CloseEventView): number {
   return b.ts - a.ts || b.seq - a.seq;
 }
 
@@ -17,7 +16,7 @@ function newestFirst(a: CloseEventRecord, b: CloseEventRecord): number {
  * Prepends live events to the first page, skipping ones already listed. Returns the
  * data unchanged when nothing is new, so React Query does not re-render for nothing.
  */
-export function prependLiveEvents(data: EventsData, events: readonly CloseEventRecord[]): { data: EventsData; added: number } {
+export function prependLiveEvents(data: EventsData, events: readonly CloseEventView[]): { data: EventsData; added: number } {
   const [first, ...rest] = data.pages;
   if (!first || events.length === 0) return { data, added: 0 };
   const known = new Set<number>();

@@ -3,9 +3,9 @@
  * the only place this state lives, so a copied link reproduces the view exactly.
  */
 import { isCloseCategory, isCloseCodeInteger, type CloseCategory } from '@closewatch/sdk/close-codes';
+import type { Initiator, TimeWindow } from '@closewatch/server/api-types';
 
 import { formatClock, formatDate, formatDateTime, formatDuration } from '@/lib/format';
-import type { Initiator, TimeWindow } from '@/types/api';
 
 export const RANGE_PRESETS = ['15m', '1h', '6h', '24h', '7d'] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];

@@ -1,4 +1,4 @@
-import type { LiveMessage, LiveTick } from '@/types/api';
+import type { AlertEvent, LiveMessage, LiveTick } from '@closewatch/server/api-types';
 
 /** A live message, or null for anything this dashboard does not understand. */
 export function parseLiveMessage(data: unknown): LiveMessage | null {
@@ -23,6 +23,11 @@ export function parseLiveMessage(data: unknown): LiveMessage | null {
       events: Array.isArray(tick.events) ? (tick.events as LiveTick['events']) : [],
       skippedTicks: typeof tick.skippedTicks === 'number' ? tick.skippedTicks : 0,
     };
+  }
+  if (type === 'alert') {
+    const alert = value as Partial<Record<keyof AlertEvent, unknown>>;
+    if (typeof alert.ruleId !== 'string' || !['pending', 'firing', 'resolved'].includes(String(alert.change))) return null;
+    return value as AlertEvent;
   }
   return null;
 }

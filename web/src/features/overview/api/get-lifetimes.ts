@@ -1,13 +1,13 @@
+import type { Lifetimes } from '@closewatch/server/api-types';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
 import { apiParams } from '@/features/filters/lib/view-state';
 import { apiGet } from '@/lib/api-client';
-import type { LifetimesResponse } from '@/types/api';
 
 import { STATS_KEY, viewKey, type ViewQuery } from './params';
 
-export function getLifetimes(query: ViewQuery, signal?: AbortSignal): Promise<LifetimesResponse> {
-  return apiGet<LifetimesResponse>('/api/v1/stats/lifetimes', apiParams(query.range, query.filters, Date.now()), signal);
+export function getLifetimes(query: ViewQuery, signal?: AbortSignal): Promise<Lifetimes> {
+  return apiGet<Lifetimes>('/api/v1/stats/lifetimes', apiParams(query.range, query.filters, Date.now()), signal);
 }
 
 export function getLifetimesQueryOptions(query: ViewQuery) {

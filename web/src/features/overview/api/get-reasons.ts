@@ -1,8 +1,8 @@
+import type { Reasons } from '@closewatch/server/api-types';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
 import { apiParams } from '@/features/filters/lib/view-state';
 import { apiGet } from '@/lib/api-client';
-import type { ReasonsResponse } from '@/types/api';
 
 import { STATS_KEY, viewKey, type ViewQuery } from './params';
 
@@ -10,10 +10,10 @@ export interface ReasonsQuery extends ViewQuery {
   limit?: number;
 }
 
-export function getReasons(query: ReasonsQuery, signal?: AbortSignal): Promise<ReasonsResponse> {
+export function getReasons(query: ReasonsQuery, signal?: AbortSignal): Promise<Reasons> {
   const params = apiParams(query.range, query.filters, Date.now());
   if (query.limit !== undefined) params.set('limit', String(query.limit));
-  return apiGet<ReasonsResponse>('/api/v1/stats/reasons', params, signal);
+  return apiGet<Reasons>('/api/v1/stats/reasons', params, signal);
 }
 
 export function getReasonsQueryOptions(query: ReasonsQuery) {

@@ -1,22 +1,22 @@
+import type { GroupBy, Timeseries } from '@closewatch/server/api-types';
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 
 import { apiParams } from '@/features/filters/lib/view-state';
 import { apiGet } from '@/lib/api-client';
-import type { TimeseriesGroupBy, TimeseriesResponse } from '@/types/api';
 
 import { STATS_KEY, viewKey, type ViewQuery } from './params';
 
 export interface TimeseriesQuery extends ViewQuery {
-  groupBy: TimeseriesGroupBy;
+  groupBy: GroupBy;
   /** Bucket width; omitted lets the collector pick one from the range (15 m: 1 min ... 7 d: 1 h). */
   bucketMs?: number;
 }
 
-export function getTimeseries(query: TimeseriesQuery, signal?: AbortSignal): Promise<TimeseriesResponse> {
+export function getTimeseries(query: TimeseriesQuery, signal?: AbortSignal): Promise<Timeseries> {
   const params = apiParams(query.range, query.filters, Date.now());
   params.set('groupBy', query.groupBy);
   if (query.bucketMs !== undefined) params.set('bucketMs', String(query.bucketMs));
-  return apiGet<TimeseriesResponse>('/api/v1/stats/timeseries', params, signal);
+  return apiGet<Timeseries>('/api/v1/stats/timeseries', params, signal);
 }
 
 export function getTimeseriesQueryOptions(query: TimeseriesQuery) {

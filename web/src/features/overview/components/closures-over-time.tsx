@@ -1,26 +1,32 @@
 import { CATEGORY_LABELS, isCloseCategory, type CloseCategory } from '@closewatch/sdk/close-codes';
+import type { Timeseries } from '@closewatch/server/api-types';
 import { useState } from 'react';
 
 import { StackedAreaChart } from '@/components/charts/stacked-area-chart';
+import type { TimeBand } from '@/components/charts/types';
 import { Panel } from '@/components/ui/panel';
+import { useAlerts } from '@/features/alerts/api/get-alerts';
+import { episodeBands, episodesForFilters } from '@/features/alerts/lib/episode-bands';
+import { ExportCsvLink } from '@/features/export/components/export-csv-link';
 import { QueryView } from '@/components/ui/query-view';
 import { describeRange, rangeDurationMs, type Filters, type TimeRange } from '@/features/filters/lib/view-state';
 import { formatClock, formatDateTime } from '@/lib/format';
-import type { TimeseriesResponse } from '@/types/api';
 
 import { useTimeseries } from '../api/get-timeseries';
 import { describeBucket, drillDownFilters, toStackedRows } from '../lib/shape-timeseries';
 
 interface ClosuresChartProps {
-  response: TimeseriesResponse;
+  response: Timeseries;
   range: TimeRange;
   /** Set when showing the codes of one category. */
   category: CloseCategory | null;
   onSelectCategory?: ((category: CloseCategory) => void) | undefined;
+  /** Alert episodes of the window, shaded from when they fired to when they resolved. */
+  bands?: readonly TimeBand[];
 }
 
 /** The stacked chart for one timeseries response (categories, or one category's codes). */
-export function ClosuresChart({ response, range, category, onSelectCategory }: ClosuresChartProps) {
+export function ClosuresChart({ response, range, category, onSelectCategory, bands = [] }: ClosuresChartProps) {
   const { rows, series } = toStackedRows(response);
   const longRange = rangeDurationMs(range) > 24 * 3_600_000;
   const unitCaption = `closures per ${describeBucket(response.bucketMs)}, ${describeRange(range)}`;
@@ -50,6 +56,8 @@ export function ClosuresChart({ response, range, category, onSelectCategory }: C
           : undefined
       }
       selectHint="Show the codes of"
+      bands={bands}
+      bandsTitle="Alerts that fired in this window"
     />
   );
 }
@@ -69,16 +77,30 @@ export function ClosuresOverTime({ range, filters }: ClosuresOverTimeProps) {
       : { range, filters: drillDownFilters(filters, drill), groupBy: 'code' },
   );
   const bucket = query.data ? describeBucket(query.data.bucketMs) : 'bucket';
+  // Alert episodes are marks on the chart, not its data: if they fail to load, the chart still shows.
+  const alerts = useAlerts({ range });
+  const bands = alerts.data ? episodeBands(episodesForFilters(alerts.data.history, filters), Date.now()) : [];
+  const exportFilters = drill === null ? filters : drillDownFilters(filters, drill);
   return (
     <Panel
       title={drill === null ? 'Closures over time by category' : `${CATEGORY_LABELS[drill]}: closures over time by code`}
       caption={`closures per ${bucket}, ${describeRange(range)}${drill === null ? ' \u00b7 choose a category to see its codes' : ''}`}
       actions={
-        drill !== null && (
-          <button type="button" className="button" onClick={() => setDrill(null)}>
-            {'\u2190'} All categories
-          </button>
-        )
+        <>
+          {drill !== null && (
+            <button type="button" className="button" onClick={() => setDrill(null)}>
+              {'\u2190'} All categories
+            </button>
+          )}
+          <ExportCsvLink
+            kind="timeseries"
+            range={range}
+            filters={exportFilters}
+            extra={{ groupBy }}
+            what="the closures over time"
+            testId="export-timeseries"
+          />
+        </>
       }
       testId="closures-over-time"
     >
@@ -89,6 +111,7 @@ export function ClosuresOverTime({ range, filters }: ClosuresOverTimeProps) {
             range={range}
             category={drill}
             onSelectCategory={drill === null ? setDrill : undefined}
+            bands={bands}
           />
         )}
       </QueryView>

@@ -1,13 +1,14 @@
+import type { Summary } from '@closewatch/server/api-types';
+
 import { BarChart } from '@/components/charts/bar-chart';
 import { CloseCodeLabel } from '@/components/ui/close-code-label';
 import type { CodeFilter } from '@/features/filters/lib/view-state';
 import { formatCount, formatShare } from '@/lib/format';
-import type { SummaryResponse } from '@/types/api';
 
 import { CODE_COUNT_SERIES, codeDistributionChartRows, codeDistributionRows } from '../lib/code-distribution';
 
 interface CodeDistributionProps {
-  byCode: SummaryResponse['byCode'];
+  byCode: Summary['byCode'];
   windowLabel: string;
   /** Adds the code to the filters. */
   onFilterCode?: ((code: CodeFilter) => void) | undefined;

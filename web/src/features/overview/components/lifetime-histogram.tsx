@@ -1,14 +1,14 @@
 import { formatCloseCode } from '@closewatch/sdk/close-codes';
+import type { Lifetimes } from '@closewatch/server/api-types';
 import { useState } from 'react';
 
 import { Histogram } from '@/components/charts/histogram';
 import { formatCount, formatShare, formatCountOf } from '@/lib/format';
-import type { LifetimesResponse } from '@/types/api';
 
 import { bucketLabel, findLifetimeWall, lifetimeCodes, toLifetimeBins } from '../lib/shape-lifetimes';
 
 interface LifetimeHistogramProps {
-  lifetimes: LifetimesResponse;
+  lifetimes: Lifetimes;
   windowLabel: string;
 }
 

@@ -1,6 +1,7 @@
 import { ErrorMessage } from '@/components/ui/error-message';
 import { Panel } from '@/components/ui/panel';
 import { QueryView } from '@/components/ui/query-view';
+import { ExportCsvLink } from '@/features/export/components/export-csv-link';
 import {
   describeRange,
   hasFilters,
@@ -30,7 +31,12 @@ interface OverviewProps {
 function ReasonsPanel({ view, windowLabel }: { view: ViewState; windowLabel: string }) {
   const query = useReasons({ range: view.range, filters: view.filters, limit: 10 });
   return (
-    <Panel title="Top reasons" caption={`closures per reason template, ${windowLabel}`} testId="reasons-panel">
+    <Panel
+      title="Top reasons"
+      caption={`closures per reason template, ${windowLabel}`}
+      testId="reasons-panel"
+      actions={<ExportCsvLink kind="reasons" range={view.range} filters={view.filters} extra={{ limit: 10 }} what="the top reasons" testId="export-reasons" />}
+    >
       <QueryView query={query} what="the top reasons">
         {(data) => <TopReasons reasons={data} windowLabel={windowLabel} />}
       </QueryView>
@@ -41,7 +47,13 @@ function ReasonsPanel({ view, windowLabel }: { view: ViewState; windowLabel: str
 function BreakdownPanel({ view, windowLabel, onFiltersChange }: OverviewProps & { windowLabel: string }) {
   const query = useBreakdown({ range: view.range, filters: view.filters });
   return (
-    <Panel title="By service" caption={`closures, ${windowLabel}`} testId="breakdown-panel" className="panel-wide">
+    <Panel
+      title="By service"
+      caption={`closures, ${windowLabel}`}
+      testId="breakdown-panel"
+      className="panel-wide"
+      actions={<ExportCsvLink kind="breakdown" range={view.range} filters={view.filters} what="the service breakdown" testId="export-breakdown" />}
+    >
       <QueryView query={query} what="the service breakdown">
         {(data) => (
           <ServiceBreakdown
@@ -119,7 +131,12 @@ export function Overview(props: OverviewProps) {
       </QueryView>
       <div className="grid">
         <ClosuresOverTime range={range} filters={filters} />
-        <Panel title="Distribution by code" caption={`closures and share of all closures, ${windowLabel}`} testId="codes-panel">
+        <Panel
+          title="Distribution by code"
+          caption={`closures and share of all closures, ${windowLabel}`}
+          testId="codes-panel"
+          actions={<ExportCsvLink kind="summary" range={range} filters={filters} what="the summary by code" testId="export-summary" />}
+        >
           <QueryView query={summary} what="the code distribution">
             {(data) => <CodeDistribution byCode={data.byCode} windowLabel={windowLabel} onFilterCode={addCode} />}
           </QueryView>

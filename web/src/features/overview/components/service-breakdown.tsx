@@ -1,10 +1,10 @@
+import type { Breakdown } from '@closewatch/server/api-types';
 import { useState } from 'react';
 
 import { BarChart } from '@/components/charts/bar-chart';
 import type { ChartRow, ChartSeries } from '@/components/charts/types';
 import { CloseCodeLabel } from '@/components/ui/close-code-label';
 import { formatCount, formatShare } from '@/lib/format';
-import type { BreakdownResponse } from '@/types/api';
 
 type Tab = 'services' | 'routes' | 'instances';
 
@@ -15,7 +15,7 @@ const SERIES: ChartSeries[] = [
 ];
 
 /** Services as stacked bars; 1011 is part of "abnormal", so it is not stacked again. */
-export function serviceChartRows(services: BreakdownResponse['services']): Array<ChartRow<string>> {
+export function serviceChartRows(services: Breakdown['services']): Array<ChartRow<string>> {
   return [...services]
     .sort((a, b) => b.total - a.total)
     .slice(0, 10)
@@ -26,7 +26,7 @@ export function serviceChartRows(services: BreakdownResponse['services']): Array
 }
 
 interface ServiceBreakdownProps {
-  breakdown: BreakdownResponse;
+  breakdown: Breakdown;
   windowLabel: string;
   onFilter?: ((field: 'service' | 'route' | 'instance', value: string, service: string) => void) | undefined;
 }

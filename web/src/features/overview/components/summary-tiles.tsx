@@ -1,7 +1,8 @@
+import type { Summary } from '@closewatch/server/api-types';
+
 import { CloseCodeLabel } from '@/components/ui/close-code-label';
 import { describeRange, describeRangeIn, type TimeRange } from '@/features/filters/lib/view-state';
 import { formatCount } from '@/lib/format';
-import type { SummaryResponse } from '@/types/api';
 
 import { buildTiles, type TileModel } from '../lib/tiles';
 
@@ -35,7 +36,7 @@ function Tile({ tile, windowLabel }: { tile: TileModel; windowLabel: string }) {
 }
 
 interface SummaryTilesProps {
-  summary: SummaryResponse;
+  summary: Summary;
   range: TimeRange;
 }
 

@@ -1,10 +1,11 @@
+import type { Reasons } from '@closewatch/server/api-types';
+
 import { CloseCodeLabel } from '@/components/ui/close-code-label';
 import { codeKey } from '@/lib/code-key';
 import { formatCount, formatShare, formatCountOf } from '@/lib/format';
-import type { ReasonsResponse } from '@/types/api';
 
 interface TopReasonsProps {
-  reasons: ReasonsResponse;
+  reasons: Reasons;
   windowLabel: string;
   maxCodes?: number;
   maxReasons?: number;

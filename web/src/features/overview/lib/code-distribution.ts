@@ -1,9 +1,9 @@
 import { formatCloseCode } from '@closewatch/sdk/close-codes';
+import type { Summary } from '@closewatch/server/api-types';
 
 import { categoryColor } from '@/components/charts/palette';
 import type { ChartRow, ChartSeries } from '@/components/charts/types';
 import { codeKey } from '@/lib/code-key';
-import type { SummaryResponse } from '@/types/api';
 
 export interface CodeDistributionRow {
   key: string;
@@ -15,7 +15,7 @@ export interface CodeDistributionRow {
 }
 
 /** Codes by count, largest first; equal counts in code order so the list never jitters. */
-export function codeDistributionRows(byCode: SummaryResponse['byCode']): CodeDistributionRow[] {
+export function codeDistributionRows(byCode: Summary['byCode']): CodeDistributionRow[] {
   return byCode
     .filter((c) => c.count > 0)
     .map((c) => ({

@@ -1,10 +1,12 @@
 import { describeCloseCode, formatCloseCode } from '@closewatch/sdk/close-codes';
 import { LIFETIME_EDGES_MS, lifetimeBucketLabel } from '@closewatch/sdk/lifetime-buckets';
+import type { Lifetimes } from '@closewatch/server/api-types';
 
 import { seriesColor } from '@/components/charts/palette';
 import type { ChartRow, ChartSeries } from '@/components/charts/types';
 import { codeKey } from '@/lib/code-key';
-import type { LifetimeBucket, LifetimesResponse } from '@/types/api';
+
+type LifetimeBucket = Lifetimes['buckets'][number];
 
 /**
  * The registry's label for a bucket (`55 s - 60 s`); the server's own label when its
@@ -23,7 +25,7 @@ export interface LifetimeCodeOption {
 }
 
 /** Codes present in the histogram, largest first: the code selector's options. */
-export function lifetimeCodes(response: LifetimesResponse): LifetimeCodeOption[] {
+export function lifetimeCodes(response: Lifetimes): LifetimeCodeOption[] {
   return response.byCode
     .filter((c) => c.total > 0)
     .map((c) => ({
@@ -41,7 +43,7 @@ export function lifetimeCodes(response: LifetimesResponse): LifetimeCodeOption[]
  * empty). Every bin has a value for every series, missing counts are zero.
  */
 export function toLifetimeBins(
-  response: LifetimesResponse,
+  response: Lifetimes,
   selected: readonly string[] = [],
 ): { bins: Array<ChartRow<string>>; series: ChartSeries[] } {
   const options = lifetimeCodes(response).filter((o) => selected.length === 0 || selected.includes(o.key));
@@ -68,7 +70,7 @@ export interface LifetimeWall {
  * while its neighbours stay low. Connections all dying after the same lifetime is the
  * signature of an idle timeout in a proxy or load balancer (60 s on nginx).
  */
-export function findLifetimeWall(response: LifetimesResponse, minTotal = 10): LifetimeWall | null {
+export function findLifetimeWall(response: Lifetimes, minTotal = 10): LifetimeWall | null {
   const buckets = [...response.buckets].sort((a, b) => a.index - b.index);
   let best: LifetimeWall | null = null;
   for (const entry of response.byCode) {

@@ -5,15 +5,15 @@ import {
   isCloseCategory,
   type CloseCategory,
 } from '@closewatch/sdk/close-codes';
+import type { GroupBy, Timeseries } from '@closewatch/server/api-types';
 
 import { categoryColor, seriesColor } from '@/components/charts/palette';
 import type { ChartRow, ChartSeries } from '@/components/charts/types';
 import type { Filters } from '@/features/filters/lib/view-state';
 import { parseCodeKey } from '@/lib/code-key';
-import type { TimeseriesGroupBy, TimeseriesResponse } from '@/types/api';
 
 /** Label of a series key, from the registry rather than the server's label. */
-export function seriesLabel(groupBy: TimeseriesGroupBy, key: string, fallback: string): string {
+export function seriesLabel(groupBy: GroupBy, key: string, fallback: string): string {
   if (groupBy === 'category') return isCloseCategory(key) ? CATEGORY_LABELS[key] : fallback;
   if (groupBy === 'code') {
     const code = parseCodeKey(key);
@@ -22,7 +22,7 @@ export function seriesLabel(groupBy: TimeseriesGroupBy, key: string, fallback: s
   return key;
 }
 
-function seriesOrder(groupBy: TimeseriesGroupBy, a: string, b: string): number {
+function seriesOrder(groupBy: GroupBy, a: string, b: string): number {
   if (groupBy === 'category') {
     return CLOSE_CATEGORIES.indexOf(a as CloseCategory) - CLOSE_CATEGORIES.indexOf(b as CloseCategory);
   }
@@ -45,7 +45,7 @@ export interface StackedSeries {
  * and missing buckets are filled with zeros, because a stacked area interpolates
  * straight across a gap and would draw closures that never happened.
  */
-export function toStackedRows(response: TimeseriesResponse): StackedSeries {
+export function toStackedRows(response: Timeseries): StackedSeries {
   const { groupBy, bucketMs } = response;
   const totals = new Map<string, number>();
   for (const s of response.series) totals.set(s.key, s.total);

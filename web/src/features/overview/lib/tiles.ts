@@ -1,8 +1,8 @@
 import { formatCloseCode } from '@closewatch/sdk/close-codes';
+import type { Summary } from '@closewatch/server/api-types';
 
 import { describePreviousRange, type TimeRange } from '@/features/filters/lib/view-state';
 import { formatCount, formatPointsDelta, formatRate, formatRelativeDelta, formatShare, formatCountOf } from '@/lib/format';
-import type { SummaryResponse } from '@/types/api';
 
 export type TileId = 'closures-per-minute' | 'abnormal-share' | 'error-rate' | 'again-rate';
 
@@ -46,7 +46,7 @@ function shareChange(current: number, previous: number, previousLabel: string): 
 }
 
 /** The four headline tiles, each with its unit and the change against the previous period. */
-export function buildTiles(summary: SummaryResponse, range: TimeRange): TileModel[] {
+export function buildTiles(summary: Summary, range: TimeRange): TileModel[] {
   const prevLabel = describePreviousRange(range);
   const { previous } = summary;
   return [

@@ -1,7 +1,7 @@
+import type { SessionState } from '@closewatch/server/api-types';
 import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
 
 import { apiGet } from '@/lib/api-client';
-import type { SessionState } from '@/types/api';
 
 export const SESSION_KEY = 'session';
 export const sessionQueryKey = [SESSION_KEY] as const;

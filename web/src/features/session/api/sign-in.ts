@@ -1,7 +1,7 @@
+import type { SessionState } from '@closewatch/server/api-types';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { apiRequest } from '@/lib/api-client';
-import type { SessionState } from '@/types/api';
 
 import { SESSION_KEY, sessionQueryKey } from './get-session';
 
