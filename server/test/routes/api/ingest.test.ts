@@ -43,10 +43,12 @@ describe('POST /api/v1/events', () => {
   });
 
   test('accepts RFC 3339 and epoch-ms timestamps', async () => {
-    const res = await post({ events: [makeEvent({ ts: '2026-11-26T10:00:00.250Z' }), makeEvent({ ts: '2026-11-26T11:00:00+01:00' })] });
+    // Yesterday at 10:00 UTC: inside RETENTION_DAYS whenever the test runs.
+    const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const res = await post({ events: [makeEvent({ ts: `${day}T10:00:00.250Z` }), makeEvent({ ts: `${day}T11:00:00+01:00` })] });
     assert.equal(res.statusCode, 200);
     const rows = t.sqlite.prepare('SELECT ts FROM close_event ORDER BY seq DESC LIMIT 2').all() as Array<{ ts: number }>;
-    assert.deepEqual(rows.map((r) => r.ts).sort(), [Date.parse('2026-11-26T10:00:00Z'), Date.parse('2026-11-26T10:00:00.250Z')]);
+    assert.deepEqual(rows.map((r) => r.ts).sort(), [Date.parse(`${day}T10:00:00Z`), Date.parse(`${day}T10:00:00.250Z`)]);
   });
 
   test('accepts gzip bodies', async () => {
