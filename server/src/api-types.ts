@@ -22,6 +22,7 @@ import type {
   Summary,
   Timeseries,
 } from './query/schemas.js';
+import type { Status } from './status/status-schema.js';
 
 export type {
   ActiveAlert,
@@ -43,6 +44,7 @@ export type {
   Severity,
   SilenceMatcher,
   SilenceView,
+  Status,
   Summary,
   TargetView,
   Timeseries,

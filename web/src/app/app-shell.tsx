@@ -15,11 +15,13 @@ import { navigate, usePathname, useSearch } from '@/lib/location';
 import { EventsRoute } from './routes/events';
 import { NotFoundRoute } from './routes/not-found';
 import { OverviewRoute } from './routes/overview';
+import { StatusRoute } from './routes/status';
 import { useLiveUpdates } from './use-live-updates';
 
 const NAV: Array<{ route: RouteName; label: string }> = [
   { route: 'overview', label: 'Overview' },
   { route: 'events', label: 'Events' },
+  { route: 'status', label: 'Status' },
 ];
 
 export function AppShell() {
@@ -68,6 +70,8 @@ export function AppShell() {
           <SignOutButton onSignedOut={() => navigate(ROUTES.signIn)} />
         </div>
       </header>
+      {/* Range and filters belong to the views of closes; the status page has its own windows. */}
+      {route !== 'status' && (
       <div className="toolbar">
         <RangePicker range={view.range} onChange={(range) => setView((v) => ({ ...v, range }))} />
         <FilterBar
@@ -76,9 +80,11 @@ export function AppShell() {
           onChange={(filters) => setView((v) => ({ ...v, filters }))}
         />
       </div>
+      )}
       <main id="main" className="main">
         {route === 'overview' && <OverviewRoute view={view} setView={setView} />}
         {route === 'events' && <EventsRoute view={view} setView={setView} />}
+        {route === 'status' && <StatusRoute />}
         {route === null && <NotFoundRoute pathname={pathname} onHome={follow(ROUTES.overview)} />}
       </main>
       <footer className="footer">

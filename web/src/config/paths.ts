@@ -2,6 +2,7 @@
 export const ROUTES = {
   overview: '/',
   events: '/events',
+  status: '/status',
   signIn: '/sign-in',
 } as const;
 
@@ -12,6 +13,7 @@ export function matchRoute(pathname: string): RouteName | null {
   const path = pathname.replace(/\/index\.html$/, '/').replace(/\/+$/, '') || '/';
   if (path === '/') return 'overview';
   if (path === '/events') return 'events';
+  if (path === '/status') return 'status';
   if (path === '/sign-in') return 'signIn';
   return null;
 }

@@ -143,3 +143,6 @@ export interface SessionState {
   /** When the session ends (epoch ms), or null. */
   expiresAt: number | null;
 }
+
+/** `GET /api/v1/status`: declared once, by the collector's TypeBox schema. */
+export type { Status as StatusResponse } from '@closewatch/server/api-types';
