@@ -70,7 +70,7 @@ function parseTimestamp(ts: number | string, now: number, retentionDays: number)
     return { field: 'ts', message: `ts is more than ${EVENT_LIMITS.maxTsAheadMs / 3_600_000} h in the future; check the sending host's clock` };
   }
   if (ms < now - retentionDays * DAY_MS) {
-    const age = Math.floor((now - ms) / DAY_MS);
+    const age = ((now - ms) / DAY_MS).toFixed(1);
     return {
       field: 'ts',
       message:

@@ -179,6 +179,17 @@ describe('POST /api/v1/events', () => {
     const row = t.sqlite.prepare("SELECT service, instance, dropped FROM drop_report WHERE service = 'drops'").get();
     assert.deepEqual(row, { service: 'drops', instance: 'd-1', dropped: 7 });
   });
+
+  test('a retry of a stored batch does not count its drop report again; the next batch adds its own', async () => {
+    const batch = { events: [makeEvent({ service: 'retried-drops' }), makeEvent({ service: 'retried-drops' })], meta: { sdk: 'test', dropped: 4 } };
+    const total = () => t.sqlite.prepare("SELECT coalesce(sum(dropped), 0) AS n FROM drop_report WHERE service = 'retried-drops'").get();
+    assert.deepEqual((await post(batch)).json(), { accepted: 2, duplicates: 0, rejected: [] });
+    // The acknowledgement was lost: the SDK sends the same batch, with the same report, again.
+    assert.deepEqual((await post(batch)).json(), { accepted: 0, duplicates: 2, rejected: [] });
+    assert.deepEqual(total(), { n: 4 });
+    await post({ events: [makeEvent({ service: 'retried-drops' })], meta: { sdk: 'test', dropped: 3 } });
+    assert.deepEqual(total(), { n: 7 });
+  });
 });
 
 describe('idempotent retries', () => {
