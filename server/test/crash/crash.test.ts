@@ -74,7 +74,7 @@ test('a 30 s outage: the SDK buffers and delivers everything; with a queue too s
   let collector: CollectorProcess = await startCollectorProcess(db.path, port);
   cleanups.push(() => collector.stop('SIGKILL'));
   const buffered = new ChurnFleet({ collectorUrl: collector.url, service: 'buffered', servers: 2, clientsPerServer: 2, maxQueue: 1_000_000, pauseMs: 20 });
-  const bounded = new ChurnFleet({ collectorUrl: collector.url, service: 'bounded', servers: 1, clientsPerServer: 2, maxQueue: 50, pauseMs: 20 });
+  const bounded = new ChurnFleet({ collectorUrl: collector.url, service: 'bounded', servers: 1, clientsPerServer: 2, maxQueue: 20, pauseMs: 20 });
   await buffered.start();
   await bounded.start();
 
@@ -82,7 +82,7 @@ test('a 30 s outage: the SDK buffers and delivers everything; with a queue too s
   await collector.stop('SIGTERM');
   const down = { buffered: buffered.closed, bounded: bounded.closed };
   await sleep(30_000);
-  assert.ok(bounded.closed - down.bounded > 50 * 4, `the outage outgrew the small queue (${bounded.closed - down.bounded} closes)`);
+  assert.ok(bounded.closed - down.bounded > 20 * 3, `the outage outgrew the small queue (${bounded.closed - down.bounded} closes)`);
   collector = await startCollectorProcess(db.path, port);
   await sleep(2000);
   const [bufferedStats, boundedStats] = [await buffered.stop(), await bounded.stop()];

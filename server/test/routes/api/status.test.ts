@@ -15,7 +15,8 @@ const status = async () => {
   assert.equal(res.statusCode, 200, res.body);
   return res.json();
 };
-const pageBytes = () => t.sqlite.prepare('SELECT c.page_count * s.page_size AS n FROM pragma_page_count() AS c, pragma_page_size() AS s').get() as { n: number };
+const pageBytes = () =>
+  t.sqlite.prepare('SELECT c.page_count * s.page_size AS bytes, f.freelist_count * s.page_size AS free FROM pragma_page_count() AS c, pragma_page_size() AS s, pragma_freelist_count() AS f').get() as { bytes: number; free: number };
 
 test('GET /api/v1/status needs a read credential', async () => {
   const res = await t.app.inject('/api/v1/status');
@@ -28,7 +29,7 @@ test('GET /api/v1/status needs a read credential', async () => {
 test('on an empty database: engine, size, nothing stored, the retention settings, no prune yet', async () => {
   const body = await status();
   assert.equal(typeof body.startedAt, 'number');
-  assert.deepEqual({ ...body, startedAt: 0, database: { ...body.database, bytes: 0 }, ingest: { ...body.ingest, windowSeconds: 0 } }, {
+  assert.deepEqual({ ...body, startedAt: 0, database: { ...body.database, bytes: 0, freeBytes: 0 }, ingest: { ...body.ingest, windowSeconds: 0 } }, {
     version: '0.1.0',
     startedAt: 0,
     database: { engine: 'sqlite', bytes: 0, freeBytes: 0 },
@@ -37,7 +38,7 @@ test('on an empty database: engine, size, nothing stored, the retention settings
     retention: { eventsDays: 14, rollupsDays: 90, pruneIntervalMinutes: 60, pruneBatchRows: 2000, pruning: false, lastPrune: null },
     ingest: { eventsPerSecond: 0, windowSeconds: 0, eventsSinceStart: 0, writerQueueBatches: 0, writerQueueLimit: 500 },
   });
-  assert.equal(body.database.bytes, pageBytes().n);
+  assert.deepEqual([body.database.bytes, body.database.freeBytes], [pageBytes().bytes, pageBytes().free]);
 });
 
 test('after ingest: events and rollup rows counted, the oldest of each, events since start', async () => {
@@ -55,5 +56,5 @@ test('after ingest: events and rollup rows counted, the oldest of each, events s
   assert.deepEqual(body.events, { stored: 3, oldest: ts });
   assert.deepEqual(body.rollups, { rows: rollupRows, oldest: Math.floor(ts / 3_600_000) * 3_600_000 });
   assert.equal(body.ingest.eventsSinceStart, 3);
-  assert.equal(body.database.bytes, pageBytes().n);
+  assert.equal(body.database.bytes, pageBytes().bytes);
 });
