@@ -37,6 +37,7 @@ test('killed with SIGKILL three times under load, the collector stores every clo
   let collector: CollectorProcess = await startCollectorProcess(db.path, port);
   cleanups.push(() => collector.stop('SIGKILL'));
   const fleet = new ChurnFleet({ collectorUrl: collector.url, service: 'crashy', servers: 3, clientsPerServer: 3, maxQueue: 1_000_000 });
+  cleanups.push(() => fleet.abort());
   await fleet.start();
 
   const moments: number[] = [];
@@ -75,6 +76,7 @@ test('a 30 s outage: the SDK buffers and delivers everything; with a queue too s
   cleanups.push(() => collector.stop('SIGKILL'));
   const buffered = new ChurnFleet({ collectorUrl: collector.url, service: 'buffered', servers: 2, clientsPerServer: 2, maxQueue: 1_000_000, pauseMs: 20 });
   const bounded = new ChurnFleet({ collectorUrl: collector.url, service: 'bounded', servers: 1, clientsPerServer: 2, maxQueue: 20, pauseMs: 20 });
+  cleanups.push(() => buffered.abort(), () => bounded.abort());
   await buffered.start();
   await bounded.start();
 

@@ -91,11 +91,20 @@ export class ChurnFleet {
     return stats;
   }
 
+  /** Ends everything at once, delivering nothing more (a failed test's cleanup). */
+  async abort(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.clients.map((c) => c.close(0)));
+    for (const wss of this.servers) for (const socket of wss.clients) socket.terminate();
+    await Promise.all(this.servers.map((wss) => new Promise((resolve) => wss.close(resolve))));
+  }
+
   private async loop(port: number): Promise<void> {
     while (this.running) {
       const ending = ENDINGS[this.turn++ % ENDINGS.length] as (typeof ENDINGS)[number];
       await new Promise<void>((resolve) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${port}/rooms/${this.turn}`);
+        // A handshake that never completes (a very busy machine) must not stall the loop forever.
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/rooms/${this.turn}`, { handshakeTimeout: 30_000 });
         ws.once('open', () => ws.send('hello'));
         ws.once('message', () => (ending === 'terminate' ? ws.terminate() : ws.close(ending)));
         ws.once('close', () => resolve());

@@ -55,7 +55,10 @@ export async function startCollectorProcess(databasePath: string, port: number, 
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     // Generous: a start takes seconds, but this machine is shared and may be very busy.
-    const timer = setTimeout(() => reject(new Error(`the collector did not start within 180 s:\n${output}`)), 180_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the collector did not start within 180 s:\n${output}`));
+    }, 180_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('closewatch: collector and dashboard on')) {
