@@ -8,14 +8,41 @@
  * filtered by label, which scans raw events). Reads run on their own threads and
  * connections, so the goal is an ingest p99 within 1.5x of the idle one.
  *
- * Settings: BENCH_EVENTS (default 1,000,000), BENCH_BATCH (500), BENCH_CONNECTIONS (8).
- * `-- --engine postgres` runs bench/ingest-postgres.ts instead.
+ * A third part measures retention: BENCH_PRUNE_EVENTS events 40 days old (past the
+ * default 30-day RETENTION_DAYS) are written before the collector starts, then half of
+ * BENCH_EVENTS more are ingested while the collector prunes them (PRUNE_BATCH_ROWS rows a
+ * transaction, between ingest transactions): the goal is again an ack p99 within 1.5x of
+ * the idle one.
+ *
+ * Settings: BENCH_EVENTS (default 1,000,000), BENCH_BATCH (500), BENCH_CONNECTIONS (8),
+ * BENCH_PRUNE_EVENTS (default BENCH_EVENTS). `-- --engine postgres` runs bench/ingest-postgres.ts instead.
  */
 import { buildApp } from '../server/src/build-app.js';
 import { loadConfig } from '../server/src/plugins/config.js';
 import { openSqlite } from '../server/src/storage/sqlite/open-sqlite.js';
+import { EventStore } from '../server/src/storage/sqlite/event-store.js';
 import { createTestDatabase } from '../server/test/helpers/test-database.js';
+import { storedEvent } from '../server/test/helpers/stored-event.js';
 import { BATCH, CONNECTIONS, fmt, HEAVY_READ, httpPhase, KEY, log, percentile, READ_TOKEN, TOTAL, type HttpPhase } from './ingest-http.js';
+
+/** Writes `count` events of 40 days ago straight into the file (before the collector opens it): what retention will delete. */
+function writeOldEvents(path: string, count: number): void {
+  const db = openSqlite(path);
+  const store = new EventStore(db);
+  const start = Date.now() - 40 * 86_400_000;
+  const services = ['chat', 'feed', 'market', 'presence'];
+  for (let i = 0; i < count; i += 10_000) {
+    const batch = Array.from({ length: Math.min(10_000, count - i) }, (_, j) => {
+      const n = i + j;
+      const ts = start + n * 5;
+      return storedEvent({ eventId: `old-${n}`, ts, receivedAt: ts, service: services[n % 4] as string, instance: `i-${n % 7}`, route: `/ws/${n % 5}`, code: n % 10 === 0 ? 1006 : 1000, reason: n % 10 === 0 ? '' : 'bye', reasonTemplate: n % 10 === 0 ? '' : 'bye', labels: { region: 'eu-west' } });
+    });
+    store.writeBatches([batch], [], Date.now());
+  }
+  db.close();
+}
+
+const PRUNE_EVENTS = Number(process.env.BENCH_PRUNE_EVENTS ?? TOTAL);
 
 /** The floor: the same stored rows through one plain prepared INSERT, 10k rows a transaction, same schema and pragmas. */
 function rawPhase(sourcePath: string, targetPath: string): number {
@@ -39,6 +66,8 @@ async function main(): Promise<void> {
   log(`bench:ingest  ${fmt(TOTAL)} events, batches of ${BATCH}, ${CONNECTIONS} concurrent connections, load from a separate process`);
   const db = await createTestDatabase();
   const baselineDb = await createTestDatabase();
+  log(`writing ${fmt(PRUNE_EVENTS)} events of 40 days ago for the prune phase ...`);
+  writeOldEvents(db.path, PRUNE_EVENTS);
   const app = await buildApp({
     config: loadConfig({
       DATABASE_URL: db.url,
@@ -48,6 +77,7 @@ async function main(): Promise<void> {
       MAX_BATCH_EVENTS: String(Math.max(BATCH, 10_000)),
       // One key sends everything here; its per-key limit is not what is measured.
       INGEST_RATE_LIMIT: '10000000',
+      PRUNE_INTERVAL_MINUTES: '0',
     }),
   });
   await app.ready();
@@ -68,19 +98,29 @@ async function main(): Promise<void> {
       elapsedMs: idle.elapsedMs + loaded.elapsedMs,
       reads: loaded.reads,
     };
+    log(`phase 3: ${fmt(half)} events while the collector prunes ${fmt(PRUNE_EVENTS)} events past retention`);
+    const pruneStarted = Date.now();
+    let pruneMs = 0;
+    const pruning = app.retention.runNow().then((record) => {
+      pruneMs = Date.now() - pruneStarted;
+      return record;
+    });
+    const duringPrune = await httpPhase(url, half, TOTAL / BATCH);
+    const ingestMs = Date.now() - pruneStarted;
+    const pruned = await pruning;
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
     await app.close();
     const stored = (() => {
       const check = openSqlite(db.path, { readonly: true });
       const n = (check.prepare('SELECT count(*) AS n FROM close_event').get() as { n: number }).n;
-      const rolled = (check.prepare('SELECT sum(count) AS n FROM close_rollup_minute').get() as { n: number }).n;
+      const rolled = (check.prepare('SELECT sum(count) AS n FROM close_rollup_minute WHERE bucket > ?').get(Date.now() - 86_400_000) as { n: number }).n;
       check.close();
       return { n, rolled };
     })();
     log('raw better-sqlite3 baseline: inserting the same rows with one prepared statement ...');
     const raw = rawPhase(db.path, baselineDb.path);
     log('');
-    log(`events stored                     ${fmt(stored.n)} (rollups count ${fmt(stored.rolled)})`);
+    log(`events stored                     ${fmt(stored.n)} (rollups of the last day count ${fmt(stored.rolled)})`);
     log(`acknowledged over HTTP            ${fmt(idle.eventsPerSecond)} events/s idle, ${fmt(loaded.eventsPerSecond)} events/s under reads (${(http.elapsedMs / 1000).toFixed(1)} s in all)`);
     log(`ack latency per batch of ${BATCH}      idle: p50 ${idle.p50.toFixed(1)} ms, p99 ${idle.p99.toFixed(1)} ms`);
     log(`                                  under heavy reads: p50 ${loaded.p50.toFixed(1)} ms, p99 ${loaded.p99.toFixed(1)} ms`);
@@ -90,10 +130,17 @@ async function main(): Promise<void> {
       log(`heavy reads during phase 2        ${reads.reads} (p50 ${percentile(sortedReads, 50).toFixed(0)} ms; answers ${Object.entries(reads.statuses).map(([s, n]) => `${n}x ${s}`).join(', ')})`);
     }
     log(`ratio p99 under reads / idle      ${(loaded.p99 / idle.p99).toFixed(2)}x (goal <= 1.5x)`);
+    log(`                                  during a prune: p50 ${duringPrune.p50.toFixed(1)} ms, p99 ${duringPrune.p99.toFixed(1)} ms`);
+    log(`ratio p99 during prune / idle     ${(duringPrune.p99 / idle.p99).toFixed(2)}x (goal <= 1.5x)`);
+    log(`prune                             ${fmt(pruned.events)} events in ${fmt(pruned.batches)} transactions, ${(pruneMs / 1000).toFixed(1)} s ` +
+      `(${fmt((pruned.events * 1000) / Math.max(1, pruneMs))} events/s), ${(pruned.reclaimedBytes / 1024 / 1024).toFixed(0)} MiB given back; ` +
+      `ingest phase ${(ingestMs / 1000).toFixed(1)} s${pruneMs > ingestMs ? '' : ' (the prune ended first: raise BENCH_PRUNE_EVENTS for a longer overlap)'}`);
     log(`collector peak RSS                ${peakRssMb.toFixed(0)} MB`);
     log(`raw better-sqlite3 insert         ${fmt(raw)} rows/s (same rows, same schema, no HTTP/validation/rollups)`);
     log(`ratio HTTP (idle) / raw           ${((idle.eventsPerSecond / raw) * 100).toFixed(1)} %`);
-    if (stored.n !== TOTAL || stored.rolled !== TOTAL) throw new Error(`expected ${TOTAL} stored and rolled up, got ${stored.n} / ${stored.rolled}`);
+    const expected = TOTAL + half;
+    if (stored.n !== expected || stored.rolled !== expected) throw new Error(`expected ${expected} stored and rolled up, got ${stored.n} / ${stored.rolled}`);
+    if (pruned.events !== PRUNE_EVENTS) throw new Error(`expected ${PRUNE_EVENTS} events pruned, got ${pruned.events}`);
   } finally {
     await app.close();
     await db.cleanup();

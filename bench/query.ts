@@ -19,12 +19,15 @@ import { buildApp } from '../server/src/build-app.js';
 import type { StoredCloseEvent } from '../server/src/storage/types.js';
 import { loadConfig } from '../server/src/plugins/config.js';
 import { benchDatabase } from './dataset.js';
+import { formatSizeReport, measureDatabaseSize } from './db-size.js';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const CHUNK = 10_000;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const SPAN = 7 * DAY;
+/** Reads need a credential: the bench's own read token. */
+const READ_TOKEN = 'cw_bench_read_token_0123456789';
 
 
 // ---------------------------------------------------------------- timing
@@ -60,7 +63,7 @@ async function measure(fn: () => unknown, maxSamples: number, budgetMs: number):
 
 function apiCall(app: FastifyInstance, url: string): () => Promise<void> {
   return async () => {
-    const res = await app.inject({ method: 'GET', url });
+    const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${READ_TOKEN}` } });
     if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
   };
 }
@@ -114,9 +117,12 @@ async function main(): Promise<void> {
   const url = `file:${path}`;
   await benchDatabase(path, TOTAL);
   process.stdout.write(`database: ${(statSync(path).size / 1024 / 1024).toFixed(0)} MiB\n`);
+  const size = formatSizeReport(measureDatabaseSize(path));
+  process.stdout.write(`${size}\n`);
 
   const app = await buildApp({ config: loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', DASHBOARD_DIR: '' }) });
   await app.ready();
+  await app.db.keys.ensure(READ_TOKEN, 'bench reads', 'read');
   // The baseline's own read-only connection on the main thread: the plain way, no worker.
   const baseline = new Database(path, { readonly: true });
   try {
@@ -141,7 +147,7 @@ async function main(): Promise<void> {
       `\n${count.toLocaleString('en')} events; API = app.inject (p50/p95 ms), raw = plain GROUP BY over close_event via better-sqlite3 (ms); ` +
         `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs\n\n` +
         '| endpoint | range | API p50 | API p95 | raw p50 | raw p95 | raw/API | runs |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n' +
-        `${rows.join('\n')}\n`,
+        `${rows.join('\n')}\n\n${size}`,
     );
   } finally {
     baseline.close();

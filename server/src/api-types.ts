@@ -35,6 +35,7 @@ import type {
   Summary,
   Timeseries,
 } from './query/schemas.js';
+import type { Status } from './status/status-schema.js';
 
 export type {
   ActiveAlert,
@@ -60,6 +61,7 @@ export type {
   SilenceInput,
   SilenceMatcher,
   SilenceView,
+  Status,
   Summary,
   TargetInput,
   TargetKind,

@@ -8,6 +8,7 @@ import databasePlugin from './plugins/database.js';
 import errorHandlerPlugin from './plugins/error-handler.js';
 import livePlugin from './plugins/live.js';
 import metricsPlugin from './plugins/metrics.js';
+import retentionPlugin from './retention/retention-plugin.js';
 import apiRoutes from './routes/api/index.js';
 import healthRoutes from './routes/health.js';
 import metricsRoutes from './routes/metrics.js';
@@ -31,6 +32,7 @@ async function serviceApp(fastify: FastifyInstance, opts: AppOptions): Promise<v
   await fastify.register(metricsPlugin);
   await fastify.register(authPlugin);
   await fastify.register(alertsPlugin, opts.clock ? { clock: opts.clock } : {});
+  await fastify.register(retentionPlugin, opts.clock ? { clock: opts.clock } : {});
   await fastify.register(healthRoutes);
   await fastify.register(metricsRoutes);
   await fastify.register(apiRoutes, { prefix: '/api/v1' });

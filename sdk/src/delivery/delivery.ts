@@ -280,10 +280,16 @@ export class Delivery {
     if (this.stopped) return;
     batch.retryTimer = undefined;
     batch.attempts++;
-    // The collector refuses a whole batch whose meta.dropped is over its limit; the rest waits for the next one.
-    const drops = batch.dropped + this.unclaimedDrops;
-    batch.dropped = Math.min(drops, EVENT_LIMITS.maxDropped);
-    this.unclaimedDrops = drops - batch.dropped;
+    // A batch claims the drops so far at its first attempt only: a retry must repeat
+    // exactly what the first attempt said, because the collector may have stored that
+    // attempt without our hearing back (it then ignores the retry's report). The
+    // collector refuses a whole batch whose meta.dropped is over its limit; the rest
+    // waits for the next one.
+    if (batch.attempts === 1) {
+      const drops = batch.dropped + this.unclaimedDrops;
+      batch.dropped = Math.min(drops, EVENT_LIMITS.maxDropped);
+      this.unclaimedDrops = drops - batch.dropped;
+    }
     this.reportDrops();
     const events = batch.events.map((event) => event.json).join(',');
     const body = `{"events":[${events}],"meta":{"sdk":${JSON.stringify(this.options.sdk)},"dropped":${batch.dropped}}}`;

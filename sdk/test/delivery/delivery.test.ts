@@ -205,7 +205,7 @@ test('queue overflow drops the oldest, reports the exact count, sends it as meta
   assert.deepEqual(d.stats(), { queued: 0, inFlight: 0, delivered: 11, failed: 0, dropped: 5, requests: 2 });
 });
 
-test('drops during an outage reach the collector with the batch that finally succeeds', async () => {
+test('drops during an outage reach the collector with the next batch, never with a retry (which must repeat its first attempt)', async () => {
   const sink = await collector((request, index) => (index < 1 ? { status: 503 } : accept(request, index)));
   const errors: ClosewatchError[] = [];
   const d = delivery(sink.url, errors, { maxQueue: 2, batchSize: 2, retryBaseDelayMs: 100, retryMaxDelayMs: 100 });
@@ -217,7 +217,7 @@ test('drops during an outage reach the collector with the batch that finally suc
   for (const id of ids('o-late', 5)) d.enqueue(fakeEvent(id)); // queue of 2: 3 dropped
   await d.flush();
   assert.deepEqual(sink.events.map((e) => e.id), ['o-0', 'o-1', 'o-late-3', 'o-late-4']);
-  assert.deepEqual(sink.requests.map((r) => [r.status, r.body.meta.dropped]), [[503, 0], [200, 3], [200, 0]]);
+  assert.deepEqual(sink.requests.map((r) => [r.status, r.body.meta.dropped]), [[503, 0], [200, 0], [200, 3]]);
   assert.deepEqual(errors.map(seen), [
     { kind: 'delivery_retry', message: 'closewatch: collector answered 503; retrying 2 events in 50 ms', status: 503, retryInMs: 50 },
     { kind: 'queue_overflow', message: 'closewatch: queue full (maxQueue 2): dropped the 3 oldest events', dropped: 3 },

@@ -52,7 +52,9 @@ function describeSchemaError(event: unknown): EventRejection {
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 
-function parseTimestamp(ts: number | string, now: number): number | EventRejection {
+const DAY_MS = 86_400_000;
+
+function parseTimestamp(ts: number | string, now: number, retentionDays: number): number | EventRejection {
   let ms: number;
   if (typeof ts === 'number') {
     if (ts > 0 && ts < 100_000_000_000) {
@@ -66,6 +68,15 @@ function parseTimestamp(ts: number | string, now: number): number | EventRejecti
   if (ms < EVENT_LIMITS.minTs) return { field: 'ts', message: 'ts is before the year 2000; send epoch milliseconds or RFC 3339' };
   if (ms > now + EVENT_LIMITS.maxTsAheadMs) {
     return { field: 'ts', message: `ts is more than ${EVENT_LIMITS.maxTsAheadMs / 3_600_000} h in the future; check the sending host's clock` };
+  }
+  if (ms < now - retentionDays * DAY_MS) {
+    const age = ((now - ms) / DAY_MS).toFixed(1);
+    return {
+      field: 'ts',
+      message:
+        `ts is ${age} days old, older than the ${retentionDays}-day retention (RETENTION_DAYS), so it would be deleted at once and was not stored; ` +
+        "check the sending host's clock, or raise RETENTION_DAYS to keep older events",
+    };
   }
   return Math.trunc(ms);
 }
@@ -96,6 +107,8 @@ export interface EventContext {
   keyId: string;
   source: EventSource;
   receivedAt: number;
+  /** Events older than this many days before `receivedAt` are refused (they would be pruned at once). */
+  retentionDays: number;
 }
 
 /**
@@ -121,7 +134,7 @@ export function validateEvent(event: unknown, ctx: EventContext): StoredCloseEve
     const problem = findLabelProblem(e.labels);
     if (problem !== undefined) return problem;
   }
-  const ts = parseTimestamp(e.ts, ctx.receivedAt);
+  const ts = parseTimestamp(e.ts, ctx.receivedAt, ctx.retentionDays);
   if (typeof ts !== 'number') return ts;
   let reason = withoutNul(e.reason ?? '');
   const reasonBytes = Buffer.byteLength(reason, 'utf8');

@@ -53,6 +53,14 @@ export const ConfigSchema = Type.Object({
   READ_WORKERS: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
   /** Budget of one read, queueing included, in ms; past it the request gets 503. */
   READ_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
+  /** Days raw events (and SDK drop reports) are kept; older ones are pruned, and refused at ingest. */
+  RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
+  /** Days rollups (the per-minute and per-hour counts the charts read) are kept; at least RETENTION_DAYS. */
+  ROLLUP_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 400 }),
+  /** Minutes between prunes of data past retention; 0 prunes only when asked (tests, embedding). */
+  PRUNE_INTERVAL_MINUTES: Type.Integer({ minimum: 0, maximum: 10_080, default: 60 }),
+  /** Rows one prune transaction deletes: small, so ingest transactions run between them. */
+  PRUNE_BATCH_ROWS: Type.Integer({ minimum: 10, maximum: 100_000, default: 2000 }),
   /** Period of the live feed, in milliseconds. */
   LIVE_TICK_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 1000 }),
   /** Most dashboard sockets on the live feed at once; more are refused with 503. */
@@ -96,6 +104,12 @@ function checkCombinations(config: Config): Config {
     throw new Error(
       `CLOSEWATCH_AUTH=none turns sign-in off, which is only allowed when HOST is a loopback address (HOST is ${config.HOST}); ` +
         'remove CLOSEWATCH_AUTH or set HOST=127.0.0.1',
+    );
+  }
+  if (config.ROLLUP_RETENTION_DAYS < config.RETENTION_DAYS) {
+    throw new Error(
+      `ROLLUP_RETENTION_DAYS (${config.ROLLUP_RETENTION_DAYS}) is shorter than RETENTION_DAYS (${config.RETENTION_DAYS}); ` +
+        'rollups must outlive the raw events they count: raise ROLLUP_RETENTION_DAYS or lower RETENTION_DAYS',
     );
   }
   return config;

@@ -33,6 +33,7 @@ export default fp<DatabasePluginOptions>(
       rowMappers: { [EVENTS_CSV_MAPPER]: EVENTS_CSV_MAPPER_URL },
       ...(opts.clock ? { clock: opts.clock } : {}),
       onFailure: (message, error) => fastify.log.error({ err: error }, message),
+      log: (line) => fastify.log.info(line),
     });
     fastify.decorate('db', storage);
     fastify.addHook('onClose', async () => storage.close());

@@ -6,6 +6,7 @@ import type { EventTail, Leadership, MessageBus } from './event-tail.js';
 import type { SessionStore } from './accounts/session-store.js';
 import type { EventReader } from './sql/event-reader.js';
 import type { StatsReader } from './sql/stats-reader.js';
+import type { StatusReader } from './sql/status-reader.js';
 import type { BatchWriteResult, DropReportRow, StoredCloseEvent } from './types.js';
 
 /** What `/readyz` reports of the writer. Reasons are short and carry no path or raw database error. */
@@ -29,6 +30,42 @@ export interface EventWriter {
   readonly pendingBatches: number;
   /** Committed transactions since start. */
   readonly transactions: number;
+  /** Events committed since start (duplicates not counted). */
+  readonly committedEvents: number;
+}
+
+/** Which data a prune deletes: raw events (and drop reports), or rollups. */
+export type PruneScope = 'events' | 'rollups';
+
+/** What the last prune did, as the status page shows it. */
+export interface PruneRecord {
+  /** Epoch ms when it started and finished. */
+  startedAt: number;
+  finishedAt: number;
+  /** Cut-offs it used: data older than these went. */
+  eventsBefore: number;
+  rollupsBefore: number;
+  /** Rows deleted. */
+  events: number;
+  rollupRows: number;
+  /** Transactions it took. */
+  batches: number;
+  /** Bytes given back to the file system afterwards. */
+  reclaimedBytes: number;
+}
+
+/** Age-based deletion, in small batches that run between ingest transactions. */
+export interface RetentionStore {
+  /**
+   * Deletes one batch (about `limit` rows) of `scope` data older than `before` (epoch ms)
+   * from the first table that has any; resolves with the rows deleted, 0 once none is left.
+   */
+  pruneBatch(scope: PruneScope, before: number, limit: number): Promise<number>;
+  /** One small step of giving freed space back to the file system: bytes given back, 0 when none is left (or the engine does it itself). */
+  reclaimStep(): Promise<number>;
+  /** The last prune recorded (kept in the database, so it survives restarts), or null. */
+  lastPrune(): Promise<PruneRecord | null>;
+  recordPrune(record: PruneRecord): Promise<void>;
 }
 
 export interface SchemaStatus {
@@ -62,6 +99,10 @@ export interface Storage {
   readonly alerts: AlertStore;
   /** The one-minute series alert evaluation reads. */
   readonly alertSeries: AlertReader;
+  /** Data past retention, deleted in batches. */
+  readonly retention: RetentionStore;
+  /** Sizes, row counts and the oldest data, for the status page. */
+  readonly status: StatusReader;
   schemaStatus(): Promise<SchemaStatus>;
   /** Drains pending writes, then closes every connection. */
   close(): Promise<void>;

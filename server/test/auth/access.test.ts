@@ -78,6 +78,7 @@ describe('access to read routes, from the route table', () => {
       'GET /api/v1/stats/reasons',
       'GET /api/v1/stats/summary',
       'GET /api/v1/stats/timeseries',
+      'GET /api/v1/status',
       'GET /metrics',
       'POST /api/v1/alert-rules/backtest',
       'POST /api/v1/live/ticket',

@@ -23,6 +23,10 @@ test('every setting has a working default', () => {
     WRITER_HEAP_MB: 512,
     READ_WORKERS: 2,
     READ_TIMEOUT_MS: 10_000,
+    RETENTION_DAYS: 30,
+    ROLLUP_RETENTION_DAYS: 400,
+    PRUNE_INTERVAL_MINUTES: 60,
+    PRUNE_BATCH_ROWS: 2000,
     LIVE_TICK_MS: 1000,
     LIVE_MAX_CLIENTS: 200,
     ALERT_EVAL_INTERVAL_MS: 15_000,
@@ -38,6 +42,11 @@ test('every setting has a working default', () => {
 test('values are parsed and bad ones are named', () => {
   assert.equal(loadConfig({ PORT: '9000' }).PORT, 9000);
   assert.throws(() => loadConfig({ PORT: '70000' }), /invalid configuration: PORT must be <= 65535/);
+  assert.throws(() => loadConfig({ RETENTION_DAYS: '0' }), /invalid configuration: RETENTION_DAYS must be >= 1/);
+  assert.throws(
+    () => loadConfig({ RETENTION_DAYS: '90', ROLLUP_RETENTION_DAYS: '60' }),
+    /ROLLUP_RETENTION_DAYS \(60\) is shorter than RETENTION_DAYS \(90\); rollups must outlive the raw events they count/,
+  );
   assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT must be integer/);
   assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL must match pattern/);
   assert.throws(() => loadConfig({ CLOSEWATCH_INGEST_KEY: 'short' }), /CLOSEWATCH_INGEST_KEY must NOT have fewer than 16 characters/);

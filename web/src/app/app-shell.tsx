@@ -16,12 +16,14 @@ import { AlertsRoute } from './routes/alerts';
 import { EventsRoute } from './routes/events';
 import { NotFoundRoute } from './routes/not-found';
 import { OverviewRoute } from './routes/overview';
+import { StatusRoute } from './routes/status';
 import { useLiveUpdates } from './use-live-updates';
 
 const NAV: Array<{ route: RouteName; label: string }> = [
   { route: 'overview', label: 'Overview' },
   { route: 'events', label: 'Events' },
   { route: 'alerts', label: 'Alerts' },
+  { route: 'status', label: 'Status' },
 ];
 
 export function AppShell() {
@@ -70,6 +72,8 @@ export function AppShell() {
           <SignOutButton onSignedOut={() => navigate(ROUTES.signIn)} />
         </div>
       </header>
+      {/* Range and filters belong to the views of closes; the status page has its own windows. */}
+      {route !== 'status' && (
       <div className="toolbar">
         <RangePicker range={view.range} onChange={(range) => setView((v) => ({ ...v, range }))} />
         {/* Alerts are not filtered by service or code; the range picks the history's window. */}
@@ -81,12 +85,14 @@ export function AppShell() {
           />
         )}
       </div>
+      )}
       <main id="main" className="main">
         {route === 'overview' && (
           <OverviewRoute view={view} setView={setView} alertsHref={`${ROUTES.alerts}${search}`} onFollowAlerts={follow(ROUTES.alerts)} />
         )}
         {route === 'alerts' && <AlertsRoute view={view} />}
         {route === 'events' && <EventsRoute view={view} setView={setView} />}
+        {route === 'status' && <StatusRoute />}
         {route === null && <NotFoundRoute pathname={pathname} onHome={follow(ROUTES.overview)} />}
       </main>
       <footer className="footer">

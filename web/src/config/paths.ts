@@ -3,6 +3,7 @@ export const ROUTES = {
   overview: '/',
   events: '/events',
   alerts: '/alerts',
+  status: '/status',
   signIn: '/sign-in',
 } as const;
 
@@ -14,6 +15,7 @@ export function matchRoute(pathname: string): RouteName | null {
   if (path === '/') return 'overview';
   if (path === '/events') return 'events';
   if (path === '/alerts') return 'alerts';
+  if (path === '/status') return 'status';
   if (path === '/sign-in') return 'signIn';
   return null;
 }

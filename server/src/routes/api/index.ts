@@ -6,6 +6,7 @@ import ingestRoutes from './ingest.js';
 import liveRoutes from './live.js';
 import sessionRoutes from './session.js';
 import statsRoutes from './stats.js';
+import statusRoutes from './status.js';
 
 /** Everything under `/api/v1/`. */
 const apiRoutes: FastifyPluginAsync = async (fastify) => {
@@ -16,6 +17,7 @@ const apiRoutes: FastifyPluginAsync = async (fastify) => {
   await fastify.register(liveRoutes);
   await fastify.register(alertRoutes);
   await fastify.register(exportRoutes);
+  await fastify.register(statusRoutes);
 };
 
 export default apiRoutes;

@@ -17,7 +17,7 @@ const NoValidEventsSchema = Type.Intersect([ErrorBodySchema, IngestReportSchema]
 
 /** `POST /api/v1/events`: the ingest API. Acknowledges a batch only after it is committed. */
 const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { MAX_BODY_BYTES, MAX_BATCH_EVENTS, INGEST_RATE_LIMIT } = fastify.config;
+  const { MAX_BODY_BYTES, MAX_BATCH_EVENTS, INGEST_RATE_LIMIT, RETENTION_DAYS } = fastify.config;
 
   fastify.decorateRequest('ingestKey', null);
 
@@ -83,7 +83,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       metrics.eventsReceived.inc(events.length);
       metrics.batchSize.observe(events.length);
       const receivedAt = Date.now();
-      const ctx = { keyId: key.id, source: key.kind === 'browser' ? 'browser' : 'server', receivedAt } as const;
+      const ctx = { keyId: key.id, source: key.kind === 'browser' ? 'browser' : 'server', receivedAt, retentionDays: RETENTION_DAYS } as const;
       const valid: StoredCloseEvent[] = [];
       const rejected: IngestReport['rejected'] = [];
       events.forEach((event, index) => {

@@ -1,3 +1,6 @@
+// Session is @fastify/session's augmentation of fastify; importing it here lets any program that reaches this
+// file (the dashboard's type check, through api-types) see it.
+import type {} from '@fastify/session';
 import type { Session } from 'fastify';
 import type { PrismaClient } from '../sqlite/prisma-client.js';
 

@@ -4,6 +4,8 @@ import { SessionStore } from '../accounts/session-store.js';
 import { AlertStore } from '../alerts/alert-store.js';
 import { ReadTimeoutError } from '../errors.js';
 import { AlertReader } from '../sql/alert-reader.js';
+import { Retention } from '../sql/retention.js';
+import { StatusReader } from '../sql/status-reader.js';
 import { postgresDialect } from '../sql/dialect.js';
 import { EventReader } from '../sql/event-reader.js';
 import { StatsReader } from '../sql/stats-reader.js';
@@ -108,6 +110,9 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     sessions: new SessionStore(prisma, options.clock),
     alerts: new AlertStore(prisma, options.clock),
     alertSeries: new AlertReader(postgresDialect, run),
+    // Prunes run on the write pool beside ingest; each is a short transaction of its own.
+    retention: new Retention(async (statement) => (await writes.query(statement.text, statement.values)).rowCount ?? 0, run, async () => 0),
+    status: new StatusReader(postgresDialect, run),
     async schemaStatus() {
       const rows = await run(sql`SELECT migration_name AS name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
       const done = new Set(rows.map((r) => String(r.name)));

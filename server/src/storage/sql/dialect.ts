@@ -15,6 +15,11 @@ export interface Dialect {
   readonly eventsBySeq: Sql;
   /** `close_event` for a search by time or by code and time, past the walk's budget. */
   eventsByIndex(index: 'ts' | 'code_ts'): Sql;
+  /**
+   * One row: `bytes` the database takes and `free_bytes` of it free for reuse (SQLite:
+   * pages; PostgreSQL: `pg_database_size(current_database())` and 0, autovacuum reuses space).
+   */
+  readonly databaseSize: Sql;
 }
 
 export const sqliteDialect: Dialect = {
@@ -27,6 +32,8 @@ export const sqliteDialect: Dialect = {
   withinBudget: sql`cw_within_budget()`,
   // NOT INDEXED keeps SQLite on the rowid range: the ts index would sort the whole window.
   eventsBySeq: sql`close_event NOT INDEXED`,
+  databaseSize: sql`SELECT c.page_count * s.page_size AS bytes, f.freelist_count * s.page_size AS free_bytes
+    FROM pragma_page_count() AS c, pragma_page_size() AS s, pragma_freelist_count() AS f`,
   eventsByIndex: (index) => raw(index === 'ts' ? 'close_event INDEXED BY close_event_ts_idx' : 'close_event INDEXED BY close_event_code_ts_idx'),
 };
 
@@ -39,4 +46,6 @@ export const postgresDialect: Dialect = {
   // The planner picks between the primary key and the indexes itself.
   eventsBySeq: sql`close_event`,
   eventsByIndex: () => sql`close_event`,
+  // Autovacuum makes deleted rows' space reusable inside the files; nothing waits to be given back.
+  databaseSize: sql`SELECT pg_database_size(current_database()) AS bytes, 0 AS free_bytes`,
 };

@@ -46,7 +46,11 @@ export class EventStore {
   private readonly upsertLifetimeHour: Statement;
   private readonly upsertCounts: Map<string, Statement>;
   private readonly insertDropReport: Statement;
-  private readonly writeBatchesTx: (batches: ReadonlyArray<ReadonlyArray<StoredCloseEvent>>, drops: readonly DropReportRow[], now: number) => BatchWriteResult[];
+  private readonly writeBatchesTx: (
+    batches: ReadonlyArray<ReadonlyArray<StoredCloseEvent>>,
+    drops: ReadonlyArray<DropReportRow | null>,
+    now: number,
+  ) => BatchWriteResult[];
 
   private readonly routeCap: RouteCap;
 
@@ -72,11 +76,16 @@ export class EventStore {
       'INSERT INTO drop_report (key_id, service, instance, dropped, received_at) VALUES (?, ?, ?, ?, ?)',
     );
     this.writeBatchesTx = db.transaction(
-      (batches: ReadonlyArray<ReadonlyArray<StoredCloseEvent>>, drops: readonly DropReportRow[], now: number) => {
+      (batches: ReadonlyArray<ReadonlyArray<StoredCloseEvent>>, drops: ReadonlyArray<DropReportRow | null>, now: number) => {
       const deltas = emptyRollupDeltas();
       const results = batches.map((batch) => this.insertBatch(batch, deltas));
       this.applyRollups(deltas);
-      for (const d of drops) this.insertDropReport.run(d.keyId, d.service, d.instance, d.dropped, now);
+      results.forEach((result, i) => {
+        const d = drops[i];
+        // A batch whose events were all stored before is a retry of one that was committed
+        // but not acknowledged: its drop report was stored with it then.
+        if (d && !(result.accepted === 0 && result.duplicates > 0)) this.insertDropReport.run(d.keyId, d.service, d.instance, d.dropped, now);
+      });
       return results;
       },
     );
@@ -85,11 +94,12 @@ export class EventStore {
   /**
    * Writes several batches in one transaction (group commit). Each batch's result is
    * reported separately; an event id already stored for the same key is a duplicate.
-   * Throws (and writes nothing) if the transaction fails.
+   * `drops[i]` is the loss report that came with `batches[i]`. Throws (and writes
+   * nothing) if the transaction fails.
    */
   writeBatches(
     batches: ReadonlyArray<ReadonlyArray<StoredCloseEvent>>,
-    drops: readonly DropReportRow[] = [],
+    drops: ReadonlyArray<DropReportRow | null> = [],
     now: number = Date.now(),
   ): BatchWriteResult[] {
     return this.writeBatchesTx(batches, drops, now);

@@ -71,8 +71,7 @@ export class GroupCommitter {
     const group = this.queue.splice(0, take);
     if (group.length > 0) {
       try {
-        const drops = group.flatMap((b) => (b.drop ? [b.drop] : []));
-        const results = this.store.writeBatches(group.map((b) => b.events), drops);
+        const results = this.store.writeBatches(group.map((b) => b.events), group.map((b) => b.drop));
         this.transactions += 1;
         group.forEach((b, i) => {
           const result = results[i] as BatchWriteResult;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { REPO_ROOT, sqlitePathFromUrl } from '../database-url.js';
 
@@ -44,6 +44,7 @@ export async function applyMigrations(databaseUrl: string, log: (line: string) =
   const pending = pendingMigrations(databaseUrl);
   if (pending.length === 0) return [];
   log(`applying ${pending.length} database migration(s) to ${sqlitePathFromUrl(databaseUrl)}: ${pending.join(', ')}`);
+  createIncrementalFile(sqlitePathFromUrl(databaseUrl));
   const output: string[] = [];
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(PRISMA_BIN, ['migrate', 'deploy'], {
@@ -64,4 +65,22 @@ export async function applyMigrations(databaseUrl: string, log: (line: string) =
   }
   log('database migrations applied');
   return pending;
+}
+
+/**
+ * A new database file is made here, before Prisma creates its tables, with
+ * auto_vacuum=INCREMENTAL (it can only be chosen before the first table, or by a full
+ * VACUUM later) and WAL, so pruned space can go back to the disk from the first day.
+ */
+function createIncrementalFile(path: string): void {
+  if (existsSync(path) && statSync(path).size > 0) return;
+  mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  try {
+    db.pragma('auto_vacuum = INCREMENTAL');
+    // Switching to WAL writes the header, which keeps the auto_vacuum choice.
+    db.pragma('journal_mode = WAL');
+  } finally {
+    db.close();
+  }
 }

@@ -6,11 +6,14 @@ import { AlertReader } from '../sql/alert-reader.js';
 import { sqlitePathFromUrl } from '../database-url.js';
 import { sqliteDialect } from '../sql/dialect.js';
 import { EventReader } from '../sql/event-reader.js';
+import { Retention } from '../sql/retention.js';
 import { StatsReader } from '../sql/stats-reader.js';
+import { StatusReader } from '../sql/status-reader.js';
 import type { Storage } from '../storage.js';
 import { localBus, seqTail, soleLeader } from '../event-tail.js';
 import { pendingMigrations } from './migrations.js';
 import { createPrismaClient } from './prisma-client.js';
+import { ensureIncrementalVacuum } from './incremental-vacuum.js';
 import { ReadPool } from './read-pool.js';
 import { createSchemaStatus } from './schema-status.js';
 import { ThreadedWriter } from './threaded-writer.js';
@@ -35,7 +38,12 @@ export interface SqliteStorageOptions {
   rowMappers?: Record<string, string>;
   /** Receives failures of the writer and read threads, with their full detail. */
   onFailure?: (message: string, error: unknown) => void;
+  /** Receives notes on one-time work done at open (the switch to incremental vacuum). */
+  log?: (line: string) => void;
 }
+
+/** Pages one reclaim step gives back (4 MiB at the default page size): a few ms of the writer's time. */
+const RECLAIM_PAGES_PER_STEP = 1024;
 
 /**
  * The embedded engine: one SQLite file in WAL mode. Ingest writes on a writer thread,
@@ -50,6 +58,7 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
   if (pending.length > 0) {
     throw new Error(`the database lacks migrations ${pending.join(', ')}; run \`npm run db:migrate\` (npm start does it for you)`);
   }
+  ensureIncrementalVacuum(path, options.log);
   const prisma = createPrismaClient(options.url);
   await prisma.$connect();
   const writer = new ThreadedWriter(path, {
@@ -75,6 +84,8 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
     sessions: new SessionStore(prisma, options.clock),
     alerts: new AlertStore(prisma, options.clock),
     alertSeries: new AlertReader(sqliteDialect, run),
+    retention: new Retention((statement) => writer.exec(statement), run, () => writer.reclaim(RECLAIM_PAGES_PER_STEP)),
+    status: new StatusReader(sqliteDialect, run),
     schemaStatus: createSchemaStatus(prisma),
     async close() {
       await writer.close();

@@ -6,10 +6,10 @@ import { spawnStorageWorker } from './spawn-worker.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
 
 interface InFlight {
-  kind: 'write' | 'ping';
+  kind: 'write' | 'ping' | 'maintain';
   /** Estimated bytes of a write's events, counted against the queue's byte bound. */
   bytes: number;
-  resolve: (result: BatchWriteResult | null) => void;
+  resolve: (result: BatchWriteResult | number | null) => void;
   reject: (error: Error) => void;
 }
 
@@ -106,6 +106,20 @@ export class ThreadedWriter implements EventWriter {
   }
 
   /**
+   * Runs one maintenance statement on the writer's connection, queued behind the writes
+   * already sent and before the ones sent later; resolves with the rows it changed. A
+   * failure rejects it without counting against the writer's health (ingest may be fine).
+   */
+  exec(statement: { sql: string; values: unknown[] }): Promise<number> {
+    return this.send('maintain', (id) => ({ type: 'exec', id, sql: statement.sql, values: statement.values })) as Promise<number>;
+  }
+
+  /** One step of giving free pages back to the file system; resolves with the bytes given back (0: none left). */
+  reclaim(pages: number): Promise<number> {
+    return this.send('maintain', (id) => ({ type: 'reclaim', id, pages })) as Promise<number>;
+  }
+
+  /**
    * Whether writes can succeed now: the thread answers a query on its connection within
    * `timeoutMs`, and the last write did not fail. A write failure stays reported until
    * a later write succeeds, because only a write proves the disk takes writes again.
@@ -153,7 +167,7 @@ export class ThreadedWriter implements EventWriter {
     });
   }
 
-  private send(kind: InFlight['kind'], request: (id: number) => WriterRequest, bytes = 0): Promise<BatchWriteResult | null> {
+  private send(kind: InFlight['kind'], request: (id: number) => WriterRequest, bytes = 0): Promise<BatchWriteResult | number | null> {
     if (this.closing) return Promise.reject(new Error('the writer is closed'));
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
@@ -212,6 +226,8 @@ export class ThreadedWriter implements EventWriter {
       waiting.resolve(reply.result);
     } else if (reply.type === 'pong') {
       waiting.resolve(null);
+    } else if (reply.type === 'done') {
+      waiting.resolve(reply.changes);
     } else {
       const reason = describeStorageFailure(reply.code);
       if (waiting.kind === 'write') this.failuresInARow += 1;

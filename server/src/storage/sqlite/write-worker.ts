@@ -16,6 +16,22 @@ const { path, maxRoutesPerServiceHour } = workerData as { path: string; maxRoute
 const db = openSqlite(path);
 const committer = new GroupCommitter(new EventStore(db, maxRoutesPerServiceHour));
 const probe = db.prepare('SELECT 1');
+const pageSize = db.pragma('page_size', { simple: true }) as number;
+const freePages = (): number => db.pragma('freelist_count', { simple: true }) as number;
+
+/**
+ * One step of incremental vacuum: moves at most `pages` pages off the end of the file
+ * and truncates it. Once nothing is free a passive checkpoint lets the file itself
+ * shrink (in WAL mode the truncation lands with the checkpoint). Returns bytes given back.
+ */
+function reclaim(pages: number): number {
+  const before = freePages();
+  if (before === 0) return 0;
+  db.pragma(`incremental_vacuum(${Math.max(1, Math.trunc(pages))})`);
+  const after = freePages();
+  if (after === 0) db.pragma('wal_checkpoint(PASSIVE)');
+  return (before - after) * pageSize;
+}
 
 function errorCode(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code;
@@ -35,6 +51,17 @@ port.on('message', (message: WriterRequest) => {
     try {
       probe.get();
       port.postMessage({ type: 'pong', id: message.id } satisfies WriterReply);
+    } catch (error) {
+      port.postMessage({ type: 'failed', id: message.id, message: String(error), code: errorCode(error) } satisfies WriterReply);
+    }
+    return;
+  }
+  if (message.type === 'exec' || message.type === 'reclaim') {
+    // Runs between group commits (they wait for setImmediate), so a prune batch delays
+    // ingest by its own few milliseconds at most.
+    try {
+      const changes = message.type === 'exec' ? db.prepare(message.sql).run(...message.values).changes : reclaim(message.pages);
+      port.postMessage({ type: 'done', id: message.id, changes } satisfies WriterReply);
     } catch (error) {
       port.postMessage({ type: 'failed', id: message.id, message: String(error), code: errorCode(error) } satisfies WriterReply);
     }

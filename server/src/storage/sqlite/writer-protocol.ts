@@ -4,6 +4,10 @@ import type { BatchWriteResult, DropReportRow, StoredCloseEvent } from '../types
 export type WriterRequest =
   | { type: 'write'; id: number; events: ReadonlyArray<StoredCloseEvent>; drop: DropReportRow | null }
   | { type: 'ping'; id: number }
+  /** One maintenance statement (a prune batch), run between write transactions. */
+  | { type: 'exec'; id: number; sql: string; values: unknown[] }
+  /** One step of giving freed pages back to the file system (at most `pages`). */
+  | { type: 'reclaim'; id: number; pages: number }
   | { type: 'close' };
 
 /** Messages from the writer thread back. `code` is SQLite's error code (SQLITE_FULL...), when there is one. */
@@ -11,4 +15,6 @@ export type WriterReply =
   | { type: 'written'; id: number; result: BatchWriteResult; transactions: number }
   | { type: 'failed'; id: number; message: string; code: string | null }
   | { type: 'pong'; id: number }
+  /** `changes`: rows an exec changed, or bytes a reclaim step gave back. */
+  | { type: 'done'; id: number; changes: number }
   | { type: 'closed' };

@@ -43,10 +43,12 @@ describe('POST /api/v1/events', () => {
   });
 
   test('accepts RFC 3339 and epoch-ms timestamps', async () => {
-    const res = await post({ events: [makeEvent({ ts: '2026-11-26T10:00:00.250Z' }), makeEvent({ ts: '2026-11-26T11:00:00+01:00' })] });
+    // Yesterday at 10:00 UTC: inside RETENTION_DAYS whenever the test runs.
+    const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const res = await post({ events: [makeEvent({ ts: `${day}T10:00:00.250Z` }), makeEvent({ ts: `${day}T11:00:00+01:00` })] });
     assert.equal(res.statusCode, 200);
     const rows = await t.query('SELECT ts FROM close_event ORDER BY seq DESC LIMIT 2') as Array<{ ts: number }>;
-    assert.deepEqual(rows.map((r) => r.ts).sort(), [Date.parse('2026-11-26T10:00:00Z'), Date.parse('2026-11-26T10:00:00.250Z')]);
+    assert.deepEqual(rows.map((r) => r.ts).sort(), [Date.parse(`${day}T10:00:00Z`), Date.parse(`${day}T10:00:00.250Z`)]);
   });
 
   test('accepts gzip bodies', async () => {
@@ -176,6 +178,17 @@ describe('POST /api/v1/events', () => {
     assert.equal(res.statusCode, 200);
     const row = (await t.query("SELECT service, instance, dropped FROM drop_report WHERE service = 'drops'"))[0];
     assert.deepEqual(row, { service: 'drops', instance: 'd-1', dropped: 7 });
+  });
+
+  test('a retry of a stored batch does not count its drop report again; the next batch adds its own', async () => {
+    const batch = { events: [makeEvent({ service: 'retried-drops' }), makeEvent({ service: 'retried-drops' })], meta: { sdk: 'test', dropped: 4 } };
+    const total = () => t.sqlite.prepare("SELECT coalesce(sum(dropped), 0) AS n FROM drop_report WHERE service = 'retried-drops'").get();
+    assert.deepEqual((await post(batch)).json(), { accepted: 2, duplicates: 0, rejected: [] });
+    // The acknowledgement was lost: the SDK sends the same batch, with the same report, again.
+    assert.deepEqual((await post(batch)).json(), { accepted: 0, duplicates: 2, rejected: [] });
+    assert.deepEqual(total(), { n: 4 });
+    await post({ events: [makeEvent({ service: 'retried-drops' })], meta: { sdk: 'test', dropped: 3 } });
+    assert.deepEqual(total(), { n: 7 });
   });
 });
 

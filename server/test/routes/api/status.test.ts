@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { makeEvent } from '../../helpers/events.js';
+import { startTestApp, TEST_KEY, type TestApp } from '../../helpers/test-app.js';
+
+let t: TestApp;
+before(async () => {
+  // A read budget far above any read here: a busy machine must not fail a test of what is counted.
+  t = await startTestApp({ RETENTION_DAYS: '14', ROLLUP_RETENTION_DAYS: '90', WRITER_QUEUE_BATCHES: '500', READ_TIMEOUT_MS: '120000' });
+});
+after(() => t.destroy());
+
+const status = async () => {
+  const res = await t.inject('/api/v1/status');
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json();
+};
+const pageBytes = () =>
+  t.sqlite.prepare('SELECT c.page_count * s.page_size AS bytes, f.freelist_count * s.page_size AS free FROM pragma_page_count() AS c, pragma_page_size() AS s, pragma_freelist_count() AS f').get() as { bytes: number; free: number };
+
+test('GET /api/v1/status needs a read credential', async () => {
+  const res = await t.app.inject('/api/v1/status');
+  assert.equal(res.statusCode, 401);
+  assert.equal(res.json().error.code, 'NOT_SIGNED_IN');
+  const ingestKey = await t.app.inject({ url: '/api/v1/status', headers: { authorization: `Bearer ${TEST_KEY}` } });
+  assert.equal(ingestKey.statusCode, 403);
+});
+
+test('on an empty database: engine, size, nothing stored, the retention settings, no prune yet', async () => {
+  const body = await status();
+  assert.equal(typeof body.startedAt, 'number');
+  assert.deepEqual({ ...body, startedAt: 0, database: { ...body.database, bytes: 0, freeBytes: 0 }, ingest: { ...body.ingest, windowSeconds: 0 } }, {
+    version: '0.1.0',
+    startedAt: 0,
+    database: { engine: 'sqlite', bytes: 0, freeBytes: 0 },
+    events: { stored: 0, oldest: null },
+    rollups: { rows: 0, oldest: null },
+    retention: { eventsDays: 14, rollupsDays: 90, pruneIntervalMinutes: 60, pruneBatchRows: 2000, pruning: false, lastPrune: null },
+    ingest: { eventsPerSecond: 0, windowSeconds: 0, eventsSinceStart: 0, writerQueueBatches: 0, writerQueueLimit: 500 },
+  });
+  assert.deepEqual([body.database.bytes, body.database.freeBytes], [pageBytes().bytes, pageBytes().free]);
+});
+
+test('after ingest: events and rollup rows counted, the oldest of each, events since start', async () => {
+  const ts = Date.now() - 3 * 3_600_000;
+  const res = await t.inject({
+    method: 'POST',
+    url: '/api/v1/events',
+    headers: { authorization: `Bearer ${TEST_KEY}` },
+    payload: { events: [makeEvent({ ts }), makeEvent({ ts: ts + 1000 }), makeEvent({ ts: ts + 120_000, code: 1006 })] },
+  });
+  assert.equal(res.statusCode, 200);
+  const body = await status();
+  const rollupRows = ['close_rollup_minute', 'close_rollup_hour', 'lifetime_rollup_minute', 'lifetime_rollup_hour', 'code_rollup_minute', 'instance_rollup_minute', 'instance_rollup_hour']
+    .reduce((sum, table) => sum + (t.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n, 0);
+  assert.deepEqual(body.events, { stored: 3, oldest: ts });
+  assert.deepEqual(body.rollups, { rows: rollupRows, oldest: Math.floor(ts / 3_600_000) * 3_600_000 });
+  assert.equal(body.ingest.eventsSinceStart, 3);
+  assert.equal(body.database.bytes, pageBytes().bytes);
+});
