@@ -7,66 +7,25 @@
  *   npm run bench:query                    10 million events (a few minutes)
  *   BENCH_EVENTS=1000000 npm run bench:query
  *   BENCH_DB=/tmp/cw-bench.db npm run bench:query   keep the filled file and reuse it next time
+ *   npm run bench:query -- --engine postgres       the same on PostgreSQL (bench/query-postgres.ts)
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import type { FastifyInstance } from 'fastify';
 import { LIFETIME_EDGES_MS } from '@closewatch/sdk/lifetime-buckets';
 import { buildApp } from '../server/src/build-app.js';
 import type { StoredCloseEvent } from '../server/src/storage/types.js';
 import { loadConfig } from '../server/src/plugins/config.js';
 import { benchDatabase } from './dataset.js';
 import { formatSizeReport, measureDatabaseSize } from './db-size.js';
+import { apiCall, ENDPOINTS, measure, RANGES, READ_TOKEN } from './query-shared.js';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const CHUNK = 10_000;
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const SPAN = 7 * DAY;
-/** Reads need a credential: the bench's own read token. */
-const READ_TOKEN = 'cw_bench_read_token_0123456789';
 
 
 // ---------------------------------------------------------------- timing
-
-interface Timing {
-  p50: number;
-  p95: number;
-  n: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-/**
- * Times `fn` up to `maxSamples` times within `budgetMs`. A first run under a second is
- * a warm-up; a slower one is kept as the only sample if it used the budget up (the
- * raw 7-day GROUP BYs take seconds each).
- */
-async function measure(fn: () => unknown, maxSamples: number, budgetMs: number): Promise<Timing> {
-  const began = performance.now();
-  await fn();
-  const first = performance.now() - began;
-  const samples: number[] = first > 1000 ? [first] : [];
-  while (samples.length < maxSamples && (samples.length === 0 || performance.now() - began < budgetMs)) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95), n: samples.length };
-}
-
-function apiCall(app: FastifyInstance, url: string): () => Promise<void> {
-  return async () => {
-    const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${READ_TOKEN}` } });
-    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
-  };
-}
 
 /** The same questions as plain GROUP BYs over close_event (what the rollups save us). */
 function rawQuestions(db: Database.Database, from: number, to: number, bucketMs: number): Record<string, () => unknown> {
@@ -95,20 +54,6 @@ function rawQuestions(db: Database.Database, from: number, to: number, bucketMs:
 }
 
 // ---------------------------------------------------------------- main
-
-const ENDPOINTS: Array<[string, string]> = [
-  ['summary', '/api/v1/stats/summary'],
-  ['timeseries', '/api/v1/stats/timeseries'],
-  ['reasons', '/api/v1/stats/reasons'],
-  ['breakdown', '/api/v1/stats/breakdown'],
-  ['lifetimes', '/api/v1/stats/lifetimes'],
-  ['events', '/api/v1/events'],
-];
-const RANGES: Array<[string, number, number]> = [
-  ['1 h', HOUR, 60_000],
-  ['24 h', DAY, 15 * 60_000],
-  ['7 d', 7 * DAY, HOUR],
-];
 
 async function main(): Promise<void> {
   const keep = process.env.BENCH_DB;
@@ -156,7 +101,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:query failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+if (process.argv.includes('--engine') && process.argv[process.argv.indexOf('--engine') + 1] === 'postgres') {
+  await import('./query-postgres.js');
+} else {
+  await main().catch((error: unknown) => {
+    process.stderr.write(`bench:query failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

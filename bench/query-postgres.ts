@@ -1,0 +1,99 @@
+/**
+ * `npm run bench:query -- --engine postgres`: the query benchmark on PostgreSQL. Fills a
+ * database with the same week of closes through the real PostgreSQL write path, then times
+ * every read endpoint over 1 h, 24 h and 7 d next to a plain GROUP BY over close_event.
+ * PostgreSQL is a throwaway cluster in a temporary folder, or BENCH_PG_URL (an admin URL;
+ * the database is made there and dropped after). BENCH_EVENTS (default 10,000,000).
+ */
+import { cpus, loadavg } from 'node:os';
+import pg from 'pg';
+import { LIFETIME_EDGES_MS } from '@closewatch/sdk/lifetime-buckets';
+import { buildApp } from '../server/src/build-app.js';
+import { loadConfig } from '../server/src/plugins/config.js';
+import { openStorage } from '../server/src/storage/open-storage.js';
+import { startPostgresCluster } from '../server/test/helpers/postgres-cluster.js';
+import { createTestDatabase } from '../server/test/helpers/test-database.js';
+import { makeEvents, SPAN } from './dataset.js';
+import { apiCall, ENDPOINTS, measure, RANGES, READ_TOKEN } from './query-shared.js';
+
+const TOTAL = Number(process.env.BENCH_EVENTS ?? 10_000_000);
+const CHUNK = 10_000;
+
+async function fill(url: string): Promise<void> {
+  const storage = await openStorage({ url, writerHeapMb: 512, maxRoutesPerServiceHour: 500, maxQueuedBatches: 100, maxQueuedBytes: 1 << 30, readWorkers: 1, readBudgetMs: 60_000 });
+  const end = Date.now();
+  const start = end - SPAN;
+  const began = performance.now();
+  let reported = 0;
+  const inFlight: Array<Promise<unknown>> = [];
+  for (let first = 0; first < TOTAL; first += CHUNK) {
+    inFlight.push(storage.writer.write(makeEvents(first, Math.min(CHUNK, TOTAL - first), TOTAL, start, end)));
+    if (inFlight.length >= 4) await inFlight.shift();
+    const done = Math.min(TOTAL, first + CHUNK);
+    const pct = Math.floor((done / TOTAL) * 100);
+    if (pct >= reported + 5 || done === TOTAL) {
+      reported = pct;
+      const seconds = (performance.now() - began) / 1000;
+      process.stdout.write(`  filled ${done.toLocaleString('en')} events (${pct}%), ${Math.round(done / seconds).toLocaleString('en')} rows/s, ${seconds.toFixed(0)} s\n`);
+    }
+  }
+  await Promise.all(inFlight);
+  await storage.close();
+}
+
+async function main(): Promise<void> {
+  const cluster = process.env.BENCH_PG_URL ? null : await startPostgresCluster();
+  process.env.CLOSEWATCH_TEST_PG_URL = cluster?.adminUrl ?? process.env.BENCH_PG_URL;
+  const db = await createTestDatabase('postgres');
+  const client = new pg.Client({ connectionString: db.url });
+  try {
+    process.stdout.write(`filling a PostgreSQL database with ${TOTAL.toLocaleString('en')} events over 7 days\n`);
+    await fill(db.url);
+    await client.connect();
+    await client.query('VACUUM ANALYZE');
+    const size = await client.query('SELECT pg_database_size(current_database())::float8 AS bytes');
+    process.stdout.write(`database: ${((size.rows[0] as { bytes: number }).bytes / 1024 / 1024).toFixed(0)} MiB\n`);
+    const app = await buildApp({ config: loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', DASHBOARD_DIR: '', ALERT_EVAL_INTERVAL_MS: '0' }) });
+    await app.ready();
+    await app.db.keys.ensure(READ_TOKEN, 'bench reads', 'read');
+    const stats = (await client.query('SELECT MAX(ts)::float8 AS t, MAX(seq)::float8 AS n FROM close_event')).rows[0] as { t: number; n: number };
+    const end = stats.t + 1;
+    const rows: string[] = [];
+    const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+    for (const [label, range, bucketMs] of RANGES) {
+      const from = end - range;
+      const raw: Record<string, () => Promise<unknown>> = {
+        summary: () => client.query('SELECT code, count(*) FROM close_event WHERE ts >= $1 AND ts < $2 GROUP BY code', [from, end]),
+        timeseries: () => client.query('SELECT (ts / $3) * $3 AS t, code, count(*) FROM close_event WHERE ts >= $1 AND ts < $2 GROUP BY 1, 2', [from, end, bucketMs]),
+        reasons: () => client.query('SELECT code, reason_template, count(*) FROM close_event WHERE ts >= $1 AND ts < $2 GROUP BY 1, 2', [from, end]),
+        breakdown: () => client.query('SELECT service, route, code, count(*) FROM close_event WHERE ts >= $1 AND ts < $2 GROUP BY 1, 2, 3', [from, end]),
+        lifetimes: () => client.query('SELECT code, width_bucket(duration_ms, $3::bigint[]) AS lb, count(*) FROM close_event WHERE ts >= $1 AND ts < $2 AND duration_ms IS NOT NULL GROUP BY 1, 2', [from, end, LIFETIME_EDGES_MS]),
+        events: () => client.query('SELECT * FROM close_event WHERE ts >= $1 AND ts < $2 ORDER BY seq DESC LIMIT 51', [from, end]),
+      };
+      for (const [name, path] of ENDPOINTS) {
+        const api = await measure(apiCall(app, `${path}?from=${from}&to=${end}`), 40, 4_000);
+        const plain = await measure(raw[name] as () => Promise<unknown>, 10, 4_000);
+        const ratio = plain.p50 / api.p50;
+        const row = `| ${name} | ${label} | ${fmt(api.p50)} | ${fmt(api.p95)} | ${fmt(plain.p50)} | ${fmt(plain.p95)} | ${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(1)}x | ${api.n}/${plain.n} |`;
+        rows.push(row);
+        process.stdout.write(`${row}\n`);
+      }
+    }
+    await app.close();
+    process.stdout.write(
+      `\n${stats.n.toLocaleString('en')} events on PostgreSQL; API = app.inject (p50/p95 ms, goal p95 < 100 ms at 24 h and 7 d), raw = plain GROUP BY over close_event via pg (ms); ` +
+        `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs\n\n` +
+        '| endpoint | range | API p50 | API p95 | raw p50 | raw p95 | raw/API | runs |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n' +
+        `${rows.join('\n')}\n`,
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+    await db.cleanup();
+    cluster?.stop();
+  }
+}
+
+await main().catch((error: unknown) => {
+  process.stderr.write(`bench:query failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
