@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../plugins/config.js';
-import { sqlitePathFromUrl } from '../storage/database-url.js';
+import { engineOf, sqlitePathFromUrl } from '../storage/database-url.js';
 import { backupSqlite } from '../storage/sqlite/backup.js';
 
 const USAGE = `Back up the collector's SQLite database while it runs.
@@ -28,6 +28,10 @@ async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
+  if (engineOf(config.DATABASE_URL) === 'postgres') {
+    process.stderr.write('DATABASE_URL is PostgreSQL: back it up with its own tools, for example\n  pg_dump --format=custom --file=closewatch.dump "$DATABASE_URL"\n(README, "Backup and restore")\n');
+    return 2;
+  }
   // npm runs scripts in the package's folder; a relative name means the caller's folder.
   const target = isAbsolute(file) ? file : resolve(process.env.INIT_CWD ?? process.cwd(), file);
   const started = Date.now();
