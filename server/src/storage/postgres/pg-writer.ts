@@ -210,7 +210,12 @@ export class PostgresWriter implements EventWriter {
         addToRollups(deltas, s.event);
       }
       await this.applyRollups(client, deltas);
-      const drops = group.flatMap((q) => (q.drop ? [q.drop] : []));
+      // A batch whose events were all stored before is a retry of one committed but not
+      // acknowledged: its drop report was stored with it then.
+      const drops = group.flatMap((q, i) => {
+        const r = results[i] as BatchWriteResult;
+        return q.drop && !(r.accepted === 0 && r.duplicates > 0) ? [q.drop] : [];
+      });
       if (drops.length > 0) {
         const now = Date.now();
         const [keyIds, services, instances, dropped] = columnArrays(drops, 4, (d) => [d.keyId, d.service, d.instance, d.dropped]);

@@ -182,13 +182,13 @@ describe('POST /api/v1/events', () => {
 
   test('a retry of a stored batch does not count its drop report again; the next batch adds its own', async () => {
     const batch = { events: [makeEvent({ service: 'retried-drops' }), makeEvent({ service: 'retried-drops' })], meta: { sdk: 'test', dropped: 4 } };
-    const total = () => t.sqlite.prepare("SELECT coalesce(sum(dropped), 0) AS n FROM drop_report WHERE service = 'retried-drops'").get();
+    const total = async () => (await t.query("SELECT coalesce(sum(dropped), 0) AS n FROM drop_report WHERE service = 'retried-drops'"))[0];
     assert.deepEqual((await post(batch)).json(), { accepted: 2, duplicates: 0, rejected: [] });
     // The acknowledgement was lost: the SDK sends the same batch, with the same report, again.
     assert.deepEqual((await post(batch)).json(), { accepted: 0, duplicates: 2, rejected: [] });
-    assert.deepEqual(total(), { n: 4 });
+    assert.deepEqual(await total(), { n: 4 });
     await post({ events: [makeEvent({ service: 'retried-drops' })], meta: { sdk: 'test', dropped: 3 } });
-    assert.deepEqual(total(), { n: 7 });
+    assert.deepEqual(await total(), { n: 7 });
   });
 });
 
