@@ -15,8 +15,11 @@ const status = async () => {
   assert.equal(res.statusCode, 200, res.body);
   return res.json();
 };
-const pageBytes = () =>
-  t.sqlite.prepare('SELECT c.page_count * s.page_size AS bytes, f.freelist_count * s.page_size AS free FROM pragma_page_count() AS c, pragma_page_size() AS s, pragma_freelist_count() AS f').get() as { bytes: number; free: number };
+/** The database's size as the engine itself tells it (SQLite: pages; PostgreSQL: pg_database_size, nothing free to give back). */
+const pageBytes = async (): Promise<{ bytes: number; free: number }> =>
+  t.db.engine === 'sqlite'
+    ? ((await t.query('SELECT c.page_count * s.page_size AS bytes, f.freelist_count * s.page_size AS free FROM pragma_page_count() AS c, pragma_page_size() AS s, pragma_freelist_count() AS f'))[0] as { bytes: number; free: number })
+    : ((await t.query('SELECT pg_database_size(current_database()) AS bytes, 0 AS free'))[0] as { bytes: number; free: number });
 
 test('GET /api/v1/status needs a read credential', async () => {
   const res = await t.app.inject('/api/v1/status');
@@ -32,13 +35,14 @@ test('on an empty database: engine, size, nothing stored, the retention settings
   assert.deepEqual({ ...body, startedAt: 0, database: { ...body.database, bytes: 0, freeBytes: 0 }, ingest: { ...body.ingest, windowSeconds: 0 } }, {
     version: '0.1.0',
     startedAt: 0,
-    database: { engine: 'sqlite', bytes: 0, freeBytes: 0 },
+    database: { engine: t.db.engine, bytes: 0, freeBytes: 0 },
     events: { stored: 0, oldest: null },
     rollups: { rows: 0, oldest: null },
     retention: { eventsDays: 14, rollupsDays: 90, pruneIntervalMinutes: 60, pruneBatchRows: 2000, pruning: false, lastPrune: null },
     ingest: { eventsPerSecond: 0, windowSeconds: 0, eventsSinceStart: 0, writerQueueBatches: 0, writerQueueLimit: 500 },
   });
-  assert.deepEqual([body.database.bytes, body.database.freeBytes], [pageBytes().bytes, pageBytes().free]);
+  const size = await pageBytes();
+  assert.deepEqual([body.database.bytes, body.database.freeBytes], [size.bytes, size.free]);
 });
 
 test('after ingest: events and rollup rows counted, the oldest of each, events since start', async () => {
@@ -51,10 +55,12 @@ test('after ingest: events and rollup rows counted, the oldest of each, events s
   });
   assert.equal(res.statusCode, 200);
   const body = await status();
-  const rollupRows = ['close_rollup_minute', 'close_rollup_hour', 'lifetime_rollup_minute', 'lifetime_rollup_hour', 'code_rollup_minute', 'instance_rollup_minute', 'instance_rollup_hour']
-    .reduce((sum, table) => sum + (t.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n, 0);
+  let rollupRows = 0;
+  for (const table of ['close_rollup_minute', 'close_rollup_hour', 'lifetime_rollup_minute', 'lifetime_rollup_hour', 'code_rollup_minute', 'instance_rollup_minute', 'instance_rollup_hour']) {
+    rollupRows += ((await t.query(`SELECT count(*) AS n FROM ${table}`))[0] as { n: number }).n;
+  }
   assert.deepEqual(body.events, { stored: 3, oldest: ts });
   assert.deepEqual(body.rollups, { rows: rollupRows, oldest: Math.floor(ts / 3_600_000) * 3_600_000 });
   assert.equal(body.ingest.eventsSinceStart, 3);
-  assert.equal(body.database.bytes, pageBytes().bytes);
+  assert.equal(body.database.bytes, (await pageBytes()).bytes);
 });
