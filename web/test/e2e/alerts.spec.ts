@@ -100,6 +100,8 @@ async function closeBurst(): Promise<void> {
 }
 
 test.beforeAll(async () => {
+  // Starting a collector (migrations included) takes seconds, more on a loaded machine.
+  test.setTimeout(120_000);
   await startReceiver();
   collector = await startCollector({ ALERT_EVAL_INTERVAL_MS: '500', ALERT_INGEST_LAG_MS: '0' });
   watchOrigin(collector.url);

@@ -29,6 +29,8 @@ const CSV_EVENTS: Array<Pick<E2eEvent, 'code' | 'reason' | 'route' | 'initiator'
 let sent: Array<E2eEvent & { id: string; ts: number }> = [];
 
 test.beforeAll(async () => {
+  // Starting a collector (migrations included) takes seconds, more on a loaded machine.
+  test.setTimeout(120_000);
   collector = await startCollector();
   watchOrigin(collector.url);
   to = Math.ceil(Date.now() / MINUTE) * MINUTE + MINUTE;
