@@ -58,7 +58,7 @@ async function spawnCollector(env: Record<string, string>): Promise<{ child: Chi
   });
   let output = '';
   const started = new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`collector did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`collector did not start within 120 s (a loaded machine):\n${output}`)), 120_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = /collector and dashboard on (http:\/\/[^/\s]+)\//.exec(output);
