@@ -35,7 +35,7 @@ test('on an empty database: engine, size, nothing stored, the retention settings
     database: { engine: 'sqlite', bytes: 0, freeBytes: 0 },
     events: { stored: 0, oldest: null },
     rollups: { rows: 0, oldest: null },
-    retention: { eventsDays: 14, rollupsDays: 90, pruneIntervalMinutes: 60, pruneBatchRows: 2000, pruning: false, lastPrune: null },
+    retention: { eventsDays: 14, rollupsDays: 90, pruneIntervalMinutes: 0, pruneBatchRows: 2000, pruning: false, lastPrune: null },
     ingest: { eventsPerSecond: 0, windowSeconds: 0, eventsSinceStart: 0, writerQueueBatches: 0, writerQueueLimit: 500 },
   });
   assert.deepEqual([body.database.bytes, body.database.freeBytes], [pageBytes().bytes, pageBytes().free]);
