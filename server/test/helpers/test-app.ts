@@ -48,7 +48,16 @@ export async function startTestApp(
   appOptions: Omit<AppOptions, 'config'> = {},
 ): Promise<TestApp> {
   const db = existing ?? (await createTestDatabase());
-  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', DASHBOARD_DIR: '', CLOSEWATCH_INGEST_KEY: TEST_KEY, ...overrides });
+  // No prune on a timer: fixtures hold events of fixed dates, which a prune a minute after
+  // the start would delete once they are older than RETENTION_DAYS (tests call runNow()).
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    LOG_LEVEL: 'silent',
+    DASHBOARD_DIR: '',
+    CLOSEWATCH_INGEST_KEY: TEST_KEY,
+    PRUNE_INTERVAL_MINUTES: '0',
+    ...overrides,
+  });
   const open = async (): Promise<FastifyInstance> => {
     const app = await buildApp({ ...appOptions, config });
     await app.ready();

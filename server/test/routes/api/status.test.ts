@@ -38,7 +38,7 @@ test('on an empty database: engine, size, nothing stored, the retention settings
     database: { engine: t.db.engine, bytes: 0, freeBytes: 0 },
     events: { stored: 0, oldest: null },
     rollups: { rows: 0, oldest: null },
-    retention: { eventsDays: 14, rollupsDays: 90, pruneIntervalMinutes: 60, pruneBatchRows: 2000, pruning: false, lastPrune: null },
+    retention: { eventsDays: 14, rollupsDays: 90, pruneIntervalMinutes: 0, pruneBatchRows: 2000, pruning: false, lastPrune: null },
     ingest: { eventsPerSecond: 0, windowSeconds: 0, eventsSinceStart: 0, writerQueueBatches: 0, writerQueueLimit: 500 },
   });
   const size = await pageBytes();
