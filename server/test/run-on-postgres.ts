@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPostgresCluster } from './helpers/postgres-cluster.js';
 
-const ON_BOTH_ENGINES = ['test/routes/api', 'test/alerts', 'test/query/live-hub.test.ts', 'test/storage/engine', 'test/storage/postgres'];
+const ON_BOTH_ENGINES = ['test/routes/api', 'test/alerts', 'test/query/live-hub.test.ts', 'test/retention', 'test/storage/engine', 'test/storage/postgres'];
 
 function testFiles(entry: string): string[] {
   if (entry.endsWith('.ts')) return [entry];

@@ -86,7 +86,14 @@ export async function startTestApp(
       return inspector;
     },
     async query<T>(text: string, ...params: unknown[]): Promise<T[]> {
-      if (db.engine === 'sqlite') return handle.sqlite.prepare(text).all(...params) as T[];
+      if (db.engine === 'sqlite') {
+        const statement = handle.sqlite.prepare(text);
+        if (!statement.reader) {
+          statement.run(...params);
+          return [];
+        }
+        return statement.all(...params) as T[];
+      }
       if (pgInspector === null) {
         pgInspector = new pg.Client({ connectionString: db.url, types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 || oid === 1700 ? Number : pg.types.getTypeParser(oid, format)) } as pg.CustomTypesConfig });
         await pgInspector.connect();
