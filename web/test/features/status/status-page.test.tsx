@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '@/app';
 import { StatusPage } from '@/features/status/components/status-page';
 import { formatDateTime } from '@/lib/format';
-import type { StatusResponse } from '@/types/api';
+import type { Status as StatusResponse } from '@closewatch/server/api-types';
 
 import { NOW } from '../../fixtures';
 import { createTestQueryClient, jsonResponse, readAnswer, renderWithClient, stubFetch } from '../../test-utils';
