@@ -372,22 +372,10 @@ export class AlertStore {
   }
 }
 
-function ruleRow(r: {
-  id: string;
-  name: string;
-  enabled: boolean;
-  selector: string;
-  condition: string;
-  forMs: number;
-  keepFiringForMs: number;
-  severity: string;
-  groupBy: string;
-  repeatIntervalMs: number | null;
-  targetIds: string | null;
-  builtin: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}): RuleRow {
+/** A rule as Prisma gives it: the row, with its times as Dates. */
+type StoredRule = Omit<RuleRow, 'createdAt' | 'updatedAt'> & { createdAt: Date; updatedAt: Date };
+
+function ruleRow(r: StoredRule): RuleRow {
   return { ...r, createdAt: r.createdAt.getTime(), updatedAt: r.updatedAt.getTime() };
 }
 
