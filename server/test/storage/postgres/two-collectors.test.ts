@@ -60,7 +60,10 @@ async function startCollector(c: Collector, databaseUrl: string): Promise<void> 
   c.process = child;
   child.stdout?.on('data', (d: Buffer) => (c.log += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (c.log += d.toString()));
-  await waitFor(`${c.name} to be ready\n${c.log}`, async () => (await fetch(`${c.url}/readyz`).catch(() => null))?.status === 200, 60_000);
+  // A loaded machine takes its time to start a collector from its sources (tsx compiles them).
+  await waitFor(`${c.name} to be ready`, async () => (await fetch(`${c.url}/readyz`).catch(() => null))?.status === 200, 180_000).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}; it printed:\n${c.log}`);
+  });
 }
 
 function kill(c: Collector): Promise<void> {
@@ -82,7 +85,7 @@ async function total(c: Collector, from: number): Promise<number> {
   return ((await res.json()) as { total: number }).total;
 }
 
-describe('two collectors on one PostgreSQL, one killed with SIGKILL under load', { skip, timeout: 240_000 }, () => {
+describe('two collectors on one PostgreSQL, one killed with SIGKILL under load', { skip, timeout: 600_000 }, () => {
   let db: TestDatabase;
   const collectors: Collector[] = [];
   const servers: WebSocketServer[] = [];
