@@ -109,8 +109,17 @@ export class KeyStore {
       }
       return { key: this.toListing(existing), created: false };
     }
-    const { key } = await this.create({ name, secret, kind });
-    return { key, created: true };
+    try {
+      const { key } = await this.create({ name, secret, kind });
+      return { key, created: true };
+    } catch (error) {
+      // Collectors starting together on one database each ensure the key: the one whose
+      // insert lost the race finds the key the other made.
+      if ((error as { code?: unknown }).code !== 'P2002') throw error;
+      const made = await this.prisma.apiKey.findUnique({ where: { keyHash: hashKeySecret(secret) } });
+      if (made === null || made.kind !== kind) throw error;
+      return { key: this.toListing(made), created: false };
+    }
   }
 
   async list(): Promise<KeyListing[]> {
