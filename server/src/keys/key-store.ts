@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../storage/sqlite/prisma-client.js';
 import { generateKeySecret, hashKeySecret, keyDisplayPrefix } from './key-secret.js';
+import { isUniqueViolation } from '../storage/errors.js';
 
 /** `server` and `browser` keys send events; `read` tokens read the API. */
 export type KeyKind = 'server' | 'browser' | 'read';
@@ -115,7 +116,7 @@ export class KeyStore {
     } catch (error) {
       // Collectors starting together on one database each ensure the key: the one whose
       // insert lost the race finds the key the other made.
-      if ((error as { code?: unknown }).code !== 'P2002') throw error;
+      if (!isUniqueViolation(error)) throw error;
       const made = await this.prisma.apiKey.findUnique({ where: { keyHash: hashKeySecret(secret) } });
       if (made === null || made.kind !== kind) throw error;
       return { key: this.toListing(made), created: false };

@@ -24,3 +24,11 @@ export class WriteFailedError extends Error {
     this.name = 'WriteFailedError';
   }
 }
+
+/**
+ * Whether Prisma refused a write because a unique key already holds the value (P2002):
+ * collectors starting together on one database race to create the same rows.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+}

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../sqlite/prisma-client.js';
+import { isUniqueViolation } from '../errors.js';
 
 /** An id with a readable prefix (`rule_3f2a9c1b7e4d`). */
 export function newId(prefix: string): string {
@@ -163,9 +164,13 @@ export class AlertStore {
     let made = 0;
     for (const rule of rules) {
       const exists = await this.prisma.alertRule.findUnique({ where: { builtin: rule.builtin } });
-      if (exists === null) {
+      if (exists !== null) continue;
+      try {
         await this.createRule(rule.fields, rule.builtin);
         made += 1;
+      } catch (error) {
+        // A collector starting at the same moment made this built-in rule first.
+        if (!isUniqueViolation(error)) throw error;
       }
     }
     await this.prisma.setting.createMany({ data: [{ key: 'alert_rules_seeded', value: new Date(this.clock()).toISOString() }] }).catch(() => undefined);

@@ -61,7 +61,12 @@ async function startCollector(c: Collector, databaseUrl: string): Promise<void> 
   child.stdout?.on('data', (d: Buffer) => (c.log += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (c.log += d.toString()));
   // A loaded machine takes its time to start a collector from its sources (tsx compiles them).
-  await waitFor(`${c.name} to be ready`, async () => (await fetch(`${c.url}/readyz`).catch(() => null))?.status === 200, 180_000).catch((error: unknown) => {
+  // A collector that exited will never be ready: say so at once, with what it printed.
+  const ready = async (): Promise<boolean> => {
+    if (child.exitCode !== null) throw new Error(`${c.name} exited with code ${child.exitCode} before it was ready`);
+    return (await fetch(`${c.url}/readyz`).catch(() => null))?.status === 200;
+  };
+  await waitFor(`${c.name} to be ready`, ready, 180_000).catch((error: unknown) => {
     throw new Error(`${(error as Error).message}; it printed:\n${c.log}`);
   });
 }
