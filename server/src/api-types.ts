@@ -32,6 +32,7 @@ import type {
   LiveHello,
   LiveTick,
   Reasons,
+  Reconnects,
   Summary,
   Timeseries,
 } from './query/schemas.js';
@@ -55,6 +56,7 @@ export type {
   LiveHello,
   LiveTick,
   Reasons,
+  Reconnects,
   RuleInput,
   Selector,
   Severity,

@@ -159,3 +159,51 @@ export interface LiveTick {
   events: CloseEventView[];
   skippedTicks: number;
 }
+
+/** The codes whose server-initiated closes advise the client on its next connection. */
+export const RECONNECT_CODES = [1001, 1012, 1013] as const;
+/** The randomized delay RFC 6455's registry advises after 1012 (and closewatch after 1013, 1001). */
+export const ADVISED_DELAY_MS = { from: 5_000, to: 30_000 } as const;
+/** How long after a close the client's next connection is looked for. */
+export const RECONNECT_LOOKAHEAD_MS = 10 * 60_000;
+
+const Delay = Nullable(Type.Integer({ minimum: 0 }));
+
+export const ReconnectsSchema = Type.Object({
+  window: WindowSchema,
+  lookaheadMs: Type.Integer({ description: 'a client not back within this long after the close counts as not returned' }),
+  advisedDelayMs: Type.Object({ from: Type.Integer(), to: Type.Integer() }),
+  closes: Count,
+  reconnected: Count,
+  notReturned: Count,
+  compliantShare: Nullable(Share),
+  tooFast: Count,
+  medianDelayMs: Delay,
+  p90DelayMs: Delay,
+  byCode: Type.Array(Type.Object({ ...CodeFields, closes: Count, reconnected: Count, notReturned: Count, compliantShare: Nullable(Share) })),
+  delayHistogram: Type.Array(Type.Object({ fromMs: Type.Integer(), toMs: Nullable(Type.Integer()), label: Type.String(), count: Count })),
+  storm: Nullable(
+    Type.Object({
+      at: Type.Integer({ description: 'start of the second with the most reconnect-advising closes in the window (the last rolling restart)' }),
+      closes: Count,
+      baselinePerSecond: Type.Number({ description: 'connections opened per second over the window, outside the storm' }),
+      peakPerSecond: Count,
+      peakAt: Nullable(Type.Integer()),
+      score: Nullable(Type.Number({ description: 'peakPerSecond / baselinePerSecond' })),
+      series: Type.Array(Type.Object({ t: Type.Integer(), closes: Count, reconnects: Count })),
+    }),
+  ),
+  offenders: Type.Array(
+    Type.Object({
+      kind: Type.Unsafe<'agent' | 'keyPrefix'>({ type: 'string', enum: ['agent', 'keyPrefix'] }),
+      value: Type.String(),
+      reconnected: Count,
+      tooFast: Count,
+      tooFastShare: Share,
+      medianDelayMs: Delay,
+      spreadMs: Delay,
+      fixedDelay: Type.Boolean({ description: 'the delays sit within 250 ms of one another: a fixed delay, not a randomized one' }),
+    }),
+  ),
+});
+export type Reconnects = Static<typeof ReconnectsSchema>;
