@@ -126,6 +126,10 @@ export function makeEvents(first: number, count: number, total: number, start: n
       bytesOut: Math.floor(random() * 400_000),
       labels: { region: REGIONS[Math.floor(random() * REGIONS.length)] as string, plan: random() < 0.8 ? 'free' : 'pro' },
       remoteAddrHash: null,
+      clientKey: null,
+      clientAgent: null,
+      previousCode: null,
+      reconnectDelayMs: null,
     };
   }
   return events;

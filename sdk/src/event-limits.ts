@@ -29,6 +29,10 @@ export const EVENT_LIMITS = {
   labelValueLength: 256,
   /** `remoteAddrHash`: at most this many characters. */
   remoteAddrHashLength: 128,
+  /** `clientKey`: 1 to this many characters, no control characters. */
+  clientKeyLength: 128,
+  /** `clientAgent`: 1 to this many characters, no control characters. */
+  clientAgentLength: 64,
   /** `durationMs`: 400 days; no WebSocket stays open longer, so more is a broken clock or counter. */
   maxDurationMs: 400 * 86_400_000,
   /** `messagesIn`, `messagesOut`: a million messages a second for 11 days. */

@@ -207,6 +207,10 @@ export function eventFixture(seq: number, overrides: Partial<CloseEventView> = {
     bytesIn: 2048,
     bytesOut: 512,
     labels: { region: 'eu' },
+    clientKey: 'c0ffee0123456789',
+    clientAgent: 'Chrome 131',
+    previousCode: null,
+    reconnectDelayMs: null,
     ...overrides,
   };
 }

@@ -6,6 +6,11 @@ function counter(maximum: number) {
   return Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum }), Type.Null()]));
 }
 
+/** An identifier-like text: 1 to `maxLength` characters, none of them a control character. */
+function optionalText(maxLength: number) {
+  return Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }), Type.Null()]));
+}
+
 /**
  * One close event as an SDK sends it. Unknown fields are ignored, for newer SDKs. Label
  * keys are checked by `findLabelProblem` after this schema: a record's key schema does
@@ -28,6 +33,10 @@ export const CloseEventInputSchema = Type.Object({
   bytesOut: counter(COUNTER_LIMITS.bytesOut),
   labels: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: EVENT_LIMITS.labelValueLength }))),
   remoteAddrHash: Type.Optional(Type.Union([Type.String({ maxLength: EVENT_LIMITS.remoteAddrHashLength }), Type.Null()])),
+  clientKey: optionalText(EVENT_LIMITS.clientKeyLength),
+  clientAgent: optionalText(EVENT_LIMITS.clientAgentLength),
+  previousCode: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 65535 }), Type.Null()])),
+  reconnectDelayMs: counter(COUNTER_LIMITS.durationMs),
 });
 
 export type CloseEventInput = Static<typeof CloseEventInputSchema>;

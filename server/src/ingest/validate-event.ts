@@ -32,6 +32,10 @@ const FIELD_RULES: Readonly<Record<string, string>> = {
   bytesIn: counterRule(COUNTER_LIMITS.bytesIn),
   bytesOut: counterRule(COUNTER_LIMITS.bytesOut),
   remoteAddrHash: `must be a string of at most ${EVENT_LIMITS.remoteAddrHashLength} characters or null`,
+  clientKey: `must be a string of 1-${EVENT_LIMITS.clientKeyLength} characters without control characters, or null`,
+  clientAgent: `must be a string of 1-${EVENT_LIMITS.clientAgentLength} characters without control characters, or null`,
+  previousCode: 'must be an integer from 0 to 65535, or null (the previous socket closed without a code)',
+  reconnectDelayMs: counterRule(COUNTER_LIMITS.durationMs, ' (milliseconds from the previous close to this open)'),
 };
 
 function describeSchemaError(event: unknown): EventRejection {
@@ -126,6 +130,8 @@ function labelsWithoutNul(labels: Readonly<Record<string, string>>): Readonly<Re
   return Object.fromEntries(Object.entries(labels).map(([k, v]) => [withoutNul(k), withoutNul(v)]));
 }
 
+const optional = (text: string | null | undefined): string | null => (text === undefined || text === null ? null : withoutNul(text));
+
 /** Validates one event of a batch and turns it into the stored form, or says what is wrong. */
 export function validateEvent(event: unknown, ctx: EventContext): StoredCloseEvent | EventRejection {
   if (!checker.Check(event)) return describeSchemaError(event);
@@ -167,7 +173,12 @@ export function validateEvent(event: unknown, ctx: EventContext): StoredCloseEve
     bytesIn: e.bytesIn ?? null,
     bytesOut: e.bytesOut ?? null,
     labels: labelsWithoutNul(e.labels ?? {}),
-    remoteAddrHash: e.remoteAddrHash === undefined || e.remoteAddrHash === null ? null : withoutNul(e.remoteAddrHash),
+    remoteAddrHash: optional(e.remoteAddrHash),
+    clientKey: optional(e.clientKey),
+    clientAgent: optional(e.clientAgent),
+    // A delay without a previous close says nothing; the code alone is kept only with its delay.
+    previousCode: e.reconnectDelayMs === undefined || e.reconnectDelayMs === null ? null : (e.previousCode ?? null),
+    reconnectDelayMs: e.reconnectDelayMs ?? null,
   };
 }
 

@@ -2,7 +2,7 @@ import type { StoredEventRow } from '../storage/types.js';
 import { codeFields } from './code-info.js';
 import type { CloseEventView } from './schemas.js';
 
-/** One stored event in the API's shape, with the registry fields of its code (the key and address hash stay inside). */
+/** One stored event in the API's shape, with the registry fields of its code (the ingest key and the address hash stay inside). */
 export function toEventView(e: StoredEventRow): CloseEventView {
   return {
     seq: e.seq,
@@ -25,5 +25,9 @@ export function toEventView(e: StoredEventRow): CloseEventView {
     bytesIn: e.bytesIn,
     bytesOut: e.bytesOut,
     labels: { ...e.labels },
+    clientKey: e.clientKey,
+    clientAgent: e.clientAgent,
+    previousCode: e.previousCode,
+    reconnectDelayMs: e.reconnectDelayMs,
   };
 }

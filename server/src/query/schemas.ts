@@ -133,6 +133,10 @@ export const EventSchema = Type.Object({
   bytesIn: OptionalCount,
   bytesOut: OptionalCount,
   labels: Type.Record(Type.String(), Type.String()),
+  clientKey: Nullable(Type.String()),
+  clientAgent: Nullable(Type.String()),
+  previousCode: Nullable(Type.Integer()),
+  reconnectDelayMs: OptionalCount,
 });
 export type CloseEventView = Static<typeof EventSchema>;
 
@@ -159,13 +163,6 @@ export interface LiveTick {
   events: CloseEventView[];
   skippedTicks: number;
 }
-
-/** The codes whose server-initiated closes advise the client on its next connection. */
-export const RECONNECT_CODES = [1001, 1012, 1013] as const;
-/** The randomized delay RFC 6455's registry advises after 1012 (and closewatch after 1013, 1001). */
-export const ADVISED_DELAY_MS = { from: 5_000, to: 30_000 } as const;
-/** How long after a close the client's next connection is looked for. */
-export const RECONNECT_LOOKAHEAD_MS = 10 * 60_000;
 
 const Delay = Nullable(Type.Integer({ minimum: 0 }));
 
@@ -202,7 +199,7 @@ export const ReconnectsSchema = Type.Object({
       tooFastShare: Share,
       medianDelayMs: Delay,
       spreadMs: Delay,
-      fixedDelay: Type.Boolean({ description: 'the delays sit within 250 ms of one another: a fixed delay, not a randomized one' }),
+      fixedDelay: Type.Boolean({ description: 'at least 5 reconnects whose delays sit within 200 ms (1 s above 5 s) of one another: a fixed delay, not a randomized one' }),
     }),
   ),
 });

@@ -5,6 +5,7 @@ import type { AlertReader } from './sql/alert-reader.js';
 import type { EventTail, Leadership, MessageBus } from './event-tail.js';
 import type { SessionStore } from './accounts/session-store.js';
 import type { EventReader } from './sql/event-reader.js';
+import type { ReconnectReader } from './sql/reconnect-reader.js';
 import type { StatsReader } from './sql/stats-reader.js';
 import type { StatusReader } from './sql/status-reader.js';
 import type { BatchWriteResult, DropReportRow, StoredCloseEvent } from './types.js';
@@ -83,6 +84,8 @@ export interface Storage {
   readonly engine: 'sqlite' | 'postgres';
   readonly writer: EventWriter;
   readonly stats: StatsReader;
+  /** Reconnect-advising closes matched to each client's next connection. */
+  readonly reconnects: ReconnectReader;
   readonly events: EventReader;
   /** What was committed since a moment, once each (the live feed). */
   readonly tail: EventTail;

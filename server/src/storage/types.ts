@@ -32,6 +32,19 @@ export interface StoredCloseEvent {
   bytesOut: number | null;
   labels: Readonly<Record<string, string>>;
   remoteAddrHash: string | null;
+  /** The same client across connections (the SDK's clientKey). */
+  clientKey: string | null;
+  /** User-agent family and major version. */
+  clientAgent: string | null;
+  /** On a reconnect the browser SDK saw: the previous socket's close code... */
+  previousCode: number | null;
+  /** ...and how long after that close this socket opened; null when this socket is no reported reconnect. */
+  reconnectDelayMs: number | null;
+}
+
+/** When the connection opened (close time minus lifetime); null without a lifetime. */
+export function openedAtOf(e: Pick<StoredCloseEvent, 'ts' | 'durationMs'>): number | null {
+  return e.durationMs === null ? null : e.ts - e.durationMs;
 }
 
 /** A stored event with its position in the store (newer events have higher `seq`). */

@@ -27,6 +27,10 @@ export function storedEvent(overrides: Partial<StoredCloseEvent> = {}): StoredCl
     bytesOut: null,
     labels: {},
     remoteAddrHash: null,
+    clientKey: null,
+    clientAgent: null,
+    previousCode: null,
+    reconnectDelayMs: null,
     ...overrides,
   };
 }

@@ -94,6 +94,10 @@ export function makeEvents(count: number, seed = 7): StoredCloseEvent[] {
       bytesOut: 200,
       labels,
       remoteAddrHash: null,
+      clientKey: null,
+      clientAgent: null,
+      previousCode: null,
+      reconnectDelayMs: null,
     });
   }
   return events;

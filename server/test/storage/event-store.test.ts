@@ -105,7 +105,7 @@ test('a failed transaction stores nothing and rejects every batch in it', async 
     // (Checked on a committer of its own: the writer thread's message timing is not ours to pin.)
     const own = openSqlite(t.db.path);
     const committer = new GroupCommitter(new EventStore(own));
-    const stored = { keyId: 'k', source: 'server', receivedAt: Date.now(), ts: Date.now(), code: 1000, reason: '', reasonTruncated: false, reasonTemplate: '', wasClean: true, initiator: 'server', instance: 'i', route: '/', durationMs: null, messagesIn: null, messagesOut: null, bytesIn: null, bytesOut: null, labels: {}, remoteAddrHash: null } as const;
+    const stored = { keyId: 'k', source: 'server', receivedAt: Date.now(), ts: Date.now(), code: 1000, reason: '', reasonTruncated: false, reasonTemplate: '', wasClean: true, initiator: 'server', instance: 'i', route: '/', durationMs: null, messagesIn: null, messagesOut: null, bytesIn: null, bytesOut: null, labels: {}, remoteAddrHash: null, clientKey: null, clientAgent: null, previousCode: null, reconnectDelayMs: null } as const;
     const results = await Promise.allSettled([
       committer.write([{ ...stored, eventId: 'shared-1', service: 'fine' }]),
       committer.write([{ ...stored, eventId: 'shared-2', service: 'boom' }]),

@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { queryBreakdown } from '../../query/breakdown.js';
 import { queryLifetimes } from '../../query/lifetimes.js';
+import { queryReconnects } from '../../query/reconnects.js';
 import { DEFAULT_REASON_LIMIT, MAX_REASON_LIMIT, queryReasons } from '../../query/reasons.js';
-import { BreakdownSchema, GROUP_BYS, LifetimesSchema, ReasonsSchema, SummarySchema, TimeseriesSchema, type GroupBy } from '../../query/schemas.js';
+import { BreakdownSchema, GROUP_BYS, LifetimesSchema, ReasonsSchema, ReconnectsSchema, SummarySchema, TimeseriesSchema, type GroupBy } from '../../query/schemas.js';
 import { querySummary } from '../../query/summary.js';
 import { queryTimeseries } from '../../query/timeseries.js';
 import { DEFAULT_TOP, MAX_TOP } from '../../query/top.js';
@@ -95,6 +96,23 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const { body, path } = await queryBreakdown(stats, readFilters(request, TOP_HINT), request.query.top ?? DEFAULT_TOP.breakdown);
       markPath(reply, path);
+      return body;
+    },
+  );
+
+  fastify.get(
+    '/stats/reconnects',
+    {
+      attachValidation: true,
+      schema: {
+        summary: 'How long clients waited to reconnect after a server closed with 1001, 1012 or 1013, and who stormed',
+        querystring: querySchema({}),
+        response: { 200: ReconnectsSchema, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const body = await queryReconnects(fastify.db.reconnects, stats, readFilters(request));
+      markPath(reply, 'events');
       return body;
     },
   );

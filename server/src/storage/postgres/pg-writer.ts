@@ -3,7 +3,7 @@ import { WriteFailedError, WriterBusyError } from '../errors.js';
 import { RouteCap } from '../route-cap.js';
 import { addToRollups, COUNT_ROLLUPS, emptyRollupDeltas, type RollupDeltas } from '../rollup-deltas.js';
 import type { EventWriter, WriterHealth } from '../storage.js';
-import { HOUR_MS, type BatchWriteResult, type DropReportRow, type StoredCloseEvent } from '../types.js';
+import { HOUR_MS, openedAtOf, type BatchWriteResult, type DropReportRow, type StoredCloseEvent } from '../types.js';
 import { describePostgresFailure } from './pg-pool.js';
 
 /** The channel on which each committed transaction announces the seq range it wrote (the live tail). */
@@ -29,10 +29,10 @@ interface Queued {
 const EVENT_INSERT = `
   INSERT INTO close_event (key_id, event_id, ts, received_at, code, reason, reason_truncated, reason_template,
     was_clean, initiator, source, service, instance, route, duration_ms, messages_in, messages_out, bytes_in,
-    bytes_out, labels, remote_addr_hash)
+    bytes_out, labels, remote_addr_hash, client_key, client_agent, opened_at, previous_code, reconnect_delay_ms)
   SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int4[], $6::text[], $7::bool[], $8::text[],
     $9::bool[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::int8[], $16::int8[], $17::int8[],
-    $18::int8[], $19::int8[], $20::text[], $21::text[])
+    $18::int8[], $19::int8[], $20::text[], $21::text[], $22::text[], $23::text[], $24::int8[], $25::int4[], $26::int8[])
   ON CONFLICT (key_id, event_id) DO NOTHING
   RETURNING seq, key_id, event_id`;
 
@@ -271,10 +271,10 @@ export class PostgresWriter implements EventWriter {
 
   /** Inserts the events; answers the seq of each stored one by `keyId \0 eventId` (duplicates are absent). */
   private async insertEvents(client: pg.PoolClient, events: readonly StoredCloseEvent[]): Promise<Map<string, number>> {
-    const arrays = columnArrays(events, 21, (e) => [
+    const arrays = columnArrays(events, 26, (e) => [
       e.keyId, e.eventId, e.ts, e.receivedAt, e.code, e.reason, e.reasonTruncated, e.reasonTemplate, e.wasClean, e.initiator,
       e.source, e.service, e.instance, e.route, e.durationMs, e.messagesIn, e.messagesOut, e.bytesIn, e.bytesOut,
-      JSON.stringify(e.labels), e.remoteAddrHash,
+      JSON.stringify(e.labels), e.remoteAddrHash, e.clientKey, e.clientAgent, openedAtOf(e), e.previousCode, e.reconnectDelayMs,
     ]);
     const result = await client.query<{ seq: number; key_id: string; event_id: string }>(EVENT_INSERT, arrays);
     return new Map(result.rows.map((r) => [`${r.key_id}\u0000${r.event_id}`, r.seq]));

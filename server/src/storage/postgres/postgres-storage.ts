@@ -8,6 +8,7 @@ import { Retention } from '../sql/retention.js';
 import { StatusReader } from '../sql/status-reader.js';
 import { postgresDialect } from '../sql/dialect.js';
 import { EventReader } from '../sql/event-reader.js';
+import { ReconnectReader } from '../sql/reconnect-reader.js';
 import { StatsReader } from '../sql/stats-reader.js';
 import { sql, type Sql } from '../sql/template.js';
 import type { RowMapperModule } from '../sqlite/read-protocol.js';
@@ -101,6 +102,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     engine: 'postgres',
     writer,
     stats: new StatsReader(postgresDialect, run),
+    reconnects: new ReconnectReader(postgresDialect, run),
     events,
     tail: notifyTail(reads, listener),
     bus,

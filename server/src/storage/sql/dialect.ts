@@ -14,7 +14,9 @@ export interface Dialect {
   /** `close_event` for a newest-first walk down `seq` (SQLite: stay on the rowid range). */
   readonly eventsBySeq: Sql;
   /** `close_event` for a search by time or by code and time, past the walk's budget. */
-  eventsByIndex(index: 'ts' | 'code_ts'): Sql;
+  eventsByIndex(index: 'ts' | 'code_ts' | 'client_key_opened_at'): Sql;
+  /** The text of `column` before its first `:`, NULL when it has none (a clientKey's population prefix). */
+  prefixBeforeColon(column: Sql): Sql;
   /**
    * One row: `bytes` the database takes and `free_bytes` of it free for reuse (SQLite:
    * pages; PostgreSQL: `pg_database_size(current_database())` and 0, autovacuum reuses space).
@@ -34,7 +36,8 @@ export const sqliteDialect: Dialect = {
   eventsBySeq: sql`close_event NOT INDEXED`,
   databaseSize: sql`SELECT c.page_count * s.page_size AS bytes, f.freelist_count * s.page_size AS free_bytes
     FROM pragma_page_count() AS c, pragma_page_size() AS s, pragma_freelist_count() AS f`,
-  eventsByIndex: (index) => raw(index === 'ts' ? 'close_event INDEXED BY close_event_ts_idx' : 'close_event INDEXED BY close_event_code_ts_idx'),
+  eventsByIndex: (index) => raw(`close_event INDEXED BY close_event_${index}_idx`),
+  prefixBeforeColon: (column) => sql`CASE WHEN instr(${column}, ':') > 1 THEN substr(${column}, 1, instr(${column}, ':') - 1) END`,
 };
 
 export const postgresDialect: Dialect = {
@@ -46,6 +49,7 @@ export const postgresDialect: Dialect = {
   // The planner picks between the primary key and the indexes itself.
   eventsBySeq: sql`close_event`,
   eventsByIndex: () => sql`close_event`,
+  prefixBeforeColon: (column) => sql`CASE WHEN strpos(${column}, ':') > 1 THEN split_part(${column}, ':', 1) END`,
   // Autovacuum makes deleted rows' space reusable inside the files; nothing waits to be given back.
   databaseSize: sql`SELECT pg_database_size(current_database()) AS bytes, 0 AS free_bytes`,
 };

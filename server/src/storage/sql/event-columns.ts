@@ -5,7 +5,7 @@ import { raw } from './template.js';
 const COLUMN_NAMES = [
   'seq', 'key_id', 'event_id', 'ts', 'received_at', 'code', 'reason', 'reason_truncated', 'reason_template',
   'was_clean', 'initiator', 'source', 'service', 'instance', 'route', 'duration_ms', 'messages_in', 'messages_out',
-  'bytes_in', 'bytes_out', 'labels', 'remote_addr_hash',
+  'bytes_in', 'bytes_out', 'labels', 'remote_addr_hash', 'client_key', 'client_agent', 'previous_code', 'reconnect_delay_ms',
 ] as const;
 /** Positions of the columns in a raw event row (arrays in EVENT_COLUMNS order), for readers that skip objects. */
 export const EVENT_COLUMN = Object.fromEntries(COLUMN_NAMES.map((name, i) => [name, i])) as { readonly [K in (typeof COLUMN_NAMES)[number]]: number };
@@ -29,6 +29,8 @@ function parseLabels(value: unknown): Record<string, string> {
   for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') labels[k] = v;
   return labels;
 }
+
+const nullableText = (value: unknown): string | null => (value === null || value === undefined ? null : toText(value));
 
 const INITIATORS: readonly Initiator[] = ['server', 'client', 'unknown'];
 
@@ -57,6 +59,10 @@ export function toStoredEvent(row: Row): StoredEventRow {
     bytesIn: toNullableNumber(row.bytes_in),
     bytesOut: toNullableNumber(row.bytes_out),
     labels: parseLabels(row.labels),
-    remoteAddrHash: row.remote_addr_hash === null || row.remote_addr_hash === undefined ? null : toText(row.remote_addr_hash),
+    remoteAddrHash: nullableText(row.remote_addr_hash),
+    clientKey: nullableText(row.client_key),
+    clientAgent: nullableText(row.client_agent),
+    previousCode: toCode(row.previous_code),
+    reconnectDelayMs: toNullableNumber(row.reconnect_delay_ms),
   };
 }

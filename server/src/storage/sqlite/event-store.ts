@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { BatchWriteResult, DropReportRow, StoredCloseEvent } from '../types.js';
+import { openedAtOf, type BatchWriteResult, type DropReportRow, type StoredCloseEvent } from '../types.js';
 import { RouteCap } from '../route-cap.js';
 import type { SqliteDatabase } from './open-sqlite.js';
 import {
@@ -64,8 +64,9 @@ export class EventStore {
     this.insertEvent = db.prepare(`
       INSERT INTO close_event (key_id, event_id, ts, received_at, code, reason, reason_truncated,
         reason_template, was_clean, initiator, source, service, instance, route, duration_ms,
-        messages_in, messages_out, bytes_in, bytes_out, labels, remote_addr_hash)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        messages_in, messages_out, bytes_in, bytes_out, labels, remote_addr_hash, client_key, client_agent,
+        opened_at, previous_code, reconnect_delay_ms)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (key_id, event_id) DO NOTHING`);
     this.upsertCloseMinute = db.prepare(closeRollupSql('close_rollup_minute'));
     this.upsertCloseHour = db.prepare(closeRollupSql('close_rollup_hour'));
@@ -135,6 +136,11 @@ export class EventStore {
         e.bytesOut,
         JSON.stringify(e.labels),
         e.remoteAddrHash,
+        e.clientKey,
+        e.clientAgent,
+        openedAtOf(e),
+        e.previousCode,
+        e.reconnectDelayMs,
       );
       if (info.changes === 1) {
         accepted += 1;

@@ -7,6 +7,7 @@ import { sqlitePathFromUrl } from '../database-url.js';
 import { sqliteDialect } from '../sql/dialect.js';
 import { EventReader } from '../sql/event-reader.js';
 import { Retention } from '../sql/retention.js';
+import { ReconnectReader } from '../sql/reconnect-reader.js';
 import { StatsReader } from '../sql/stats-reader.js';
 import { StatusReader } from '../sql/status-reader.js';
 import type { Storage } from '../storage.js';
@@ -75,6 +76,7 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
     engine: 'sqlite',
     writer,
     stats: new StatsReader(sqliteDialect, run),
+    reconnects: new ReconnectReader(sqliteDialect, run),
     events,
     tail: seqTail(events),
     bus: localBus(),

@@ -107,11 +107,15 @@ const validEvent = fc.record(
     bytesIn: safeInt(0, 1e15),
     bytesOut: safeInt(0, 1e15),
     labels: fc.array(fc.tuple(validKey, fc.string({ maxLength: 256 })), { maxLength: 16 }).map(objectOf),
+    clientKey: fc.string({ unit: fc.constantFrom(...'abcdef0123456789:-'), minLength: 1, maxLength: 128 }),
+    clientAgent: fc.constantFrom('Chrome 131', 'okhttp 4', 'Python websockets 13', 'other'),
+    previousCode: fc.oneof(fc.integer({ min: 0, max: 65535 }), fc.constant(null)),
+    reconnectDelayMs: safeInt(0, 400 * DAY),
   },
   { requiredKeys: ['id', 'ts', 'code', 'wasClean', 'initiator', 'service', 'instance', 'route'] },
 );
 
-const FIELDS = ['id', 'ts', 'code', 'reason', 'wasClean', 'initiator', 'service', 'instance', 'route', 'durationMs', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'labels', 'remoteAddrHash'] as const;
+const FIELDS = ['id', 'ts', 'code', 'reason', 'wasClean', 'initiator', 'service', 'instance', 'route', 'durationMs', 'messagesIn', 'messagesOut', 'bytesIn', 'bytesOut', 'labels', 'remoteAddrHash', 'clientKey', 'clientAgent', 'previousCode', 'reconnectDelayMs'] as const;
 
 type Mutation = { kind: 'set'; field: string; value: unknown } | { kind: 'delete'; field: string } | { kind: 'labels'; labels: unknown };
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(

@@ -106,6 +106,11 @@ describe('POST /api/v1/events', () => {
     ['timestamp in seconds', { ts: 1795700000 }, 'ts', /looks like epoch seconds; send epoch milliseconds \(1795700000000\)/],
     ['timestamp far in the future', { ts: Date.now() + 3 * 86_400_000 }, 'ts', /more than 24 h in the future/],
     ['negative duration', { durationMs: -5 }, 'durationMs', /durationMs must be an integer from 0 to 34560000000/],
+    ['a clientKey with a newline', { clientKey: 'a\nb' }, 'clientKey', /clientKey must be a string of 1-128 characters without control characters, or null$/],
+    ['an empty clientKey', { clientKey: '' }, 'clientKey', /clientKey must be a string of 1-128 characters/],
+    ['a clientAgent of 65 characters', { clientAgent: 'x'.repeat(65) }, 'clientAgent', /clientAgent must be a string of 1-64 characters/],
+    ['a previousCode of 70000', { previousCode: 70000, reconnectDelayMs: 5 }, 'previousCode', /previousCode must be an integer from 0 to 65535, or null/],
+    ['a negative reconnectDelayMs', { reconnectDelayMs: -1 }, 'reconnectDelayMs', /reconnectDelayMs must be an integer from 0 to 34560000000 \(milliseconds from the previous close to this open\), or null$/],
   ];
   for (const [name, overrides, field, message] of badEvents) {
     test(`rejects ${name} with 400 naming ${field}, storing nothing`, async () => {
