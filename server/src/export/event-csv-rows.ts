@@ -34,6 +34,10 @@ export const EVENT_HEADER = [
   'bytes_in',
   'bytes_out',
   'labels',
+  'client_key',
+  'client_agent',
+  'previous_code',
+  'reconnect_delay_ms',
   'id',
 ] as const;
 
@@ -50,6 +54,7 @@ function describe(code: number | null): readonly [string, string, string] {
 }
 
 const C = EVENT_COLUMN;
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** One raw stored row as the CSV row of EVENT_HEADER (labels: the stored JSON text, as written at ingest). */
@@ -76,6 +81,10 @@ function eventCells(r: readonly unknown[]): Cell[] {
     n(r[C.bytes_in]),
     n(r[C.bytes_out]),
     String(r[C.labels]),
+    text(r[C.client_key]),
+    text(r[C.client_agent]),
+    n(r[C.previous_code]),
+    n(r[C.reconnect_delay_ms]),
     String(r[C.event_id]),
   ];
 }

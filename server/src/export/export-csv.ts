@@ -1,17 +1,20 @@
 import type { ParsedQuery } from '../query/filters.js';
 import { queryBreakdown } from '../query/breakdown.js';
 import { queryReasons } from '../query/reasons.js';
+import { queryReconnects } from '../query/reconnects.js';
 import { OTHER_KEY, type GroupBy } from '../query/schemas.js';
 import { querySummary } from '../query/summary.js';
 import { queryTimeseries } from '../query/timeseries.js';
 import type { EventReader } from '../storage/sql/event-reader.js';
+import type { ReconnectReader } from '../storage/sql/reconnect-reader.js';
 import type { StatsReader } from '../storage/sql/stats-reader.js';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { csvLines, csvText, UTF8_BOM, type Cell } from './csv.js';
 import { EVENT_HEADER, EVENTS_CSV_MAPPER } from './event-csv-rows.js';
+import { reconnectsCsv } from './reconnects-csv.js';
 
-export const EXPORT_KINDS = ['events', 'timeseries', 'summary', 'reasons', 'breakdown'] as const;
+export const EXPORT_KINDS = ['events', 'timeseries', 'summary', 'reasons', 'breakdown', 'reconnects'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 /** Waits until the stream takes more, or is gone (a client that left never drains it). */
@@ -73,9 +76,18 @@ export interface AggregateOptions {
  * The aggregates the dashboard charts, from the same functions as the API, so the
  * numbers are the same: one CSV per kind.
  */
-export async function aggregateCsv(stats: StatsReader, kind: Exclude<ExportKind, 'events'>, query: ParsedQuery, options: AggregateOptions, bom: boolean): Promise<string> {
+export async function aggregateCsv(
+  readers: { stats: StatsReader; reconnects: ReconnectReader },
+  kind: Exclude<ExportKind, 'events'>,
+  query: ParsedQuery,
+  options: AggregateOptions,
+  bom: boolean,
+): Promise<string> {
+  const { stats } = readers;
   const iso = (ms: number): string => new Date(ms).toISOString();
   switch (kind) {
+    case 'reconnects':
+      return reconnectsCsv(await queryReconnects(readers.reconnects, stats, query), bom);
     case 'timeseries': {
       const { body } = await queryTimeseries(stats, query, {
         groupBy: options.groupBy,

@@ -63,8 +63,8 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         });
         return reply.send(out);
       }
-      const defaultTop = kind === 'timeseries' ? DEFAULT_TOP.timeseries : DEFAULT_TOP[kind];
-      return aggregateCsv(fastify.db.stats, kind, query, { groupBy, bucketMs, top: top ?? defaultTop, limit }, bom === '1');
+      const defaultTop = kind === 'timeseries' || kind === 'reconnects' ? DEFAULT_TOP.timeseries : DEFAULT_TOP[kind];
+      return aggregateCsv(fastify.db, kind, query, { groupBy, bucketMs, top: top ?? defaultTop, limit }, bom === '1');
     },
   );
 };

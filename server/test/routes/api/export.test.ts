@@ -18,12 +18,15 @@ const FORMULAS = ['=SUM(A1:A9)', '+1 555 0100', '-2 retries left', '@cmd', '\tin
 let t: TestApp;
 let base: string;
 const sent: Array<Record<string, unknown>> = [];
+/** Every other event is a browser-reported reconnect of a known client. */
+const reconnectOf = (i: number): Record<string, unknown> =>
+  i % 2 === 0 ? { clientKey: `ios:${i}`, clientAgent: 'Chrome 131', previousCode: 1012, reconnectDelayMs: 7_000 + i } : {};
 
 before(async () => {
   t = await startTestApp();
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   [...TRICKY, ...FORMULAS].forEach((reason, i) => {
-    sent.push(makeEvent({ id: `tricky-${i}`, ts: T + i * 1000, code: i % 2 ? 1011 : 4001, reason, service: 'chat', labels: { note: reason.slice(0, 20), 'k.v': 'a,"b"' } }));
+    sent.push(makeEvent({ id: `tricky-${i}`, ts: T + i * 1000, code: i % 2 ? 1011 : 4001, reason, service: 'chat', labels: { note: reason.slice(0, 20), 'k.v': 'a,"b"' }, ...reconnectOf(i) }));
   });
   const res = await t.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${TEST_KEY}` }, payload: { events: sent } });
   assert.equal(res.json().accepted, sent.length);
@@ -69,6 +72,10 @@ describe('GET /api/v1/export.csv', () => {
         bytes_in: '120',
         bytes_out: '480',
         labels: JSON.stringify({ note: reason.slice(0, 20), 'k.v': 'a,"b"' }),
+        client_key: i % 2 === 0 ? `ios:${i}` : '',
+        client_agent: i % 2 === 0 ? 'Chrome 131' : '',
+        previous_code: i % 2 === 0 ? '1012' : '',
+        reconnect_delay_ms: i % 2 === 0 ? String(7_000 + i) : '',
         id: e.id as string,
       });
     });
@@ -122,7 +129,7 @@ describe('GET /api/v1/export.csv', () => {
     assert.equal((await fetch(`${base}/api/v1/export.csv`)).status, 401);
     const bad = await get('kind=everything');
     assert.equal(bad.status, 400);
-    assert.deepEqual(await bad.json(), { error: { code: 'INVALID_QUERY', message: 'querystring.kind: must be one of events, timeseries, summary, reasons, breakdown' } });
+    assert.deepEqual(await bad.json(), { error: { code: 'INVALID_QUERY', message: 'querystring.kind: must be one of events, timeseries, summary, reasons, breakdown, reconnects' } });
   });
 });
 

@@ -172,3 +172,29 @@ describe('GET /api/v1/stats/reconnects', () => {
     assert.match(res.json<{ error: { message: string } }>().error.message, /^querystring\.from: /);
   });
 });
+
+describe('GET /api/v1/export.csv?kind=reconnects', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+    const res = await t.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${TEST_KEY}` }, payload: { events: CHAT.map(event) } });
+    assert.equal(res.statusCode, 200, res.body);
+  });
+  after(async () => t.destroy());
+
+  it('gives the same figures as the API, one group per part', async () => {
+    const range = `service=chat&from=${T0 - 60 * MINUTE}&to=${T0 + 60 * MINUTE}`;
+    const res = await t.inject(`/api/v1/export.csv?kind=reconnects&${range}`);
+    assert.equal(res.statusCode, 200, res.body);
+    assert.match(String(res.headers['content-disposition']), /attachment; filename="closewatch-reconnects-chat-.*\.csv"/);
+    const lines = res.body.trimEnd().split('\r\n');
+    assert.equal(lines[0], 'group,key,label,closes,reconnected,not_returned,too_fast,compliant_share,median_delay_ms,detail');
+    assert.match(lines[1] ?? '', /^total,,.* to .*,6,5,1,3,0\.2,1000,p90 38000 ms; advised 5000-30000 ms; not returned within 600000 ms$/);
+    assert.deepEqual(lines.filter((l) => l.startsWith('code,')), ['code,1001,Going Away,1,1,0,,0,,', 'code,1012,Service Restart,4,4,0,,0.25,,', 'code,1013,Try Again Later,1,0,1,,,,']);
+    assert.equal(lines.filter((l) => l.startsWith('delay,')).length, 14);
+    assert.ok(lines.includes('delay,10000,10 s - 15 s,,1,,,,,10000-15000 ms'));
+    assert.ok(lines.includes('key_prefix,ios,,,1,,1,,300,spread 0 ms'));
+    assert.equal(lines.filter((l) => l.startsWith('storm_second,')).length, 70);
+    assert.match(lines.find((l) => l.startsWith('storm,')) ?? '', /^storm,.*,mass close,4,1,,,,,peak 1\/s at .*; normal 0\.002\/s; score 450\.0$/);
+  });
+});
