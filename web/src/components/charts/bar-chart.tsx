@@ -36,7 +36,14 @@ export interface BarChartProps {
   bandsTitle?: string;
   /** A legend with each series' total under the chart (charts of more than one series). */
   legend?: boolean;
+  /**
+   * Series drawn against a second value axis on the right (vertical bars only), when
+   * series differ in size: hundreds of closes in one second beside tens of reconnects.
+   */
+  rightAxisKeys?: readonly string[];
 }
+
+const RIGHT_AXIS = 'right';
 
 /** Bands whose bins are both on the chart; recharts cannot place the others. */
 function bandsOnChart(bands: readonly CategoryBand[], rows: ReadonlyArray<ChartRow<string>>): CategoryBand[] {
@@ -63,10 +70,14 @@ export function BarChart({
   bands = [],
   bandsTitle = 'Marked',
   legend = false,
+  rightAxisKeys = [],
 }: BarChartProps) {
   const data = flattenRows(rows, series);
   const horizontal = orientation === 'horizontal';
   const shown = horizontal ? [] : bandsOnChart(bands, rows);
+  const onRight = (s: ChartSeries) => !horizontal && rightAxisKeys.includes(s.key);
+  const rightSeries = series.filter(onRight);
+  const legendSeries = series.map((s) => (onRight(s) ? { ...s, label: `${s.label} (right axis)` } : s));
   const categoryAxisProps = {
     dataKey: 'x',
     type: 'category' as const,
@@ -102,6 +113,15 @@ export function BarChart({
                   height={slantLabels ? 60 : 30}
                 />
                 <YAxis {...valueAxisProps} width={48} />
+                {rightSeries.length > 0 && (
+                  <YAxis
+                    {...valueAxisProps}
+                    yAxisId={RIGHT_AXIS}
+                    orientation="right"
+                    width={48}
+                    stroke={rightSeries.length === 1 ? rightSeries[0]?.color : 'var(--muted)'}
+                  />
+                )}
               </>
             )}
             {shown.map(bandArea)}
@@ -123,6 +143,7 @@ export function BarChart({
                 dataKey={`s${i}`}
                 name={s.label}
                 fill={s.color}
+                {...(onRight(s) ? { yAxisId: RIGHT_AXIS } : {})}
                 {...(stacked ? { stackId: 'stack' } : {})}
                 isAnimationActive={false}
                 onClick={onBarClick ? (entry: { payload?: { x?: unknown } }) => {
@@ -137,7 +158,7 @@ export function BarChart({
           </RechartsBarChart>
         )}
       </ChartCanvas>
-      {legend && <ChartLegend series={series} totals={seriesTotals(rows, series)} unit={unit} />}
+      {legend && <ChartLegend series={legendSeries} totals={seriesTotals(rows, series)} unit={unit} />}
       <ChartBandList id={id} title={bandsTitle} bands={shown} />
       <ChartDataTable id={id} caption={caption} xLabel={xLabel} rows={rows} series={series} formatX={String} />
     </figure>

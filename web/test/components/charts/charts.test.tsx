@@ -143,4 +143,27 @@ describe('chart wrappers', () => {
     expect(areaTo).toBeGreaterThanOrEqual(span(bars[2])[1]);
     expect(areaTo).toBeLessThan(span(bars[3])[0]);
   });
+
+  it('draws the series it is told to against a second axis on the right, and says so in the legend', () => {
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue(new DOMRect(0, 0, 600, 300));
+    const { container } = render(
+      <BarChart
+        id="storm"
+        caption="Storm"
+        rows={[
+          { x: '0 s', values: { c: 900, 'a.b': 2 } },
+          { x: '+1 s', values: { 'a.b': 40 } },
+        ]}
+        series={SERIES}
+        unit="per second"
+        legend
+        rightAxisKeys={['c']}
+      />,
+    );
+    expect(container.querySelectorAll('.recharts-yAxis')).toHaveLength(2);
+    expect(container.querySelector('.recharts-yAxis [orientation="right"]')).not.toBeNull();
+    expect(screen.getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Service a.b42 per second', 'C (right axis)900 per second']);
+    // The data table keeps the series' own names.
+    expect(within(screen.getByTestId('storm-data')).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Category', 'Service a.b', 'C']);
+  });
 });
