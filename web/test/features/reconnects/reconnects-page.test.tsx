@@ -41,10 +41,10 @@ describe('reconnects panel', () => {
     expect(screen.getByTestId('figure-compliant-share-value')).toHaveAttribute('data-value', '0.62');
     expect(text('figure-closes')).toBe('Reconnect-advising closes1,200 closesserver-initiated 1012, 1001 and 1013last 1 h');
     expect(text('figure-not-returned')).toBe(
-      'Not returned200 clients16.7% of the closes; not back within 10 min of the close, or by the end of the rangeafter closes in the last 1 h, each followed for 10 min',
+      'Not returned200 clients16.7% of the closes; not back within 10 min of the close, or by the end of the rangewithin 10 min of closes in the last 1 h',
     );
     expect(text('figure-compliant-share')).toContain('62% of reconnects');
-    expect(text('figure-median-delay')).toContain('7.2 s close to next open');
+    expect(text('figure-median-delay')).toContain('7.2 s after the close');
   });
 
   it('draws the delay histogram with the advised 5-30 s band and the compliant share', () => {
@@ -87,6 +87,11 @@ describe('reconnects panel', () => {
       'Reconnects',
     ]);
     expect(within(table).getByRole('rowheader', { name: '0 s' }).parentElement).toHaveTextContent(/^0 s9002$/);
+    const legend = screen.getByTestId('reconnect-storm-section').querySelector('.chart-legend');
+    expect(Array.from(legend?.querySelectorAll('li') ?? [], (li) => li.textContent)).toEqual([
+      'Closes (1001, 1012, 1013) (right axis)900 connections',
+      'Reconnects115 connections',
+    ]);
     expect(within(screen.getByTestId('reconnect-storm-bands')).getByRole('listitem')).toHaveTextContent(
       'Peak: 40 reconnects in the second at +2 s (09:40:02)',
     );
@@ -136,6 +141,7 @@ describe('reconnects panel', () => {
     const { onShowLastWeek } = renderPage(emptyReconnectsFixture());
     const empty = screen.getByTestId('reconnects-empty');
     expect(empty).toHaveAttribute('data-reason', 'none');
+    expect(screen.getByTestId('reconnects-panel')).toHaveTextContent('how clients came back after server-initiated 1001, 1012 and 1013 closes, last 1 h');
     expect(empty).toHaveTextContent('No server-initiated 1001, 1012 or 1013 closes in the last 1 h');
     expect(empty).toHaveTextContent("instrument(wss, { apiKey: process.env.CLOSEWATCH_INGEST_KEY, service: 'chat' });");
     expect(empty).toHaveTextContent('Nothing else to set: clientKey is on by default.');

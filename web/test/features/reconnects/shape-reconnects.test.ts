@@ -19,13 +19,13 @@ describe('reconnect figures', () => {
       ['not-returned', '200', 'clients'],
       ['compliant-share', '62%', 'of reconnects'],
       ['too-fast', '300', 'reconnects'],
-      ['median-delay', '7.2 s', 'close to next open'],
-      ['p90-delay', '24.5 s', 'close to next open'],
+      ['median-delay', '7.2 s', 'after the close'],
+      ['p90-delay', '24.5 s', 'after the close'],
     ]);
     expect(figures.map((f) => f.raw)).toEqual([1200, 1000, 200, 0.62, 300, 7_200, 24_500]);
     expect(figures[0]?.window).toBe('last 1 h');
     expect(figures[0]?.detail).toBe('server-initiated 1012, 1001 and 1013');
-    for (const f of figures.slice(1)) expect(f.window).toBe('after closes in the last 1 h, each followed for 10 min');
+    for (const f of figures.slice(1)) expect(f.window).toBe('within 10 min of closes in the last 1 h');
     expect(figures[1]?.detail).toBe('83.3% of the closes; the same client opened a new connection');
     expect(figures[2]?.detail).toBe('16.7% of the closes; not back within 10 min of the close, or by the end of the range');
     expect(figures[3]?.detail).toBe('waited 5 s \u2013 30 s, the advised randomized delay');
@@ -39,7 +39,7 @@ describe('reconnect figures', () => {
     expect(byId['compliant-share']).toMatchObject({ value: '\u2014', raw: null, detail: 'no reconnects to judge' });
     expect(byId['median-delay']).toMatchObject({ value: '\u2014', raw: null, detail: 'no reconnects to measure' });
     expect(byId['too-fast']?.detail).toBe('no reconnects to judge');
-    expect(byId.closes).toMatchObject({ value: '0', detail: 'server-initiated closes that advise a reconnect' });
+    expect(byId.closes).toMatchObject({ value: '0', detail: 'server-initiated 1001, 1012 and 1013' });
   });
 
   it('words singular counts and code lists', () => {

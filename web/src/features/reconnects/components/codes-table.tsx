@@ -24,7 +24,7 @@ export function CodesTable({ byCode }: { byCode: Reconnects['byCode'] }) {
         <tbody>
           {byCode.map((c) => (
             <tr key={codeKey(c.code)} data-testid={`reconnect-code-${codeKey(c.code)}`}>
-              <td>
+              <td className="nowrap">
                 <CloseCodeLabel code={c.code} />
               </td>
               <td className="num">{formatCount(c.closes)}</td>

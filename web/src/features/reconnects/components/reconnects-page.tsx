@@ -8,7 +8,7 @@ import { describeRange, hasFilters, type ViewState } from '@/features/filters/li
 import { formatCountOf, formatDuration } from '@/lib/format';
 
 import { useReconnects } from '../api/get-reconnects';
-import { describeAdvisingCodes } from '../lib/reconnect-figures';
+import { ADVISING_CODES, describeAdvisingCodes, describeFollowed } from '../lib/reconnect-figures';
 import { CodesTable } from './codes-table';
 import { DelayHistogramChart } from './delay-histogram-chart';
 import { HeadlineFigures } from './headline-figures';
@@ -33,7 +33,7 @@ function Section({ title, caption, testId, wide = false, children }: { title: st
 }
 
 function ReconnectsReport({ reconnects, windowLabel }: { reconnects: Reconnects; windowLabel: string }) {
-  const after = `after closes in the ${windowLabel}, each followed for ${formatDuration(reconnects.lookaheadMs)}`;
+  const after = describeFollowed(reconnects, windowLabel);
   return (
     <>
       <HeadlineFigures reconnects={reconnects} windowLabel={windowLabel} />
@@ -81,7 +81,7 @@ export function ReconnectsPage({ view, onClearFilters, onShowLastWeek }: Reconne
   const { range, filters } = view;
   const windowLabel = describeRange(range);
   const query = useReconnects({ range, filters });
-  const codes = query.data ? describeAdvisingCodes(query.data.byCode) : '1001, 1012 and 1013';
+  const codes = query.data ? describeAdvisingCodes(query.data.byCode) : ADVISING_CODES;
   return (
     <Panel
       title="Reconnects"

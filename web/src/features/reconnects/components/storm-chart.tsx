@@ -35,10 +35,11 @@ export function StormChart({ storm, windowLabel }: { storm: Reconnects['storm'];
         caption={`Closes and reconnects per second around the mass close at ${at} (seconds from it)`}
         rows={model.rows}
         series={model.series}
-        unit="per second"
+        unit="connections"
         xLabel="Seconds from the mass close"
         sparseLabels
         legend
+        rightAxisKeys={['closes']}
         bands={model.band ? [model.band] : []}
         bandsTitle="Peak"
       />

@@ -15,12 +15,20 @@ export function formatDelay(ms: number | null): string {
   return ms === null ? NO_VALUE : formatDuration(ms);
 }
 
-/** The codes the closes were counted for, as the collector answered them: `1001, 1012 and 1013`. */
+/** The codes that advise the client on its next connection (RECONNECT_CODES of the collector), when it names none. */
+export const ADVISING_CODES = '1001, 1012 and 1013';
+
+/** The codes the closes were counted for, as the collector answered them: `1012, 1001 and 1013`. */
 export function describeAdvisingCodes(byCode: Reconnects['byCode']): string {
   const codes = byCode.map((c) => (c.code === null ? 'none' : String(c.code)));
-  if (codes.length === 0) return 'closes that advise a reconnect';
+  if (codes.length === 0) return ADVISING_CODES;
   if (codes.length === 1) return codes[0] as string;
   return `${codes.slice(0, -1).join(', ')} and ${codes[codes.length - 1]}`;
+}
+
+/** The window of every reconnect figure: `within 10 min of closes in the last 1 h`. */
+export function describeFollowed(r: Pick<Reconnects, 'lookaheadMs'>, windowLabel: string): string {
+  return `within ${formatDuration(r.lookaheadMs)} of closes in the ${windowLabel}`;
 }
 
 export type FigureId = 'closes' | 'reconnected' | 'not-returned' | 'compliant-share' | 'too-fast' | 'median-delay' | 'p90-delay';
@@ -45,7 +53,7 @@ export interface ReconnectFigure {
 export function reconnectFigures(r: Reconnects, windowLabel: string): ReconnectFigure[] {
   const advised = describeDelayWindow(r.advisedDelayMs);
   const lookahead = formatDuration(r.lookaheadMs);
-  const followed = `after closes in the ${windowLabel}, each followed for ${lookahead}`;
+  const followed = describeFollowed(r, windowLabel);
   const ofCloses = (n: number) => (r.closes === 0 ? '' : `${formatShare(n / r.closes)} of the closes; `);
   return [
     {
@@ -106,7 +114,7 @@ export function reconnectFigures(r: Reconnects, windowLabel: string): ReconnectF
       title: 'Median delay',
       value: formatDelay(r.medianDelayMs),
       raw: r.medianDelayMs,
-      unit: 'close to next open',
+      unit: 'after the close',
       window: followed,
       detail: r.medianDelayMs === null ? 'no reconnects to measure' : 'half of the reconnects waited this long or less',
       tone: 'neutral',
@@ -116,7 +124,7 @@ export function reconnectFigures(r: Reconnects, windowLabel: string): ReconnectF
       title: 'p90 delay',
       value: formatDelay(r.p90DelayMs),
       raw: r.p90DelayMs,
-      unit: 'close to next open',
+      unit: 'after the close',
       window: followed,
       detail: r.p90DelayMs === null ? 'no reconnects to measure' : '9 in 10 reconnects waited this long or less',
       tone: 'neutral',
