@@ -1,5 +1,3 @@
-import type { MouseEvent } from 'react';
-
 import { matchRoute, ROUTES, type RouteName } from '@/config/paths';
 import { FilterBar } from '@/features/filters/components/filter-bar';
 import { RangePicker } from '@/features/filters/components/range-picker';
@@ -10,17 +8,19 @@ import { SignOutButton } from '@/features/session/components/sign-out-button';
 import { ThemeToggle } from '@/features/theme/components/theme-toggle';
 import { useTheme } from '@/features/theme/use-theme';
 import { collectorLabel } from '@/lib/api-client';
-import { navigate, usePathname, useSearch } from '@/lib/location';
+import { followInApp, navigate, usePathname, useSearch } from '@/lib/location';
 
 import { AlertsRoute } from './routes/alerts';
 import { EventsRoute } from './routes/events';
 import { NotFoundRoute } from './routes/not-found';
 import { OverviewRoute } from './routes/overview';
+import { ReconnectsRoute } from './routes/reconnects';
 import { StatusRoute } from './routes/status';
 import { useLiveUpdates } from './use-live-updates';
 
 const NAV: Array<{ route: RouteName; label: string }> = [
   { route: 'overview', label: 'Overview' },
+  { route: 'reconnects', label: 'Reconnects' },
   { route: 'events', label: 'Events' },
   { route: 'alerts', label: 'Alerts' },
   { route: 'status', label: 'Status' },
@@ -36,12 +36,7 @@ export function AppShell() {
 
   // Plain links that work without JS (and with middle-click), upgraded to
   // history navigation that keeps range and filters.
-  const follow = (path: string) => (event: MouseEvent<HTMLAnchorElement>) => {
-    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    event.preventDefault();
-    navigate(`${path}${search}`);
-    window.scrollTo?.(0, 0);
-  };
+  const follow = (path: string) => followInApp(`${path}${search}`);
 
   return (
     <div className="app">
@@ -90,6 +85,7 @@ export function AppShell() {
         {route === 'overview' && (
           <OverviewRoute view={view} setView={setView} alertsHref={`${ROUTES.alerts}${search}`} onFollowAlerts={follow(ROUTES.alerts)} />
         )}
+        {route === 'reconnects' && <ReconnectsRoute view={view} setView={setView} />}
         {route === 'alerts' && <AlertsRoute view={view} />}
         {route === 'events' && <EventsRoute view={view} setView={setView} />}
         {route === 'status' && <StatusRoute />}

@@ -1,6 +1,7 @@
 /** The dashboard's pages. The collector serves index.html for each (APP_PATHS in server/src/plugins/dashboard.ts). */
 export const ROUTES = {
   overview: '/',
+  reconnects: '/reconnects',
   events: '/events',
   alerts: '/alerts',
   status: '/status',
@@ -13,6 +14,7 @@ export type RouteName = keyof typeof ROUTES;
 export function matchRoute(pathname: string): RouteName | null {
   const path = pathname.replace(/\/index\.html$/, '/').replace(/\/+$/, '') || '/';
   if (path === '/') return 'overview';
+  if (path === '/reconnects') return 'reconnects';
   if (path === '/events') return 'events';
   if (path === '/alerts') return 'alerts';
   if (path === '/status') return 'status';

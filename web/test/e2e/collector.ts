@@ -142,6 +142,8 @@ export interface E2eEvent {
   route?: string;
   durationMs?: number;
   labels?: Record<string, string>;
+  /** Who the client is, across connections and instances (the server SDK's `clientKey`). */
+  clientKey?: string;
 }
 
 let counter = 0;

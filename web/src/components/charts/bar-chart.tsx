@@ -1,9 +1,11 @@
 import { Bar, BarChart as RechartsBarChart, CartesianGrid, Cell, Tooltip, XAxis, YAxis } from 'recharts';
 
+import { bandArea, ChartBandList } from './chart-band-list';
 import { ChartCanvas } from './chart-canvas';
 import { ChartDataTable } from './chart-data-table';
+import { ChartLegend } from './chart-legend';
 import { ChartTooltipContent } from './chart-tooltip';
-import { flattenRows, type ChartRow, type ChartSeries } from './types';
+import { flattenRows, seriesTotals, type CategoryBand, type ChartRow, type ChartSeries } from './types';
 
 export interface BarChartProps {
   id: string;
@@ -26,6 +28,27 @@ export interface BarChartProps {
   gapless?: boolean;
   /** Slanted axis labels when many categories sit side by side. */
   slantLabels?: boolean;
+  /** Label only as many categories as fit (a long run of seconds); the default labels every one. */
+  sparseLabels?: boolean;
+  /** Runs of categories to shade (vertical bars only), listed under the chart too. */
+  bands?: readonly CategoryBand[];
+  /** What the bands are, for their list: `Advised delay`. */
+  bandsTitle?: string;
+  /** A legend with each series' total under the chart (charts of more than one series). */
+  legend?: boolean;
+  /**
+   * Series drawn against a second value axis on the right (vertical bars only), when
+   * series differ in size: hundreds of closes in one second beside tens of reconnects.
+   */
+  rightAxisKeys?: readonly string[];
+}
+
+const RIGHT_AXIS = 'right';
+
+/** Bands whose bins are both on the chart; recharts cannot place the others. */
+function bandsOnChart(bands: readonly CategoryBand[], rows: ReadonlyArray<ChartRow<string>>): CategoryBand[] {
+  const xs = new Set(rows.map((r) => r.x));
+  return bands.filter((b) => xs.has(b.from) && xs.has(b.to));
 }
 
 export function BarChart({
@@ -43,10 +66,25 @@ export function BarChart({
   labelWidth = 180,
   gapless = false,
   slantLabels = false,
+  sparseLabels = false,
+  bands = [],
+  bandsTitle = 'Marked',
+  legend = false,
+  rightAxisKeys = [],
 }: BarChartProps) {
   const data = flattenRows(rows, series);
   const horizontal = orientation === 'horizontal';
-  const categoryAxisProps = { dataKey: 'x', type: 'category' as const, stroke: 'var(--muted)', fontSize: 12, interval: 0 };
+  const shown = horizontal ? [] : bandsOnChart(bands, rows);
+  const onRight = (s: ChartSeries) => !horizontal && rightAxisKeys.includes(s.key);
+  const rightSeries = series.filter(onRight);
+  const legendSeries = series.map((s) => (onRight(s) ? { ...s, label: `${s.label} (right axis)` } : s));
+  const categoryAxisProps = {
+    dataKey: 'x',
+    type: 'category' as const,
+    stroke: 'var(--muted)',
+    fontSize: 12,
+    ...(sparseLabels ? { interval: 'preserveStartEnd' as const, minTickGap: 16 } : { interval: 0 }),
+  };
   const valueAxisProps = { type: 'number' as const, allowDecimals: false, stroke: 'var(--muted)', fontSize: 12 };
   return (
     <figure className="chart" data-testid={id}>
@@ -75,8 +113,18 @@ export function BarChart({
                   height={slantLabels ? 60 : 30}
                 />
                 <YAxis {...valueAxisProps} width={48} />
+                {rightSeries.length > 0 && (
+                  <YAxis
+                    {...valueAxisProps}
+                    yAxisId={RIGHT_AXIS}
+                    orientation="right"
+                    width={48}
+                    stroke={rightSeries.length === 1 ? rightSeries[0]?.color : 'var(--muted)'}
+                  />
+                )}
               </>
             )}
+            {shown.map(bandArea)}
             <Tooltip
               cursor={{ fill: 'var(--hover)' }}
               content={(props) => (
@@ -95,6 +143,7 @@ export function BarChart({
                 dataKey={`s${i}`}
                 name={s.label}
                 fill={s.color}
+                {...(onRight(s) ? { yAxisId: RIGHT_AXIS } : {})}
                 {...(stacked ? { stackId: 'stack' } : {})}
                 isAnimationActive={false}
                 onClick={onBarClick ? (entry: { payload?: { x?: unknown } }) => {
@@ -109,6 +158,8 @@ export function BarChart({
           </RechartsBarChart>
         )}
       </ChartCanvas>
+      {legend && <ChartLegend series={legendSeries} totals={seriesTotals(rows, series)} unit={unit} />}
+      <ChartBandList id={id} title={bandsTitle} bands={shown} />
       <ChartDataTable id={id} caption={caption} xLabel={xLabel} rows={rows} series={series} formatX={String} />
     </figure>
   );

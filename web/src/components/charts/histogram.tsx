@@ -1,5 +1,5 @@
 import { BarChart } from './bar-chart';
-import type { ChartRow, ChartSeries } from './types';
+import type { CategoryBand, ChartRow, ChartSeries } from './types';
 
 export interface HistogramProps {
   id: string;
@@ -11,10 +11,15 @@ export interface HistogramProps {
   /** Stack the series in each bin (false draws them side by side). */
   stacked?: boolean;
   height?: number;
+  /** One color per bin instead of per series (a single series colored by what each bin means). */
+  rowColors?: readonly string[];
+  /** Runs of bins to shade, listed under the chart: the advised 5-30 s of a reconnect delay. */
+  bands?: readonly CategoryBand[];
+  bandsTitle?: string;
 }
 
 /** Counts per bin: touching bars, slanted bin labels, stacked series by default. */
-export function Histogram({ id, caption, bins, series, unit, stacked = true, height = 300 }: HistogramProps) {
+export function Histogram({ id, caption, bins, series, unit, stacked = true, height = 300, rowColors, bands, bandsTitle }: HistogramProps) {
   return (
     <BarChart
       id={id}
@@ -27,6 +32,9 @@ export function Histogram({ id, caption, bins, series, unit, stacked = true, hei
       gapless
       slantLabels
       height={height}
+      rowColors={rowColors}
+      bands={bands}
+      bandsTitle={bandsTitle}
     />
   );
 }

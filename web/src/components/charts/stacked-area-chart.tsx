@@ -1,5 +1,6 @@
-import { Area, AreaChart, CartesianGrid, ReferenceArea, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 
+import { bandArea, ChartBandList } from './chart-band-list';
 import { ChartCanvas } from './chart-canvas';
 import { ChartDataTable } from './chart-data-table';
 import { ChartLegend } from './chart-legend';
@@ -75,18 +76,7 @@ export function StackedAreaChart({
                 />
               )}
             />
-            {shown.map((b) => (
-              <ReferenceArea
-                key={b.key}
-                x1={b.from}
-                x2={b.to}
-                fill={`var(--band-${b.tone})`}
-                fillOpacity={0.18}
-                stroke={`var(--band-${b.tone})`}
-                strokeOpacity={0.6}
-                ifOverflow="hidden"
-              />
-            ))}
+            {shown.map(bandArea)}
             {series.map((s, i) => (
               <Area
                 key={s.key}
@@ -112,16 +102,7 @@ export function StackedAreaChart({
         onSelect={onSeriesSelect}
         selectHint={selectHint}
       />
-      {shown.length > 0 && (
-        <ul className="chart-bands" aria-label={bandsTitle} data-testid={`${id}-bands`}>
-          {shown.map((b) => (
-            <li key={b.key} className="chart-band" data-tone={b.tone} data-from={b.from} data-to={b.to}>
-              <span className="chart-band-swatch" aria-hidden="true" />
-              {b.label}
-            </li>
-          ))}
-        </ul>
-      )}
+      <ChartBandList id={id} title={bandsTitle} bands={shown} />
       <ChartDataTable
         id={id}
         caption={caption}

@@ -35,6 +35,9 @@ export function seriesTotals(rows: ReadonlyArray<ChartRow>, series: readonly Cha
   return totals;
 }
 
+/** A band's color: `critical` red, `warning` amber, `info` blue, `good` green. */
+export type BandTone = 'critical' | 'warning' | 'info' | 'good';
+
 /** A marked stretch of a time chart (an alert episode): drawn as a shaded band from `from` to `to` (epoch ms). */
 export interface TimeBand {
   key: string;
@@ -42,8 +45,7 @@ export interface TimeBand {
   to: number;
   /** What it marks, for the band's title and the list under the chart. */
   label: string;
-  /** `critical` bands are red, others amber. */
-  tone: 'critical' | 'warning' | 'info';
+  tone: BandTone;
 }
 
 /** Bands cut to the chart's x range; bands wholly outside it are dropped (recharts would widen the axis). */
@@ -51,4 +53,17 @@ export function clipBands(bands: readonly TimeBand[], min: number, max: number):
   return bands
     .filter((b) => b.to >= min && b.from <= max)
     .map((b) => ({ ...b, from: Math.max(b.from, min), to: Math.min(b.to, max) }));
+}
+
+/**
+ * A marked run of categories on a bar chart or histogram (the advised 5-30 s delay, a
+ * peak second): shaded from the start of bin `from` to the end of bin `to`, both x
+ * labels of the chart's rows, and listed under the chart with its label.
+ */
+export interface CategoryBand {
+  key: string;
+  from: string;
+  to: string;
+  label: string;
+  tone: BandTone;
 }

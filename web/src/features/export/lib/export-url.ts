@@ -2,7 +2,7 @@ import { apiParams, type Filters, type TimeRange } from '@/features/filters/lib/
 import { collectorBase } from '@/lib/api-client';
 
 /** What `GET /api/v1/export.csv` can export: the events, or one panel's aggregate. */
-export type ExportKind = 'events' | 'timeseries' | 'summary' | 'reasons' | 'breakdown';
+export type ExportKind = 'events' | 'timeseries' | 'summary' | 'reasons' | 'breakdown' | 'reconnects';
 
 export interface ExportView {
   kind: ExportKind;
