@@ -3,7 +3,7 @@ import { MINUTE_MS, type TimeWindow } from '../storage/types.js';
 import { BASELINE_MINUTES, evaluate } from './detect.js';
 import type { AlertGroup } from './group.js';
 import type { RuleSpec } from './rule.js';
-import { fitsCodeMatrix, fromCodeMatrix, readRuleMinutes, seriesAt, type RuleMinutes } from './rule-data.js';
+import { addReconnectPeaks, fitsCodeMatrix, fromCodeMatrix, readRuleMinutes, seriesAt, type RuleMinutes } from './rule-data.js';
 import { step, type Step } from './state-machine.js';
 
 const DAY_MS = 86_400_000;
@@ -39,6 +39,7 @@ export async function backtest(db: Storage, rule: RuleSpec, range: TimeWindow): 
   } else {
     minutes = await readRuleMinutes(db.alertSeries, rule, windows);
   }
+  if (rule.condition.type === 'reconnect-storm') await addReconnectPeaks(db.reconnects, rule, windows[0] as TimeWindow, minutes);
   const historyFrom = await db.alertSeries.firstMinute();
   const episodes: BacktestEpisode[] = [];
   let evaluated = 0;

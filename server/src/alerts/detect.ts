@@ -8,6 +8,8 @@ export interface GroupSeries {
   total: readonly number[];
   /** The same hour of the previous day (60 minutes around now - 24 h), when the database goes back that far. */
   yesterday: { selected: readonly number[]; total: readonly number[] } | null;
+  /** Reconnect-storm rules: the most reconnects opened in one second, per minute, aligned with `selected`. */
+  reconnectPeaks?: readonly number[];
 }
 
 /** How many baseline minutes precede the evaluated one. */
@@ -115,6 +117,20 @@ export function evaluate(condition: Condition, series: GroupSeries): Evaluation 
           dailyMedian: daily?.median ?? null,
           dailyZ: daily?.z ?? null,
         },
+      };
+    }
+    case 'reconnect-storm': {
+      // The normal connection rate: the baseline hour's median closes per minute, per
+      // second (in a steady state as many connections open as close).
+      const normalPerSecond = median(series.total.slice(0, n - 1)) / 60;
+      const peaks = (series.reconnectPeaks ?? []).slice(n - condition.windowMinutes);
+      const peak = peaks.length === 0 ? 0 : Math.max(...peaks);
+      const ratio = normalPerSecond > 0 ? peak / normalPerSecond : null;
+      return {
+        holds: peak >= condition.minPerSecond && peak > condition.above * normalPerSecond,
+        value: peak,
+        baseline: normalPerSecond,
+        detail: { peakPerSecond: peak, normalPerSecond, ratio, windowMinutes: condition.windowMinutes },
       };
     }
   }

@@ -11,7 +11,7 @@ import { parseGroupKey, type AlertGroup } from './group.js';
 import { dashboardUrl, describeSelector, summarize, valueUnit, WEBHOOK_PAYLOAD_VERSION, type AlertNotification, type NotificationEvent, type TopReason, type TopRoute } from './notification.js';
 import { selectedFilters, type AlertRule } from './rule.js';
 import { toRule } from './rule-codec.js';
-import { evaluationWindows, fitsCodeMatrix, fromCodeMatrix, readRuleMinutes, seriesAt, type GroupMinutes, type RuleMinutes } from './rule-data.js';
+import { evaluationWindows, addReconnectPeaks, fitsCodeMatrix, fromCodeMatrix, readRuleMinutes, seriesAt, type GroupMinutes, type RuleMinutes } from './rule-data.js';
 import { step } from './state-machine.js';
 
 export type { AlertEvent } from './alert-event.js';
@@ -118,6 +118,7 @@ export class AlertEvaluator {
       } else {
         minutes = await readRuleMinutes(this.db.alertSeries, rule, readWindows);
       }
+      if (rule.condition.type === 'reconnect-storm') await addReconnectPeaks(this.db.reconnects, rule, windows.recent, minutes);
       const keys = new Set(minutes.keys());
       for (const i of instances.values()) if (i.ruleId === rule.id) keys.add(i.groupKey);
       const changes: AlertChanges = { upsertInstances: [], deleteInstances: [], createEpisodes: [], updateEpisodes: [], deliveries: [] };

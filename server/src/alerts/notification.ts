@@ -71,6 +71,7 @@ export function valueUnit(rule: Pick<AlertRule, 'condition'>): string {
   const c = rule.condition;
   if (c.type === 'ratio') return 'share of closes';
   if (c.type === 'threshold') return c.measure === 'rate' ? 'closes/min' : `closes in ${c.windowMinutes} min`;
+  if (c.type === 'reconnect-storm') return 'reconnects/s at peak';
   return 'closes/min';
 }
 

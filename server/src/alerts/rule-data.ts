@@ -1,4 +1,5 @@
 import type { AlertReader, CodeMinute } from '../storage/sql/alert-reader.js';
+import type { ReconnectReader } from '../storage/sql/reconnect-reader.js';
 import { needsRawEvents } from '../storage/sql/sources.js';
 import { MINUTE_MS, type TimeWindow } from '../storage/types.js';
 import { describeCloseCode } from '@closewatch/sdk/close-codes';
@@ -13,6 +14,8 @@ export interface GroupMinutes {
   group: AlertGroup;
   selected: Map<number, number>;
   total: Map<number, number>;
+  /** Reconnect-storm rules: minute start -> the most reconnects opened in one second of it. */
+  reconnectPeaks?: Map<number, number>;
 }
 
 /** A rule's closes per group and minute over some window. */
@@ -76,6 +79,35 @@ export async function readRuleMinutes(reader: AlertReader, rule: Pick<RuleSpec, 
   return into;
 }
 
+/**
+ * Adds to a reconnect-storm rule's groups the peak of reconnects per second of each
+ * minute of `window` (reconnects of the rule's codes and filters, matched across instances).
+ */
+export async function addReconnectPeaks(reader: ReconnectReader, rule: Pick<RuleSpec, 'selector' | 'groupBy'>, window: TimeWindow, into: RuleMinutes): Promise<void> {
+  const perSecond = new Map<string, { group: AlertGroup; seconds: Map<number, number> }>();
+  for (const row of await reader.reconnectsBySecond(window, selectedFilters(rule.selector))) {
+    const group = groupOf(rule.groupBy, row.service, '');
+    const key = groupKey(group);
+    const g = perSecond.get(key) ?? { group, seconds: new Map<number, number>() };
+    g.seconds.set(row.t, (g.seconds.get(row.t) ?? 0) + row.count);
+    perSecond.set(key, g);
+  }
+  for (const g of into.values()) g.reconnectPeaks = new Map();
+  for (const [key, { group, seconds }] of perSecond) {
+    let target = into.get(key);
+    if (target === undefined) {
+      target = { group, selected: new Map(), total: new Map(), reconnectPeaks: new Map() };
+      into.set(key, target);
+    }
+    const peaks = target.reconnectPeaks ?? new Map<number, number>();
+    for (const [t, count] of seconds) {
+      const minute = t - (t % MINUTE_MS);
+      peaks.set(minute, Math.max(peaks.get(minute) ?? 0, count));
+    }
+    target.reconnectPeaks = peaks;
+  }
+}
+
 /** Whether a rule's reads go to raw events (only when its filters need them). */
 export function readsRawEvents(rule: Pick<RuleSpec, 'selector'>): boolean {
   return needsRawEvents(contextFilters(rule.selector));
@@ -96,5 +128,6 @@ export function seriesAt(g: GroupMinutes, end: number, historyFrom: number): Gro
     selected: recent.map((m) => g.selected.get(m) ?? 0),
     total: recent.map((m) => g.total.get(m) ?? 0),
     yesterday: hasDay ? { selected: day.map((m) => g.selected.get(m) ?? 0), total: day.map((m) => g.total.get(m) ?? 0) } : null,
+    ...(g.reconnectPeaks === undefined ? {} : { reconnectPeaks: recent.map((m) => g.reconnectPeaks?.get(m) ?? 0) }),
   };
 }

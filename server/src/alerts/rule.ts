@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CLOSE_CATEGORIES } from '@closewatch/sdk/close-codes';
+import { RECONNECT_CODES } from '../storage/sql/reconnect-reader.js';
 import type { CloseFilters } from '../storage/types.js';
 
 const MINUTE = 60_000;
@@ -54,6 +55,17 @@ export const ConditionSchema = Type.Union([
       minCount: Type.Integer({ minimum: 1 }),
       /** A smaller share of the minute's closes never fires. */
       minRatio: Type.Number({ minimum: 0, maximum: 1 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      type: Type.Literal('reconnect-storm'),
+      /** Fires when the peak of reconnects per second in the window is above this many times the normal connection rate. */
+      above: Type.Number({ minimum: 1, maximum: 100_000 }),
+      windowMinutes: WindowMinutes,
+      /** A peak below this many reconnects per second never fires (a quiet service's few clients). */
+      minPerSecond: Type.Integer({ minimum: 1 }),
     },
     { additionalProperties: false },
   ),
@@ -136,6 +148,13 @@ export function ruleProblem(spec: RuleSpec): string | null {
     return 'selector: give either codes (for example [1011]) or a category (for example "server-error")';
   }
   if (spec.groupBy === 'route' && selector.route !== undefined) return 'groupBy: the selector already fixes the route; group by service or none';
+  if (spec.condition.type === 'reconnect-storm') {
+    const advising: ReadonlyArray<number | null> = RECONNECT_CODES;
+    if (selector.codes === undefined || selector.codes.some((c) => !advising.includes(c))) {
+      return `selector.codes: a reconnect storm follows the closes that advise a reconnect: give some of ${RECONNECT_CODES.join(', ')}`;
+    }
+    if (spec.groupBy === 'route') return 'groupBy: a reconnect storm is watched per service or for everything, not per route';
+  }
   return null;
 }
 

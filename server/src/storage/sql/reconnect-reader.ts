@@ -102,16 +102,25 @@ export class ReconnectReader {
   }
 
   /**
+   * Reconnects opened in each second of `span`, per service: next connections of clients
+   * whose reconnect-advising close fell in the lookahead before it.
+   */
+  async reconnectsBySecond(span: TimeWindow, filters: CloseFilters, closesFrom = span.from - RECONNECT_LOOKAHEAD_MS): Promise<Array<{ service: string; t: number; count: number }>> {
+    const rows = await this.run(sql`
+      WITH m AS (SELECT c.service AS service, ${this.nextOpen()} AS next_open FROM (${this.advisingCloses({ from: closesFrom, to: span.to }, filters)}) AS c)
+      SELECT service, next_open - next_open % 1000 AS t, COUNT(*) AS n FROM m
+      WHERE next_open >= ${int(span.from)} AND next_open < ${int(span.to)} GROUP BY service, t`);
+    return rows.map((r) => ({ service: String(r.service), t: toNumber(r.t), count: toNumber(r.n) }));
+  }
+
+  /**
    * Per second of `span`: the reconnect-advising closes in it, and the reconnects opened in
    * it by clients whose close fell in `closesFrom` (the storm's closes and the minutes before).
    */
   async stormSeconds(span: TimeWindow, closesFrom: number, filters: CloseFilters): Promise<StormSecond[]> {
     const closes = await this.run(sql`
       SELECT ts - ts % 1000 AS t, COUNT(*) AS n FROM (${this.advisingCloses(span, filters)}) AS c GROUP BY t`);
-    const reconnects = await this.run(sql`
-      WITH m AS (SELECT ${this.nextOpen()} AS next_open FROM (${this.advisingCloses({ from: closesFrom, to: span.to }, filters)}) AS c)
-      SELECT next_open - next_open % 1000 AS t, COUNT(*) AS n FROM m
-      WHERE next_open >= ${int(span.from)} AND next_open < ${int(span.to)} GROUP BY t`);
+    const reconnects = await this.reconnectsBySecond(span, filters, closesFrom);
     const seconds = new Map<number, StormSecond>();
     for (let t = span.from - (span.from % 1000); t < span.to; t += 1000) seconds.set(t, { t, closes: 0, reconnects: 0 });
     for (const r of closes) {
@@ -119,8 +128,8 @@ export class ReconnectReader {
       if (s) s.closes = toNumber(r.n);
     }
     for (const r of reconnects) {
-      const s = seconds.get(toNumber(r.t));
-      if (s) s.reconnects = toNumber(r.n);
+      const s = seconds.get(r.t);
+      if (s) s.reconnects += r.count;
     }
     return [...seconds.values()];
   }

@@ -85,6 +85,19 @@ describe('rule form', () => {
     });
   });
 
+  it('reads a reconnect storm on the advising codes, and refuses one on other codes or per route', () => {
+    const storm: RuleForm = { ...NEW_RULE_FORM, name: 'Storm', codes: '1012, 1013', conditionType: 'reconnect-storm', stormTimes: '8', windowMinutes: '5', minPerSecond: '20', forMinutes: '0' };
+    const ok = validateRuleForm(storm);
+    expect(ok.ok && ok.input.condition).toEqual({ type: 'reconnect-storm', above: 8, windowMinutes: 5, minPerSecond: 20 });
+    expect(ok.ok && ruleToForm(ruleFixture({ ...ok.input, forMs: 0 })).stormTimes).toBe('8');
+    const wrong = validateRuleForm({ ...storm, codes: '1011', groupBy: 'route', stormTimes: '0.5' });
+    expect(wrong.ok ? {} : wrong.errors).toEqual({
+      codes: 'a reconnect storm follows the closes that advise a reconnect: give some of 1001, 1012, 1013',
+      groupBy: 'a reconnect storm is watched per service or for everything',
+      stormTimes: expect.stringMatching(/times the normal rate/),
+    });
+  });
+
   it('edits a saved rule without changing it: form and back give the same input', () => {
     const rule = ruleFixture({ condition: { type: 'ratio', above: 0.35, windowMinutes: 3, minCount: 7 }, selector: { codes: [1011, null], service: 'chat', label: { key: 'az', value: 'b' } }, repeatIntervalMs: 600_000, targetIds: ['tg-1'] });
     const result = validateRuleForm(ruleToForm(rule));

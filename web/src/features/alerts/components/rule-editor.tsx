@@ -24,6 +24,7 @@ const CONDITION_OPTIONS: ReadonlyArray<{ value: Condition['type']; label: string
   { value: 'anomaly', label: 'anomaly against the last 60 min' },
   { value: 'threshold', label: 'count or rate above a threshold' },
   { value: 'ratio', label: 'share of all closes above a ratio' },
+  { value: 'reconnect-storm', label: 'reconnect storm after 1001/1012/1013' },
 ];
 
 /** The range a backtest covers: the last 24 h (the label below says so). */
@@ -64,6 +65,13 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
   const backtest = useBacktestAlertRule();
   const titleId = useId();
 
+  // A storm follows the reconnect-advising closes; start it on those, firing at once.
+  const chooseCondition = (type: Condition['type']): void => {
+    set('conditionType', type);
+    if (type === 'reconnect-storm' && form.watch === 'codes' && form.codes === NEW_RULE_FORM.codes) {
+      setForm((f) => ({ ...f, codes: '1001, 1012, 1013', forMinutes: '0' }));
+    }
+  };
   const set = <K extends RuleFormField>(field: K, value: RuleForm[K]) => {
     setForm((f) => ({ ...f, [field]: value }));
     setErrors((e) => {
@@ -152,7 +160,7 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
         <fieldset className="form-group">
           <legend>Fire when</legend>
           <Field field="conditionType" label="Condition" errors={errors}>
-            {(p) => <OptionSelect {...p} options={CONDITION_OPTIONS} value={type} onChange={(v) => set('conditionType', v)} testId="rule-condition" />}
+            {(p) => <OptionSelect {...p} options={CONDITION_OPTIONS} value={type} onChange={(v) => chooseCondition(v)} testId="rule-condition" />}
           </Field>
           {type === 'threshold' && (
             <>
@@ -169,6 +177,16 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
               {(p) => <input {...p} {...text('ratioPercent')} inputMode="decimal" data-testid="rule-ratio" />}
             </Field>
           )}
+          {type === 'reconnect-storm' && (
+            <>
+              <Field field="stormTimes" label="Above (times the normal connection rate)" hint="reconnects opened in one second against the connections per second of the last hour" errors={errors}>
+                {(p) => <input {...p} {...text('stormTimes')} inputMode="decimal" data-testid="rule-storm-times" />}
+              </Field>
+              <Field field="minPerSecond" label="Minimum reconnects per second" hint="a quiet service's few clients never fire" errors={errors}>
+                {(p) => <input {...p} {...text('minPerSecond')} inputMode="numeric" data-testid="rule-min-per-second" />}
+              </Field>
+            </>
+          )}
           {type === 'anomaly' && (
             <Field field="zScore" label="Robust z-score at least" hint="3.5 fires on clear spikes; lower fires more often" errors={errors}>
               {(p) => <input {...p} {...text('zScore')} inputMode="decimal" data-testid="rule-z" />}
@@ -179,7 +197,7 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
               {(p) => <input {...p} {...text('windowMinutes')} inputMode="numeric" data-testid="rule-window" />}
             </Field>
           )}
-          {type !== 'threshold' && (
+          {(type === 'ratio' || type === 'anomaly') && (
             <Field field="minCount" label={type === 'anomaly' ? 'Minimum closes in the minute' : 'Minimum closes in the window'} errors={errors}>
               {(p) => <input {...p} {...text('minCount')} inputMode="numeric" data-testid="rule-min-count" />}
             </Field>

@@ -35,6 +35,8 @@ export function describeCondition(condition: Condition): string {
         : `more than ${formatRate(condition.above)} closes in ${condition.windowMinutes} min`;
     case 'ratio':
       return `more than ${formatShare(condition.above)} of all closes over ${condition.windowMinutes} min (at least ${condition.minCount} closes)`;
+    case 'reconnect-storm':
+      return `reconnect storm: more than ${formatRate(condition.above)}x the normal connection rate in one second within ${condition.windowMinutes} min (at least ${condition.minPerSecond} reconnects/s)`;
     case 'anomaly':
       return `anomaly: robust z-score \u2265 ${condition.zScore} against the last 60 min (at least ${condition.minCount} closes/min and ${formatShare(condition.minRatio)} of the minute's closes)`;
   }
@@ -53,6 +55,7 @@ export function formatAlertValue(value: number | null, condition: Condition | un
   if (value === null) return '\u2014';
   if (condition === undefined) return formatRate(value);
   if (condition.type === 'ratio') return `${formatShare(value)} of closes`;
+  if (condition.type === 'reconnect-storm') return `${formatRate(value)} reconnects/s at peak`;
   if (condition.type === 'threshold' && condition.measure === 'count') return `${formatRate(value)} closes in ${condition.windowMinutes} min`;
   return `${formatRate(value)} closes/min`;
 }

@@ -30,6 +30,10 @@ export interface RuleForm {
   zScore: string;
   /** anomaly: percent of the minute's closes. */
   minRatioPercent: string;
+  /** reconnect storm: times the normal connection rate. */
+  stormTimes: string;
+  /** reconnect storm: reconnects per second a peak needs. */
+  minPerSecond: string;
   forMinutes: string;
   keepFiringForMinutes: string;
   severity: Severity;
@@ -71,6 +75,8 @@ export const NEW_RULE_FORM: RuleForm = {
   minCount: '5',
   zScore: '3.5',
   minRatioPercent: '2',
+  stormTimes: '10',
+  minPerSecond: '5',
   forMinutes: '3',
   keepFiringForMinutes: '5',
   severity: 'warning',
@@ -110,6 +116,8 @@ export function ruleToForm(rule: AlertRule): RuleForm {
     Object.assign(form, { measure: condition.measure, windowMinutes: String(condition.windowMinutes), above: numberText(condition.above) });
   } else if (condition.type === 'ratio') {
     Object.assign(form, { ratioPercent: numberText(condition.above * 100), windowMinutes: String(condition.windowMinutes), minCount: String(condition.minCount) });
+  } else if (condition.type === 'reconnect-storm') {
+    Object.assign(form, { stormTimes: numberText(condition.above), windowMinutes: String(condition.windowMinutes), minPerSecond: String(condition.minPerSecond) });
   } else {
     Object.assign(form, { zScore: numberText(condition.zScore), minCount: String(condition.minCount), minRatioPercent: numberText(condition.minRatio * 100) });
   }
@@ -190,6 +198,18 @@ export function validateRuleForm(form: RuleForm): RuleFormResult {
       windowMinutes: num('windowMinutes', { min: 1, max: 60, integer: true, unit: 'minutes' }),
       minCount: num('minCount', { min: 1, integer: true, unit: 'closes' }),
     };
+  } else if (form.conditionType === 'reconnect-storm') {
+    condition = {
+      type: 'reconnect-storm',
+      above: num('stormTimes', { min: 1, max: 100_000, unit: 'times the normal rate' }),
+      windowMinutes: num('windowMinutes', { min: 1, max: 60, integer: true, unit: 'minutes' }),
+      minPerSecond: num('minPerSecond', { min: 1, integer: true, unit: 'reconnects/s' }),
+    };
+    const advising = ['1001', '1012', '1013'];
+    if (form.watch !== 'codes' || form.codes.split(',').some((c) => !advising.includes(c.trim()))) {
+      errors.codes ??= 'a reconnect storm follows the closes that advise a reconnect: give some of 1001, 1012, 1013';
+    }
+    if (form.groupBy === 'route') errors.groupBy ??= 'a reconnect storm is watched per service or for everything';
   } else {
     condition = {
       type: 'anomaly',
