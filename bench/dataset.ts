@@ -1,8 +1,8 @@
 /**
  * The benchmarks' data set: a realistic week of closes (50 services, their routes and
  * instances, mostly clean closes, a tail of 1006/1011/1013/4xxx with templated reasons,
- * lifetimes with a 60 s proxy-timeout wall for 1006), written through the real write
- * path. bench:query and bench:alerts share it (BENCH_DB keeps the file between runs).
+ * lifetimes with a 60 s proxy-timeout wall for 1006, clients that reconnect), written
+ * through the real write path. bench:query and bench:alerts share it (BENCH_DB keeps the file between runs).
  */
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -53,6 +53,7 @@ const CODES: CodeMix[] = [
   { code: 1001, weight: 0.2, reasons: [['', 0.5], ['server shutting down', 0.3], ['page unload', 0.2]], initiator: (r) => (r < 0.5 ? 'client' : 'server') },
   { code: 1006, weight: 0.09, reasons: [['', 1]], initiator: () => 'unknown' },
   { code: 1011, weight: 0.025, reasons: [['handler failed: timeout after {n} ms', 0.6], ['unexpected error {n}', 0.4]], initiator: () => 'server' },
+  { code: 1012, weight: 0.01, reasons: [['service restart', 0.8], ['', 0.2]], initiator: () => 'server' },
   { code: 1013, weight: 0.02, reasons: [['too many connections ({n})', 0.7], ['shedding load', 0.3]], initiator: () => 'server' },
   { code: 1005, weight: 0.01, reasons: [['', 1]], initiator: () => 'client' },
   { code: null, weight: 0.01, reasons: [['', 1]], initiator: () => 'unknown' },
@@ -81,6 +82,15 @@ function pickReason(mix: CodeMix, r: number): string {
 }
 
 const REGIONS = ['eu-west', 'us-east', 'ap-south'];
+
+/**
+ * Clients: event i belongs to client i mod CLIENTS, so a client's connections close
+ * about CLIENTS events apart (5 min at 10M events a week). With log-uniform lifetimes
+ * some of its next connections open within 10 minutes of a close, some before it, some
+ * later: a realistic share of reconnects for /stats/reconnects to match.
+ */
+const CLIENTS = 5_000;
+const AGENTS = ['Chrome 131', 'Firefox 133', 'Safari 17', 'okhttp 4', 'Python websockets 13', 'ws 8'];
 
 /** Lifetimes: mostly minutes, 1006s pile up at the 60 s idle timeout of a proxy. */
 function duration(code: number | null, r: number, r2: number): number {
@@ -126,8 +136,8 @@ export function makeEvents(first: number, count: number, total: number, start: n
       bytesOut: Math.floor(random() * 400_000),
       labels: { region: REGIONS[Math.floor(random() * REGIONS.length)] as string, plan: random() < 0.8 ? 'free' : 'pro' },
       remoteAddrHash: null,
-      clientKey: null,
-      clientAgent: null,
+      clientKey: `client-${(i % CLIENTS).toString(36)}`,
+      clientAgent: AGENTS[(i % CLIENTS) % AGENTS.length] as string,
       previousCode: null,
       reconnectDelayMs: null,
     };

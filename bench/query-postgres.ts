@@ -68,6 +68,14 @@ async function main(): Promise<void> {
         reasons: () => client.query('SELECT code, reason_template, count(*) FROM close_event WHERE ts >= $1 AND ts < $2 GROUP BY 1, 2', [from, end]),
         breakdown: () => client.query('SELECT service, route, code, count(*) FROM close_event WHERE ts >= $1 AND ts < $2 GROUP BY 1, 2, 3', [from, end]),
         lifetimes: () => client.query('SELECT code, width_bucket(duration_ms, $3::bigint[]) AS lb, count(*) FROM close_event WHERE ts >= $1 AND ts < $2 AND duration_ms IS NOT NULL GROUP BY 1, 2', [from, end, LIFETIME_EDGES_MS]),
+        reconnects: () =>
+          client.query(
+            `SELECT code, CASE WHEN next_open IS NULL OR next_open >= ts + 600000 THEN -1 ELSE (next_open - ts) / 1000 END AS d, count(*)
+             FROM (SELECT ts, code, initiator, lead(opened_at) OVER (PARTITION BY client_key, service ORDER BY opened_at) AS next_open
+                   FROM close_event WHERE ts >= $1 AND ts < $2::bigint + 600000 AND client_key IS NOT NULL) AS w
+             WHERE ts >= $1 AND ts < $2 AND code IN (1001, 1012, 1013) AND initiator = 'server' GROUP BY 1, 2`,
+            [from, end],
+          ),
         events: () => client.query('SELECT * FROM close_event WHERE ts >= $1 AND ts < $2 ORDER BY seq DESC LIMIT 51', [from, end]),
       };
       for (const [name, path] of ENDPOINTS) {

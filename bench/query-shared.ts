@@ -50,6 +50,7 @@ export const ENDPOINTS: Array<[string, string]> = [
   ['reasons', '/api/v1/stats/reasons'],
   ['breakdown', '/api/v1/stats/breakdown'],
   ['lifetimes', '/api/v1/stats/lifetimes'],
+  ['reconnects', '/api/v1/stats/reconnects'],
   ['events', '/api/v1/events'],
 ];
 export const RANGES: Array<[string, number, number]> = [

@@ -49,6 +49,11 @@ function rawQuestions(db: Database.Database, from: number, to: number, bucketMs:
     reasons: all(`SELECT code, reason_template, COUNT(*) FROM close_event WHERE ${range} GROUP BY code, reason_template`),
     breakdown: () => [byService(), byInstance()],
     lifetimes: all(`SELECT code, ${lifetimeCase} AS lb, COUNT(*) FROM close_event WHERE ${range} AND duration_ms IS NOT NULL GROUP BY code, lb`),
+    // Each client's connections in open order, the next one's open time beside each close.
+    reconnects: all(`SELECT code, CASE WHEN next_open IS NULL OR next_open >= ts + 600000 THEN -1 ELSE (next_open - ts) / 1000 END AS d, COUNT(*)
+      FROM (SELECT ts, code, initiator, LEAD(opened_at) OVER (PARTITION BY client_key, service ORDER BY opened_at) AS next_open
+            FROM close_event WHERE ts >= @from AND ts < @to + 600000 AND client_key IS NOT NULL)
+      WHERE ${range} AND code IN (1001, 1012, 1013) AND initiator = 'server' GROUP BY code, d`),
     events: all(`SELECT * FROM close_event WHERE ${range} ORDER BY seq DESC LIMIT 51`),
   };
 }
