@@ -16,6 +16,7 @@ import {
   type ConnectionOptions,
   type ResolvedConnection,
 } from './options.js';
+import { clientKeyProblem, defaultClientKey, requestClientAgent } from './client-key.js';
 import { hashRemoteAddress } from './remote-address.js';
 import { isTracked, SocketTracker, TrackerList, type ConnectionMeta } from './socket-tracker.js';
 import { clampField, mergeLabels } from './validate.js';
@@ -25,6 +26,7 @@ import { SDK_VERSION } from './version.js';
 export const NODE_SDK_NAME = `closewatch-node/${SDK_VERSION}`;
 
 const OPEN = 1;
+const NO_KEY_SENT = 'the event was sent without a clientKey';
 
 /** One queue to one collector, shared by every server and socket it follows. */
 export interface ClosewatchClient {
@@ -205,14 +207,28 @@ class Client implements ClosewatchClient {
       route: clampField(route, EVENT_LIMITS.routeLength, '/'),
       labels,
       remoteAddrHash,
+      clientKey: request === undefined ? undefined : this.clientKey(request, connection),
+      clientAgent: request === undefined ? undefined : requestClientAgent(request),
     };
   }
 
-  private callHook(name: string, hook: () => unknown): unknown {
+  private clientKey(request: IncomingMessage, connection: ResolvedConnection): string | undefined {
+    const option = connection.clientKey;
+    if (option === false) return undefined;
+    if (option === 'default') return defaultClientKey(request, connection.clientKeySalt, connection.trustedProxies);
+    const key = this.callHook('clientKey', () => option(request), NO_KEY_SENT);
+    if (key === undefined) return undefined;
+    const problem = clientKeyProblem(key);
+    if (problem === undefined) return key as string;
+    this.hookError('clientKey', problem, undefined, NO_KEY_SENT);
+    return undefined;
+  }
+
+  private callHook(name: string, hook: () => unknown, outcome?: string): unknown {
     try {
       return hook();
     } catch (error) {
-      this.hookError(name, 'threw', error);
+      this.hookError(name, 'threw', error, outcome);
       return undefined;
     }
   }

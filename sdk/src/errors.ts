@@ -15,8 +15,8 @@
  * - `queue_overflow`: the queue was full and the oldest events were dropped; `dropped`
  *   is the count since the previous report.
  * - `undelivered`: `close()` gave up with `dropped` events still undelivered.
- * - `hook_failed`: a `route`, `labels` or `captureRemoteAddress` callback threw or
- *   returned something unusable; the default was used instead.
+ * - `hook_failed`: a `route`, `labels`, `captureRemoteAddress` or `clientKey` callback threw or
+ *   returned something unusable; the default was used instead (for `clientKey`: no key).
  * - `internal`: a bug in the SDK was caught before it could reach the host.
  */
 export type ClosewatchErrorKind =

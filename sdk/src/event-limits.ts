@@ -31,7 +31,7 @@ export const EVENT_LIMITS = {
   remoteAddrHashLength: 128,
   /** `clientKey`: 1 to this many characters, no control characters. */
   clientKeyLength: 128,
-  /** `clientAgent`: 1 to this many characters, no control characters. */
+  /** `clientAgent`: 1 to this many characters (a user-agent family, `Chrome 131`). */
   clientAgentLength: 64,
   /** `durationMs`: 400 days; no WebSocket stays open longer, so more is a broken clock or counter. */
   maxDurationMs: 400 * 86_400_000,
@@ -94,6 +94,24 @@ export function isValidLabelValue(value: unknown): value is string {
 /** A label key as it may be quoted in a message or a field name: never the whole of a huge one. */
 export function showLabelKey(key: string): string {
   return key.length > EVENT_LIMITS.labelKeyLength ? `${key.slice(0, EVENT_LIMITS.labelKeyLength)}...` : key;
+}
+
+/** What a `clientKey` must be, for messages. */
+export const CLIENT_KEY_RULE = `a string of 1-${EVENT_LIMITS.clientKeyLength} characters without control characters`;
+
+/**
+ * Whether `value` is a valid `clientKey`. Control characters (C0, DEL, C1) are refused:
+ * keys end up in tables, CSV files and notifications, where they would break lines.
+ */
+export function isValidClientKey(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const length = value.length;
+  if (length === 0 || length > EVENT_LIMITS.clientKeyLength) return false;
+  for (let i = 0; i < length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 32 || (c >= 127 && c <= 159)) return false;
+  }
+  return true;
 }
 
 /** One thing wrong with a label map: `field` is `labels` or `labels.<key>`. */

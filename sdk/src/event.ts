@@ -27,4 +27,15 @@ export interface ClosewatchEvent {
   bytesOut: number;
   labels: Record<string, string>;
   remoteAddrHash?: string;
+  /** The same client across connections and instances (1-128 characters, no control characters). */
+  clientKey?: string;
+  /** The client's user-agent family and major version (`Chrome 131`, `okhttp 4`), at most 64 characters. */
+  clientAgent?: string;
+  /**
+   * Browser SDK, on a socket that is a reconnect: the close code of the previous socket
+   * to the same route (null when it had none). Set together with `reconnectDelayMs`.
+   */
+  previousCode?: number | null;
+  /** Browser SDK: milliseconds from that previous close to this socket's open (integer, >= 0). */
+  reconnectDelayMs?: number;
 }

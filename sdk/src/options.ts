@@ -8,10 +8,12 @@ import { hostname } from 'node:os';
 import type { ErrorHandler } from './errors.js';
 import { EVENT_LIMITS } from './event-limits.js';
 import type { FetchLike } from './delivery/post-batch.js';
+import { trustedProxiesOption, type TrustedProxies } from './trusted-proxies.js';
 import {
   booleanOption,
   checkOptionsObject,
   collectorEndpoint,
+  fail,
   functionOption,
   integerOption,
   labelsOption,
@@ -54,6 +56,30 @@ export interface ConnectionOptions {
   captureRemoteAddress?: boolean | ((request: IncomingMessage) => string | undefined);
   /** Salt mixed into the address hash; set a secret one to make hashes non-reversible. Default: `''`. */
   remoteAddressSalt?: string;
+  /**
+   * Who the client is across connections and instances (`clientKey` on every event), so
+   * the collector can match a close to the same client's next connection and measure how
+   * long it waited. Default: the first 16 hex characters of
+   * `sha256(clientKeySalt + "\n" + address + "\n" + userAgent)`, from the client's
+   * address (see `trustedProxies`) and its `User-Agent` header; never the raw address.
+   * A function's return value is sent as it is (1-128 characters without control
+   * characters, e.g. `ios:1234`, whose prefix the dashboard groups by); `undefined`
+   * sends none. `false` sends none.
+   */
+  clientKey?: false | ((request: IncomingMessage) => string | undefined);
+  /**
+   * Salt of the default `clientKey` hash. Default: the ingest key (`apiKey`), so every
+   * instance of a fleet sharing the key computes the same key for the same client, and
+   * nobody without the ingest key can reverse the hash to an address.
+   */
+  clientKeySalt?: string;
+  /**
+   * Reverse proxies whose `X-Forwarded-For` is believed for the default `clientKey`:
+   * exact IPv4/IPv6 addresses and CIDR ranges (`['10.0.0.0/8', 'fd00::/8']`). When the
+   * direct peer is one of them, the client's address is the right-most hop that is not.
+   * Default: `[]` (the direct peer is the client; the header is ignored).
+   */
+  trustedProxies?: readonly string[];
 }
 
 /** Options of `instrument()`, `track()` and `createClient()`. */
@@ -110,6 +136,11 @@ export interface ResolvedConnection {
   sampleRate: number;
   remoteAddress: false | ((request: IncomingMessage) => string | undefined);
   remoteAddressSalt: string;
+  /** `'default'`: the salted hash of address and user agent. */
+  clientKey: false | 'default' | ((request: IncomingMessage) => string | undefined);
+  clientKeySalt: string;
+  /** Undefined when no proxy is trusted. */
+  trustedProxies: TrustedProxies | undefined;
 }
 
 /** Client options after defaults and validation. */
@@ -131,10 +162,11 @@ export interface ResolvedOptions {
 const KNOWN_OPTIONS = new Set([
   'apiKey', 'collectorUrl', 'service', 'instance', 'route', 'labels', 'sampleRate', 'captureRemoteAddress',
   'remoteAddressSalt', 'batchSize', 'flushIntervalMs', 'maxQueue', 'requestTimeoutMs', 'retryBaseDelayMs',
-  'retryMaxDelayMs', 'flushOnExit', 'onError', 'fetch',
+  'retryMaxDelayMs', 'flushOnExit', 'onError', 'fetch', 'clientKey', 'clientKeySalt', 'trustedProxies',
 ]);
 const CONNECTION_OPTIONS = new Set([
-  'service', 'route', 'labels', 'sampleRate', 'captureRemoteAddress', 'remoteAddressSalt',
+  'service', 'route', 'labels', 'sampleRate', 'captureRemoteAddress', 'remoteAddressSalt', 'clientKey', 'clientKeySalt',
+  'trustedProxies',
 ]);
 
 function rejectUnknown(options: Record<string, unknown>, known: Set<string>, where: string): void {
@@ -143,10 +175,17 @@ function rejectUnknown(options: Record<string, unknown>, known: Set<string>, whe
   }
 }
 
-function saltOption(value: unknown, fallback: string): string {
+function saltOption(value: unknown, name: string, fallback: string): string {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string') throw new TypeError('closewatch: option "remoteAddressSalt" must be a string');
+  if (typeof value !== 'string') throw new TypeError(`closewatch: option "${name}" must be a string`);
   return value;
+}
+
+function clientKeyOption(value: unknown, fallback: ResolvedConnection['clientKey']): ResolvedConnection['clientKey'] {
+  if (value === undefined) return fallback;
+  if (value === false) return false;
+  if (typeof value !== 'function') fail('clientKey', 'false or a function of the upgrade request', value);
+  return value as (request: IncomingMessage) => string | undefined;
 }
 
 function defaultRemoteAddress(request: IncomingMessage): string | undefined {
@@ -156,6 +195,7 @@ function defaultRemoteAddress(request: IncomingMessage): string | undefined {
 function resolveConnectionFields(
   raw: Record<string, unknown>,
   base: Omit<ResolvedConnection, 'instance'> | undefined,
+  defaultSalt: string,
 ): Omit<ResolvedConnection, 'instance'> {
   const labels = raw['labels'];
   const capture = raw['captureRemoteAddress'];
@@ -174,7 +214,10 @@ function resolveConnectionFields(
     labelsFn: labels === undefined ? base?.labelsFn : labelsIsFn ? (labels as (request: IncomingMessage) => Labels) : undefined,
     sampleRate: rateOption(raw['sampleRate'], 'sampleRate', base?.sampleRate ?? 1),
     remoteAddress,
-    remoteAddressSalt: saltOption(raw['remoteAddressSalt'], base?.remoteAddressSalt ?? ''),
+    remoteAddressSalt: saltOption(raw['remoteAddressSalt'], 'remoteAddressSalt', base?.remoteAddressSalt ?? ''),
+    clientKey: clientKeyOption(raw['clientKey'], base?.clientKey ?? 'default'),
+    clientKeySalt: saltOption(raw['clientKeySalt'], 'clientKeySalt', base?.clientKeySalt ?? defaultSalt),
+    trustedProxies: trustedProxiesOption(raw['trustedProxies'], 'trustedProxies', base?.trustedProxies),
   };
 }
 
@@ -202,7 +245,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   }
   return {
     connection: {
-      ...resolveConnectionFields(raw, undefined),
+      ...resolveConnectionFields(raw, undefined, apiKey),
       instance: stringOption(raw['instance'], 'instance', defaultInstance(), EVENT_LIMITS.instanceLength),
     },
     endpoint: collectorEndpoint(raw['collectorUrl'], 'collectorUrl', DEFAULT_COLLECTOR_URL),
@@ -224,5 +267,5 @@ export function resolveConnectionOverrides(overrides: unknown, base: ResolvedCon
   if (overrides === undefined) return base;
   const raw = checkOptionsObject(overrides, 'overrides');
   rejectUnknown(raw, CONNECTION_OPTIONS, 'connection overrides');
-  return { ...resolveConnectionFields(raw, base), instance: base.instance };
+  return { ...resolveConnectionFields(raw, base, base.clientKeySalt), instance: base.instance };
 }

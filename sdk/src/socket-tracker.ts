@@ -25,6 +25,8 @@ export interface ConnectionMeta {
   route: string;
   labels: Record<string, string>;
   remoteAddrHash: string | undefined;
+  clientKey: string | undefined;
+  clientAgent: string | undefined;
 }
 
 const OPEN = 1;
@@ -244,6 +246,8 @@ export class SocketTracker {
       labels: this.meta.labels,
     };
     if (this.meta.remoteAddrHash !== undefined) event.remoteAddrHash = this.meta.remoteAddrHash;
+    if (this.meta.clientKey !== undefined) event.clientKey = this.meta.clientKey;
+    if (this.meta.clientAgent !== undefined) event.clientAgent = this.meta.clientAgent;
     return event;
   }
 }

@@ -14,7 +14,8 @@ import {
 /** Labels of an event: string keys to string values. */
 export type Labels = Record<string, string>;
 
-function show(value: unknown): string {
+/** A value as an error message shows it: strings quoted and cut to 40 characters, objects by kind. */
+export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return 'an array';
@@ -22,7 +23,8 @@ function show(value: unknown): string {
   return typeof value === 'object' ? 'an object' : String(value);
 }
 
-function fail(name: string, expected: string, value: unknown): never {
+/** Throws the `TypeError` of an invalid option: `option "name" must be <expected>, got <value>`. */
+export function fail(name: string, expected: string, value: unknown): never {
   throw new TypeError(`closewatch: option "${name}" must be ${expected}, got ${show(value)}`);
 }
 

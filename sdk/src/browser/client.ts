@@ -22,6 +22,7 @@ import {
   type ObserveOptions,
   type ResolvedObserve,
 } from './options.js';
+import { browserClientAgent, pageIdentity, type PageIdentity } from './client-identity.js';
 import { onPageHidden } from './page-lifecycle.js';
 import { SocketObserver, type SocketMeta } from './socket-observer.js';
 
@@ -73,6 +74,8 @@ class Client implements BrowserClient {
   private readonly observers = new Set<SocketObserver>();
   private readonly observed = new WeakSet<object>();
   private readonly removePageListeners: () => void;
+  private readonly page: PageIdentity;
+  private readonly clientAgent: string | undefined;
   private closed = false;
 
   constructor(options: BrowserOptions) {
@@ -95,6 +98,8 @@ class Client implements BrowserClient {
       onError: this.onError,
     });
     this.removePageListeners = onPageHidden(() => this.sendBeforeUnload());
+    this.page = pageIdentity();
+    this.clientAgent = browserClientAgent();
   }
 
   observe(socket: ObservableWebSocket, overrides?: ObserveOptions): () => void {
@@ -112,6 +117,7 @@ class Client implements BrowserClient {
         this.observed.delete(socket);
       },
       this.onError,
+      this.page.reconnects,
     );
     this.observers.add(observer);
     return () => observer.detach();
@@ -161,6 +167,8 @@ class Client implements BrowserClient {
       instance: settings.instance,
       route: clampField(route, EVENT_LIMITS.routeLength, '/'),
       labels: settings.labels,
+      clientKey: this.page.clientKey,
+      clientAgent: this.clientAgent,
     };
   }
 

@@ -10,6 +10,7 @@ import type { ClosewatchEvent, Initiator } from '../event.js';
 import { readCloseFlags } from '../ws-internals.js';
 import type { ObservableWebSocket } from './options.js';
 import { newEventId } from '../event-id.js';
+import type { Reconnect, ReconnectMemory } from './reconnect-memory.js';
 
 /** What is known about a socket when observation starts. */
 export interface SocketMeta {
@@ -17,6 +18,8 @@ export interface SocketMeta {
   instance: string;
   route: string;
   labels: Record<string, string>;
+  clientKey: string | undefined;
+  clientAgent: string | undefined;
 }
 
 /** The fields of a DOM `CloseEvent` the SDK reads. */
@@ -48,6 +51,11 @@ export class SocketObserver {
   private readonly deliver: (event: ClosewatchEvent) => void;
   private readonly onDetach: (observer: SocketObserver) => void;
   private readonly onError: ErrorHandler;
+  private readonly reconnects: ReconnectMemory;
+  /** Service and route: where the last close is remembered for the next socket. */
+  private readonly reconnectKey: string;
+  /** The close this socket reconnects from, learnt when it opened. */
+  private reconnect: Reconnect | undefined;
   private readonly wrapped: Array<{ name: WrappedName; wrapper: Method; original: Method; own: boolean }> = [];
   private readonly onOpen: (event: Event) => void;
   private readonly onMessage: (event: Event) => void;
@@ -66,13 +74,16 @@ export class SocketObserver {
     deliver: (event: ClosewatchEvent) => void,
     onDetach: (observer: SocketObserver) => void,
     onError: ErrorHandler,
+    reconnects: ReconnectMemory,
   ) {
     this.socket = socket;
     this.meta = meta;
     this.deliver = deliver;
     this.onDetach = onDetach;
     this.onError = onError;
-    if (socket.readyState === OPEN) this.openedAt = now();
+    this.reconnects = reconnects;
+    this.reconnectKey = `${meta.service}\n${meta.route}`;
+    if (socket.readyState === OPEN) this.opened();
     this.onOpen = () => this.handleOpen();
     this.onMessage = (event) => this.handleMessage(event as unknown as MessageEventLike);
     this.onClose = (event) => this.handleClose(event as unknown as CloseEventLike);
@@ -144,7 +155,16 @@ export class SocketObserver {
   }
 
   private handleOpen(): void {
-    this.openedAt ??= now();
+    if (this.openedAt === undefined) this.opened();
+  }
+
+  private opened(): void {
+    this.openedAt = now();
+    try {
+      this.reconnect = this.reconnects.take(this.reconnectKey, Date.now());
+    } catch (error) {
+      this.internalError(error);
+    }
   }
 
   private handleMessage(event: MessageEventLike): void {
@@ -156,6 +176,8 @@ export class SocketObserver {
     if (!this.active) return;
     try {
       const record = this.buildEvent(event);
+      // Only connections count: a socket that never opened was a failed attempt.
+      if (this.openedAt !== undefined) this.reconnects.noteClose(this.reconnectKey, record.code, record.ts);
       this.finish();
       this.deliver(record);
     } catch (error) {
@@ -170,7 +192,7 @@ export class SocketObserver {
     let initiator: Initiator = 'unknown';
     if (this.clientInitiated) initiator = 'client';
     else if (wasClean || code !== ABNORMAL_CLOSURE) initiator = 'server';
-    return {
+    const record: ClosewatchEvent = {
       id: newEventId(),
       ts: Date.now(),
       code,
@@ -188,6 +210,13 @@ export class SocketObserver {
       bytesOut: this.bytesOut,
       labels: this.meta.labels,
     };
+    if (this.meta.clientKey !== undefined) record.clientKey = this.meta.clientKey;
+    if (this.meta.clientAgent !== undefined) record.clientAgent = this.meta.clientAgent;
+    if (this.reconnect !== undefined) {
+      record.previousCode = this.reconnect.previousCode;
+      record.reconnectDelayMs = this.reconnect.reconnectDelayMs;
+    }
+    return record;
   }
 
   private internalError(error: unknown): void {

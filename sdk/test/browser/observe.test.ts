@@ -303,10 +303,11 @@ test('options are validated with TypeErrors; onError receives route hook failure
 test('the browser entry imports no Node module, directly or through shared files', () => {
   // Every file the browser bundle is made of; a new one joins this list knowingly.
   const expected = [
-    'browser/client.ts', 'browser/index.ts', 'browser/observed-websocket.ts', 'browser/options.ts',
-    'browser/page-lifecycle.ts', 'browser/socket-observer.ts', 'byte-length.ts', 'default-route.ts', 'delivery/backoff.ts',
-    'delivery/bounded-queue.ts', 'delivery/delivery.ts', 'delivery/post-batch.ts', 'errors.ts', 'event-id.ts',
-    'event-limits.ts', 'event.ts', 'timers.ts', 'validate.ts', 'version.ts', 'ws-internals.ts',
+    'browser/client-identity.ts', 'browser/client.ts', 'browser/index.ts', 'browser/observed-websocket.ts', 'browser/options.ts',
+    'browser/page-lifecycle.ts', 'browser/reconnect-memory.ts', 'browser/session-storage.ts', 'browser/socket-observer.ts',
+    'byte-length.ts', 'default-route.ts', 'delivery/backoff.ts', 'delivery/bounded-queue.ts', 'delivery/delivery.ts',
+    'delivery/post-batch.ts', 'errors.ts', 'event-id.ts', 'event-limits.ts', 'event.ts', 'timers.ts', 'user-agent-family.ts',
+    'validate.ts', 'version.ts', 'ws-internals.ts',
   ];
   const srcDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
   const seen = new Set<string>();

@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws';
 import { DEMO_MAX_PAYLOAD } from './demo-service.js';
+import { DEMO_CLIENT_HEADER } from './populations.js';
 
 /** What a demo client does with its connection; each leads to a different close. */
 export type Scenario =
@@ -37,7 +38,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export async function runClient(url: string, scenario: Scenario, lifetimeMs: number, seed: number): Promise<void> {
   // The seed gives the server's handling of this connection its own random sequence, so
   // a seeded fleet behaves the same whatever order connections interleave in.
-  const socket = new WebSocket(`${url}?scenario=${scenario}&seed=${seed}`);
+  // A visitor comes once: its own clientKey, so a restart that meets it counts it as not returned.
+  const socket = new WebSocket(`${url}?scenario=${scenario}&seed=${seed}`, { headers: { [DEMO_CLIENT_HEADER]: `visitor:${seed.toString(16)}` } });
   socket.on('error', () => {});
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   const opened = await Promise.race([

@@ -6,9 +6,9 @@ function counter(maximum: number) {
   return Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum }), Type.Null()]));
 }
 
-/** An identifier-like text: 1 to `maxLength` characters, none of them a control character. */
+/** An identifier-like text: 1 to `maxLength` characters, none of them a control character (C0, DEL, C1; as `isValidClientKey`). */
 function optionalText(maxLength: number) {
-  return Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }), Type.Null()]));
+  return Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]+$' }), Type.Null()]));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { reasonTemplate } from '@closewatch/sdk/reason-template';
 import type { EventSource, StoredCloseEvent } from '../storage/types.js';
-import { COUNTER_LIMITS, EVENT_LIMITS, findLabelProblem } from '@closewatch/sdk/event-limits';
+import { CLIENT_KEY_RULE, COUNTER_LIMITS, EVENT_LIMITS, findLabelProblem } from '@closewatch/sdk/event-limits';
 import { CloseEventInputSchema, type CloseEventInput } from './event-schema.js';
 
 const checker = TypeCompiler.Compile(CloseEventInputSchema);
@@ -32,7 +32,7 @@ const FIELD_RULES: Readonly<Record<string, string>> = {
   bytesIn: counterRule(COUNTER_LIMITS.bytesIn),
   bytesOut: counterRule(COUNTER_LIMITS.bytesOut),
   remoteAddrHash: `must be a string of at most ${EVENT_LIMITS.remoteAddrHashLength} characters or null`,
-  clientKey: `must be a string of 1-${EVENT_LIMITS.clientKeyLength} characters without control characters, or null`,
+  clientKey: `must be ${CLIENT_KEY_RULE}, or null`,
   clientAgent: `must be a string of 1-${EVENT_LIMITS.clientAgentLength} characters without control characters, or null`,
   previousCode: 'must be an integer from 0 to 65535, or null (the previous socket closed without a code)',
   reconnectDelayMs: counterRule(COUNTER_LIMITS.durationMs, ' (milliseconds from the previous close to this open)'),
