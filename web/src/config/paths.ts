@@ -3,6 +3,7 @@ export const ROUTES = {
   overview: '/',
   events: '/events',
   alerts: '/alerts',
+  codes: '/codes',
   status: '/status',
   signIn: '/sign-in',
 } as const;
@@ -15,6 +16,7 @@ export function matchRoute(pathname: string): RouteName | null {
   if (path === '/') return 'overview';
   if (path === '/events') return 'events';
   if (path === '/alerts') return 'alerts';
+  if (path === '/codes') return 'codes';
   if (path === '/status') return 'status';
   if (path === '/sign-in') return 'signIn';
   return null;

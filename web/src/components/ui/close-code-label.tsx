@@ -2,6 +2,8 @@ import { CATEGORY_LABELS, describeCloseCode, formatCloseCode } from '@closewatch
 import { useId, useState, type FocusEvent, type MouseEvent } from 'react';
 import { createPortal } from 'react-dom';
 
+import { useCustomCodeNames } from '@/lib/code-names';
+
 interface CloseCodeLabelProps {
   code: number | null;
   /** Show only the code number (tight table cells); the tooltip still names it. */
@@ -15,12 +17,13 @@ interface Position {
 
 /**
  * A close code as people should read it, `1011 Internal Error (Error)`, with the
- * registry's meaning and operator hint on hover and on keyboard focus. The tooltip
+ * registry's meaning (or the team's own name and meaning, 3000-4999) and operator hint on hover and on keyboard focus. The tooltip
  * is portalled to the body: tables scroll horizontally on phones and would clip it.
  */
 export function CloseCodeLabel({ code, compact = false }: CloseCodeLabelProps) {
-  const info = describeCloseCode(code);
-  const label = formatCloseCode(code);
+  const names = useCustomCodeNames();
+  const info = describeCloseCode(code, names);
+  const label = formatCloseCode(code, names);
   const tooltipId = useId();
   const [position, setPosition] = useState<Position | null>(null);
 
@@ -52,6 +55,11 @@ export function CloseCodeLabel({ code, compact = false }: CloseCodeLabelProps) {
             <strong>{label}</strong>
             <span className="code-tooltip-category">{CATEGORY_LABELS[info.category]}</span>
             <span>{info.meaning}</span>
+            {info.custom && (
+              <span data-testid="code-tooltip-custom">
+                Your team&apos;s code: clients {info.retry ? 'should' : 'should not'} reconnect{info.alertWorthy ? '; alert-worthy' : ''}.
+              </span>
+            )}
             <span>
               <em>What to check:</em> {info.hint}
             </span>
