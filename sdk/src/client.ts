@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { CodeRegistration } from './code-names.js';
 import { Delivery, type DeliveryStats } from './delivery/delivery.js';
 import { ClosewatchError, createWarnOnceHandler, safeReport, type ErrorHandler } from './errors.js';
 import { defaultRoute } from './default-route.js';
@@ -84,6 +85,7 @@ class Client implements ClosewatchClient {
   private readonly trackers = new TrackerList();
   private readonly servers = new Set<() => void>();
   private readonly unregisterExit: (() => void) | undefined;
+  private readonly registration: CodeRegistration;
   private closed = false;
 
   constructor(options: ClosewatchOptions | undefined) {
@@ -104,6 +106,16 @@ class Client implements ClosewatchClient {
       requestTimeoutMs: resolved.requestTimeoutMs,
       keepalive: false,
       fetch: resolved.fetch,
+      onError: this.onError,
+    });
+    this.registration = new CodeRegistration({
+      eventsEndpoint: resolved.endpoint,
+      apiKey: resolved.apiKey,
+      codes: resolved.codes,
+      fetch: resolved.fetch,
+      timeoutMs: resolved.requestTimeoutMs,
+      retryBaseDelayMs: resolved.retryBaseDelayMs,
+      retryMaxDelayMs: resolved.retryMaxDelayMs,
       onError: this.onError,
     });
     this.deliver = this.deliver.bind(this);
@@ -157,6 +169,7 @@ class Client implements ClosewatchClient {
       for (const remove of [...this.servers]) remove();
       for (const tracker of this.trackers.toArray()) tracker.detach();
       this.unregisterExit?.();
+      this.registration.stop();
     }
     return this.delivery.close(timeoutMs);
   }

@@ -67,6 +67,34 @@ export interface CloseCodeInfo {
   meaning: string;
   /** One line: what an operator should check when it shows up. */
   hint: string;
+  /** Present (true) when the name is a team's own (see CustomCloseCode), absent for the registry's. */
+  custom?: true;
+  /** Of a team's own code: whether a client should reconnect after it. */
+  retry?: boolean;
+  /** Of a team's own code: whether it deserves an alert. */
+  alertWorthy?: boolean;
+}
+
+/** A team's own name for a code of the registered (3000-3999) or private (4000-4999) range. */
+export interface CustomCloseCode {
+  name: string;
+  /** One line: what the code means in this application ('' when not given). */
+  meaning: string;
+  category: CloseCategory;
+  retry: boolean;
+  alertWorthy: boolean;
+}
+
+/** Custom names by code, as the collector serves them (GET /api/v1/codes). */
+export type CustomCloseCodes = ReadonlyMap<number, CustomCloseCode>;
+
+/** The codes a team may name: the registered and private ranges. */
+export const NAMEABLE_CODE_MIN = 3000;
+export const NAMEABLE_CODE_MAX = 4999;
+
+/** Whether `code` may carry a team's own name (3000-4999). */
+export function isNameableCode(code: unknown): code is number {
+  return typeof code === 'number' && Number.isInteger(code) && code >= NAMEABLE_CODE_MIN && code <= NAMEABLE_CODE_MAX;
 }
 
 type StandardEntry = Omit<CloseCodeInfo, 'code' | 'range'>;
@@ -218,6 +246,40 @@ const STANDARD: Readonly<Record<number, StandardEntry>> = {
   },
 };
 
+/**
+ * Codes of the IANA registry's 3000-3999 range that every framework meets. They keep the
+ * range's category (application), so category filters stay one range per category.
+ */
+const REGISTERED: Readonly<Record<number, StandardEntry>> = {
+  3000: {
+    name: 'Unauthorized',
+    shortName: 'Other',
+    category: 'application',
+    onWire: true,
+    sentBy: 'server',
+    meaning: 'The endpoint refused the connection because the request carried no valid credentials (like HTTP 401).',
+    hint: 'Check how clients obtain and refresh their tokens; a rise after a deploy often means an auth configuration change.',
+  },
+  3003: {
+    name: 'Forbidden',
+    shortName: 'Other',
+    category: 'application',
+    onWire: true,
+    sentBy: 'server',
+    meaning: 'The endpoint understood who the client is but refuses it access (like HTTP 403).',
+    hint: 'Check permissions and roles of the clients refused, grouped by route.',
+  },
+  3008: {
+    name: 'Timeout',
+    shortName: 'Other',
+    category: 'application',
+    onWire: true,
+    sentBy: 'server',
+    meaning: 'The endpoint closed the connection because the client took too long (like HTTP 408).',
+    hint: 'Check the server\'s handshake and idle timeouts against how slowly clients send their first message.',
+  },
+};
+
 const NO_CODE: CloseCodeInfo = Object.freeze({
   code: null,
   name: 'No Code',
@@ -306,10 +368,11 @@ const cache = new Map<number, CloseCodeInfo>();
  * Describes a close code.
  *
  * @param code An integer 0-65535, or `null` (or `undefined`) when no code was received.
- * @returns The registry entry; frozen, safe to share.
+ * @param custom A team's own names (default: none); they apply to codes 3000-4999 only.
+ * @returns The registry entry (or the team's, marked `custom`); frozen, safe to share.
  * @throws {RangeError} When `code` is not an integer in 0-65535.
  */
-export function describeCloseCode(code: number | null | undefined): CloseCodeInfo {
+export function describeCloseCode(code: number | null | undefined, custom?: CustomCloseCodes): CloseCodeInfo {
   if (code === null || code === undefined) return NO_CODE;
   if (!Number.isInteger(code) || code < MIN_CLOSE_CODE || code > MAX_CLOSE_CODE) {
     throw new RangeError(`close code must be an integer from 0 to 65535 or null, got ${String(code)}`);
@@ -317,12 +380,28 @@ export function describeCloseCode(code: number | null | undefined): CloseCodeInf
   let info = cache.get(code);
   if (info === undefined) {
     const standard = STANDARD[code];
+    const registered = REGISTERED[code];
     info = Object.freeze(
-      standard ? { ...standard, code, range: 'standard' as const } : rangeEntry(code),
+      standard
+        ? { ...standard, code, range: 'standard' as const }
+        : registered
+          ? { ...registered, code, range: 'registered' as const }
+          : rangeEntry(code),
     );
     if (cache.size < 4096) cache.set(code, info);
   }
-  return info;
+  const own = custom === undefined || !isNameableCode(code) ? undefined : custom.get(code);
+  if (own === undefined) return info;
+  return Object.freeze({
+    ...info,
+    name: own.name,
+    shortName: 'Other',
+    category: own.category,
+    meaning: own.meaning === '' ? info.meaning : own.meaning,
+    custom: true as const,
+    retry: own.retry,
+    alertWorthy: own.alertWorthy,
+  });
 }
 
 /** Whether `code` is an integer a close code can be (0-65535). */
@@ -335,12 +414,17 @@ export const STANDARD_CODES: readonly number[] = Object.freeze(
   Object.keys(STANDARD).map(Number).sort((a, b) => a - b),
 );
 
+/** The registered codes with a name of their own (3000 Unauthorized, 3003 Forbidden, 3008 Timeout), in order. */
+export const REGISTERED_CODES: readonly number[] = Object.freeze(
+  Object.keys(REGISTERED).map(Number).sort((a, b) => a - b),
+);
+
 /**
  * A label for screens and logs: `1011 Internal Error (Error)`, `4001 Private (application)`,
  * `No Code (Empty)`.
  */
-export function formatCloseCode(code: number | null | undefined): string {
-  const info = describeCloseCode(code);
+export function formatCloseCode(code: number | null | undefined, custom?: CustomCloseCodes): string {
+  const info = describeCloseCode(code, custom);
   const head = info.code === null ? info.name : `${info.code} ${info.name}`;
   return info.shortName === 'Other' ? head : `${head} (${info.shortName})`;
 }

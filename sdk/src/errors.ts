@@ -17,6 +17,10 @@
  * - `undelivered`: `close()` gave up with `dropped` events still undelivered.
  * - `hook_failed`: a `route`, `labels`, `captureRemoteAddress` or `clientKey` callback threw or
  *   returned something unusable; the default was used instead (for `clientKey`: no key).
+ * - `codes_retry`: registering the `codes` option's names failed for now (network error,
+ *   timeout, 408, 429 or 5xx); it is tried again after `retryInMs`.
+ * - `codes_failed`: the collector refused the code names for good (a bad or browser key,
+ *   an invalid entry); `status` and the collector's message are set.
  * - `internal`: a bug in the SDK was caught before it could reach the host.
  */
 export type ClosewatchErrorKind =
@@ -26,6 +30,8 @@ export type ClosewatchErrorKind =
   | 'queue_overflow'
   | 'undelivered'
   | 'hook_failed'
+  | 'codes_retry'
+  | 'codes_failed'
   | 'internal';
 
 /** One event the collector rejected, as it reported it, plus the event's id. */

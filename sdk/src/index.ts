@@ -21,6 +21,7 @@ export {
   type RejectedEvent,
 } from './errors.js';
 export type { ClosewatchEvent, Initiator } from './event.js';
+export type { CodeDescription, CodeDescriptions } from './code-names.js';
 export type { DeliveryStats } from './delivery/delivery.js';
 export type { FetchLike, ResponseLike, RequestInitLike } from './delivery/post-batch.js';
 export type { Labels } from './validate.js';

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { hostname } from 'node:os';
+import { codesOption, type CodeDescriptions, type RegisteredCode } from './code-names.js';
 import type { ErrorHandler } from './errors.js';
 import { EVENT_LIMITS } from './event-limits.js';
 import type { FetchLike } from './delivery/post-batch.js';
@@ -124,6 +125,14 @@ export interface ClosewatchOptions extends ConnectionOptions {
   onError?: ErrorHandler;
   /** `fetch` implementation, e.g. one bound to a proxy agent. Default: `globalThis.fetch`. */
   fetch?: FetchLike;
+  /**
+   * The application's own close codes (3000-4999) and their names, registered with the
+   * collector at start so every chart, export and notification names them:
+   * `{ 4001: { name: 'Room closed', retry: false } }` (fields: `name` 1-64 characters,
+   * `meaning` one line, `category`, `retry`, `alertWorthy`; see CodeDescription). A name
+   * set in the dashboard wins over this one. Failures go to `onError`. Default: `{}`.
+   */
+  codes?: CodeDescriptions;
 }
 
 /** Connection settings after defaults and validation. */
@@ -157,12 +166,13 @@ export interface ResolvedOptions {
   flushOnExit: boolean;
   onError: ErrorHandler | undefined;
   fetch: FetchLike;
+  codes: readonly RegisteredCode[];
 }
 
 const KNOWN_OPTIONS = new Set([
   'apiKey', 'collectorUrl', 'service', 'instance', 'route', 'labels', 'sampleRate', 'captureRemoteAddress',
   'remoteAddressSalt', 'batchSize', 'flushIntervalMs', 'maxQueue', 'requestTimeoutMs', 'retryBaseDelayMs',
-  'retryMaxDelayMs', 'flushOnExit', 'onError', 'fetch', 'clientKey', 'clientKeySalt', 'trustedProxies',
+  'retryMaxDelayMs', 'flushOnExit', 'onError', 'fetch', 'clientKey', 'clientKeySalt', 'trustedProxies', 'codes',
 ]);
 const CONNECTION_OPTIONS = new Set([
   'service', 'route', 'labels', 'sampleRate', 'captureRemoteAddress', 'remoteAddressSalt', 'clientKey', 'clientKeySalt',
@@ -259,6 +269,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     flushOnExit: booleanOption(raw['flushOnExit'], 'flushOnExit', false),
     onError: functionOption<ErrorHandler>(raw['onError'], 'onError'),
     fetch: fetchImpl,
+    codes: codesOption(raw['codes']),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   isAbnormalClose,
   isCloseCategory,
   isCloseCodeInteger,
+  isNameableCode,
   MAX_CLOSE_CODE,
   MIN_CLOSE_CODE,
   STANDARD_CODES,
@@ -63,7 +64,10 @@ test('every range edge', () => {
     [1015, 'TLS Handshake', 'Tls', 'tls', 'standard', false],
     [1016, 'Reserved for the protocol', 'Other', 'reserved', 'protocol-reserved', false],
     [2999, 'Reserved for the protocol', 'Other', 'reserved', 'protocol-reserved', false],
-    [3000, 'Registered (library/framework)', 'Other', 'application', 'registered', true],
+    [3000, 'Unauthorized', 'Other', 'application', 'registered', true],
+    [3001, 'Registered (library/framework)', 'Other', 'application', 'registered', true],
+    [3003, 'Forbidden', 'Other', 'application', 'registered', true],
+    [3008, 'Timeout', 'Other', 'application', 'registered', true],
     [3999, 'Registered (library/framework)', 'Other', 'application', 'registered', true],
     [4000, 'Private (application)', 'Other', 'application', 'private', true],
     [4999, 'Private (application)', 'Other', 'application', 'private', true],
@@ -137,4 +141,26 @@ test('formatCloseCode, isAbnormalClose, isCloseCategory, labels', () => {
   assert.equal(isCloseCategory(3), false);
   assert.deepEqual(Object.keys(CATEGORY_LABELS), [...CLOSE_CATEGORIES]);
   assert.equal(CATEGORY_LABELS.abnormal, 'Abnormal (no close frame)');
+});
+
+test('a team\'s own names apply to 3000-4999 only, over the registry', () => {
+  const own = new Map([
+    [4001, { name: 'Room closed', meaning: 'The chat room was closed by its owner.', category: 'normal' as const, retry: false, alertWorthy: false }],
+    [3008, { name: 'Idle kick', meaning: '', category: 'application' as const, retry: true, alertWorthy: true }],
+    [1011, { name: 'Not allowed', meaning: '', category: 'normal' as const, retry: true, alertWorthy: false }],
+  ]);
+  const room = describeCloseCode(4001, own);
+  assert.deepEqual(
+    [room.name, room.shortName, room.category, room.range, room.meaning, room.custom, room.retry, room.alertWorthy],
+    ['Room closed', 'Other', 'normal', 'private', 'The chat room was closed by its owner.', true, false, false],
+  );
+  assert.equal(formatCloseCode(4001, own), '4001 Room closed');
+  assert.equal(describeCloseCode(3008, own).meaning, describeCloseCode(3008).meaning, 'an empty meaning keeps the registry\'s');
+  assert.equal(formatCloseCode(1011, own), '1011 Internal Error (Error)', 'RFC codes cannot be renamed');
+  assert.equal(formatCloseCode(4002, own), '4002 Private (application)');
+  assert.equal(describeCloseCode(4001).custom, undefined);
+  assert.equal(isNameableCode(2999), false);
+  assert.equal(isNameableCode(3000), true);
+  assert.equal(isNameableCode(4999), true);
+  assert.equal(isNameableCode(5000), false);
 });

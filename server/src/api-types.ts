@@ -21,6 +21,7 @@ import type {
   TargetTestResult,
   TargetView,
 } from './alerts/api-schemas.js';
+import type { CodeName, CodeNameInput, CodeNames, RegisterCodes, RegisterResult } from './codes/api-schemas.js';
 import type { ErrorBodySchema } from './http/http-error.js';
 import type { Initiator, TimeWindow } from './storage/types.js';
 import type {
@@ -47,6 +48,9 @@ export type {
   BacktestResult,
   Breakdown,
   CloseEventView,
+  CodeName,
+  CodeNameInput,
+  CodeNames,
   Condition,
   EpisodeView,
   EventsPage,
@@ -57,6 +61,8 @@ export type {
   LiveTick,
   Reasons,
   Reconnects,
+  RegisterCodes,
+  RegisterResult,
   RuleInput,
   Selector,
   Severity,
@@ -76,8 +82,8 @@ export type {
 export type ApiErrorBody = Static<typeof ErrorBodySchema>;
 export type DeliveryAttempt = DeliveryAttemptView;
 
-/** Every message of the live WebSocket. */
-export type LiveMessage = LiveHello | LiveTick | AlertEvent;
+/** Every message of the live WebSocket; `codes` says the code names changed (refetch GET /api/v1/codes). */
+export type LiveMessage = LiveHello | LiveTick | AlertEvent | { type: 'codes'; change: 'updated' };
 
 /** `GET /api/v1/session`. */
 export interface SessionState {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import alertsPlugin from './alerts/alerts-plugin.js';
 import authPlugin from './auth/auth-plugin.js';
+import codeNamesPlugin from './codes/code-names-plugin.js';
 import configPlugin, { type Config } from './plugins/config.js';
 import dashboardPlugin from './plugins/dashboard.js';
 import databasePlugin from './plugins/database.js';
@@ -28,6 +29,7 @@ async function serviceApp(fastify: FastifyInstance, opts: AppOptions): Promise<v
   await fastify.register(configPlugin, opts.config ? { config: opts.config } : {});
   await fastify.register(errorHandlerPlugin);
   await fastify.register(databasePlugin, opts.clock ? { clock: opts.clock } : {});
+  await fastify.register(codeNamesPlugin);
   await fastify.register(livePlugin);
   await fastify.register(metricsPlugin);
   await fastify.register(authPlugin);

@@ -37,6 +37,8 @@ export function readAnswer(path: string): Response {
       return jsonResponse(eventsFixture(3, null, 100));
     case '/api/v1/alerts':
       return jsonResponse({ active: [], history: [] });
+    case '/api/v1/codes':
+      return jsonResponse({ codes: [] });
     default:
       return jsonResponse({ error: { code: 'NOT_FOUND', message: `no route ${path}` } }, 404);
   }

@@ -16,7 +16,7 @@ export interface ResponseLike {
 
 /** The subset of `RequestInit` the SDK passes. */
 export interface RequestInitLike {
-  method: 'POST';
+  method: 'POST' | 'PUT';
   headers: Record<string, string>;
   body: string;
   keepalive?: boolean;
@@ -46,6 +46,8 @@ export interface PostRequest {
   ids: readonly string[];
   keepalive: boolean;
   timeoutMs: number;
+  /** Default `'POST'` (a batch of events); the code-name registration PUTs. */
+  method?: 'PUT';
 }
 
 function timeoutSignal(ms: number): { signal: AbortSignal | undefined; cancel: () => void } {
@@ -108,7 +110,7 @@ export async function postBatch(request: PostRequest): Promise<PostOutcome> {
   let response: ResponseLike;
   try {
     const init: RequestInitLike = {
-      method: 'POST',
+      method: request.method ?? 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${request.apiKey}` },
       body: request.body,
     };

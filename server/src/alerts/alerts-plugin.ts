@@ -46,6 +46,7 @@ export default fp<AlertsPluginOptions>(
       clock,
       ingestLagMs: config.ALERT_INGEST_LAG_MS,
       publicUrl,
+      codeNames: () => fastify.codeNames.map,
       onEvent: (event) => {
         fastify.db.bus.publish(event).catch((error: unknown) => fastify.log.error({ err: error }, 'could not publish an alert change'));
         fastify.log.info({ alert: event }, `alert ${event.change}: ${event.ruleName}`);
@@ -78,7 +79,7 @@ export default fp<AlertsPluginOptions>(
         firing.push({
           episodeId: episode.id,
           targetIds: rule.targetIds,
-          notification: episodeNotification(rule, episode, parseGroupKey(episode.groupKey), 'firing', publicUrl, now),
+          notification: episodeNotification(rule, episode, parseGroupKey(episode.groupKey), 'firing', publicUrl, now, fastify.codeNames.map),
         });
       }
       await notifier.resendToAlertmanager(firing);
@@ -137,5 +138,5 @@ export default fp<AlertsPluginOptions>(
       await Promise.all(running);
     });
   },
-  { name: 'alerts', dependencies: ['config', 'database', 'live', 'metrics'] },
+  { name: 'alerts', dependencies: ['config', 'database', 'live', 'metrics', 'code-names'] },
 );

@@ -1,4 +1,4 @@
-import { formatCloseCode } from '@closewatch/sdk/close-codes';
+import { formatCloseCode, type CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import type { AlertChanges, EpisodeRow, InstanceRow, NewDelivery, SilenceRow, TargetRow } from '../storage/alerts/alert-store.js';
 import { newId } from '../storage/alerts/alert-store.js';
 import type { CodeMinute } from '../storage/sql/alert-reader.js';
@@ -28,6 +28,8 @@ export interface EvaluatorOptions {
   publicUrl: string;
   onEvent?: (event: AlertEvent) => void;
   onRuleSkipped?: (ruleId: string, reason: string) => void;
+  /** The team's own code names, for notification texts (default none). */
+  codeNames?: () => CustomCloseCodes;
 }
 
 export interface CycleReport {
@@ -245,7 +247,7 @@ export class AlertEvaluator {
     const window = alignWindow(Math.min(from, end - MINUTE_MS) - MINUTE_MS, Math.max(end, from + MINUTE_MS));
     const [templates, routes] = await Promise.all([this.db.stats.templates(window, filters, 5, 3), this.db.stats.breakdown(window, filters, 'route', 5)]);
     const reasons = templates.rows
-      .flatMap((c) => c.templates.map((t) => ({ code: c.code, codeName: formatCloseCode(c.code), template: t.template, count: t.count })))
+      .flatMap((c) => c.templates.map((t) => ({ code: c.code, codeName: formatCloseCode(c.code, this.options.codeNames?.()), template: t.template, count: t.count })))
       .sort((a, b) => b.count - a.count)
       .slice(0, 5);
     return { reasons, routes: routes.rows.map((r) => ({ service: r.service, route: r.route ?? '', count: r.total })) };
@@ -253,7 +255,7 @@ export class AlertEvaluator {
 
   private notify(rule: AlertRule, targets: readonly TargetRow[], event: NotificationEvent, episode: EpisodeRow, group: AlertGroup, now: number): NewDelivery[] {
     const chosen = rule.targetIds === null ? targets : targets.filter((t) => rule.targetIds?.includes(t.id));
-    const body = episodeNotification(rule, episode, group, event, this.options.publicUrl, now);
+    const body = episodeNotification(rule, episode, group, event, this.options.publicUrl, now, this.options.codeNames?.());
     return chosen.map((t) => ({ targetId: t.id, episodeId: episode.id, event, payload: JSON.stringify(body) }));
   }
 }
@@ -266,6 +268,7 @@ export function episodeNotification(
   event: NotificationEvent,
   publicUrl: string,
   now: number,
+  names?: CustomCloseCodes,
 ): Omit<AlertNotification, 'id'> {
   const baseline = (JSON.parse(episode.baseline) as { baseline?: number }).baseline ?? null;
   const base = {
@@ -273,7 +276,7 @@ export function episodeNotification(
     status: event === 'resolved' ? ('resolved' as const) : ('firing' as const),
     rule: { id: rule.id, name: rule.name, severity: rule.severity },
     group,
-    watching: describeSelector(rule.selector),
+    watching: describeSelector(rule.selector, names),
     episodeId: episode.id,
     pendingSince: episode.pendingSince,
     startedAt: episode.startedAt,

@@ -1,4 +1,4 @@
-import { formatCloseCode } from '@closewatch/sdk/close-codes';
+import { formatCloseCode, type CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import { describeGroup, type AlertGroup } from './group.js';
 import type { AlertRule, Selector } from './rule.js';
 
@@ -51,11 +51,14 @@ export interface AlertNotification {
   dashboardUrl: string;
 }
 
-/** What a rule watches, in words: `1011 Internal Error (Error)` or `category server-error`. */
-export function describeSelector(selector: Selector): string {
+/**
+ * What a rule watches, in words: `1011 Internal Error (Error)`, `4001 Room closed` (a
+ * team's own name, from `names`) or `category server-error`.
+ */
+export function describeSelector(selector: Selector, names?: CustomCloseCodes): string {
   const what =
     selector.codes !== undefined
-      ? selector.codes.map((c) => formatCloseCode(c)).join(', ')
+      ? selector.codes.map((c) => formatCloseCode(c, names)).join(', ')
       : `category ${selector.category ?? 'unknown'}`;
   const scope = [
     selector.service === undefined ? '' : `service ${selector.service}`,

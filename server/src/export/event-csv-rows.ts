@@ -6,7 +6,7 @@
 import { describeCloseCode } from '@closewatch/sdk/close-codes';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EVENT_COLUMN } from '../storage/sql/event-columns.js';
+import { CUSTOM_CODE_COLUMN, EVENT_COLUMN } from '../storage/sql/event-columns.js';
 import { csvLines, type Cell } from './csv.js';
 
 export const EVENTS_CSV_MAPPER = 'events-csv';
@@ -60,7 +60,12 @@ const n = (v: unknown): number | null => (v === null || v === undefined ? null :
 /** One raw stored row as the CSV row of EVENT_HEADER (labels: the stored JSON text, as written at ingest). */
 function eventCells(r: readonly unknown[]): Cell[] {
   const code = n(r[C.code]);
-  const [name, shortName, category] = describe(code);
+  const [registryName, shortName, registryCategory] = describe(code);
+  // The team's own name (read with the row, so it is the one stored when the export ran).
+  const customName = r[CUSTOM_CODE_COLUMN.name];
+  const custom = typeof customName === 'string';
+  const name = custom ? customName : registryName;
+  const category = custom ? String(r[CUSTOM_CODE_COLUMN.category]) : registryCategory;
   return [
     new Date(Number(r[C.ts])).toISOString(),
     String(r[C.service]),
@@ -68,7 +73,7 @@ function eventCells(r: readonly unknown[]): Cell[] {
     String(r[C.route]),
     code,
     name,
-    shortName,
+    custom ? 'Other' : shortName,
     category,
     String(r[C.reason]),
     String(r[C.reason_template]),

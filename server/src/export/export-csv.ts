@@ -1,3 +1,4 @@
+import type { CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import type { ParsedQuery } from '../query/filters.js';
 import { queryBreakdown } from '../query/breakdown.js';
 import { queryReasons } from '../query/reasons.js';
@@ -70,6 +71,8 @@ export interface AggregateOptions {
   bucketMs: number | undefined;
   top: number;
   limit: number;
+  /** The team's own code names (default none). */
+  names?: CustomCloseCodes;
 }
 
 /**
@@ -92,6 +95,7 @@ export async function aggregateCsv(
       const { body } = await queryTimeseries(stats, query, {
         groupBy: options.groupBy,
         top: options.top,
+        ...(options.names === undefined ? {} : { names: options.names }),
         ...(options.bucketMs === undefined ? {} : { bucketMs: options.bucketMs }),
       });
       const rows: Cell[][] = [];
@@ -99,14 +103,14 @@ export async function aggregateCsv(
       return csvText(['bucket_start', 'bucket_ms', `${body.groupBy}`, 'label', 'count'], rows, bom);
     }
     case 'summary': {
-      const { body } = await querySummary(stats, query, options.top);
+      const { body } = await querySummary(stats, query, options.top, options.names);
       const rows: Cell[][] = body.byCode.map((c) => [c.code, c.name, c.shortName, c.category, c.count, c.share]);
       if (body.otherCodes.codes > 0) rows.push([null, `${OTHER_KEY}: ${body.otherCodes.codes} more codes`, '', '', body.otherCodes.count, body.total === 0 ? 0 : body.otherCodes.count / body.total]);
       rows.push([null, 'total', '', '', body.total, 1]);
       return csvText(['code', 'name', 'short_name', 'category', 'count', 'share'], rows, bom);
     }
     case 'reasons': {
-      const { body } = await queryReasons(stats, query, options.limit, options.top);
+      const { body } = await queryReasons(stats, query, options.limit, options.top, options.names);
       const rows: Cell[][] = [];
       for (const c of body.codes) {
         for (const r of c.reasons) rows.push([c.code, c.name, c.shortName, r.template, r.count, r.examples.join(' | ')]);

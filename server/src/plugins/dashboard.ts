@@ -5,7 +5,7 @@ import fp from 'fastify-plugin';
 import { REPO_ROOT } from '../storage/database-url.js';
 
 /** Paths of the single-page dashboard that the browser may load directly. */
-const APP_PATHS = ['/reconnects', '/events', '/alerts', '/status', '/sign-in'];
+const APP_PATHS = ['/reconnects', '/events', '/alerts', '/codes', '/status', '/sign-in'];
 
 /**
  * Serves the built dashboard at `/`. When it has not been built, `/` says how to

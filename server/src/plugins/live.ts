@@ -48,8 +48,10 @@ export default fp(
       // Replaces the default, which closes sockets without a code (1005 at the browser).
       preClose: async () => closeGoingAway(fastify.websocketServer),
     });
-    const hub = new LiveHub(liveSource(fastify.db.tail), {
+    const names = () => fastify.codeNames.map;
+    const hub = new LiveHub(liveSource(fastify.db.tail, names), {
       tickMs: fastify.config.LIVE_TICK_MS,
+      codeNames: names,
       onError: (error) => fastify.log.error({ err: error }, 'live tick failed'),
     });
     fastify.decorate('live', hub);
@@ -60,5 +62,5 @@ export default fp(
       hub.stop();
     });
   },
-  { name: 'live', dependencies: ['config', 'database'] },
+  { name: 'live', dependencies: ['config', 'database', 'code-names'] },
 );

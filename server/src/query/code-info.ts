@@ -1,4 +1,4 @@
-import { describeCloseCode, isAbnormalClose, type CloseCategory } from '@closewatch/sdk/close-codes';
+import { describeCloseCode, isAbnormalClose, type CloseCategory, type CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import { AGAIN_CODE, ERROR_CODE } from '../storage/sql/code-sql.js';
 
 export { AGAIN_CODE, ERROR_CODE };
@@ -11,8 +11,9 @@ export interface CodeFields {
   category: CloseCategory;
 }
 
-export function codeFields(code: number | null): CodeFields {
-  const info = describeCloseCode(code);
+/** The fields of a code, named by the team's own names when it has one (`names`, default none). */
+export function codeFields(code: number | null, names?: CustomCloseCodes): CodeFields {
+  const info = describeCloseCode(code, names);
   return { code, name: info.name, shortName: info.shortName, category: info.category };
 }
 

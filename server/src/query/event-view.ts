@@ -1,15 +1,16 @@
+import type { CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import type { StoredEventRow } from '../storage/types.js';
 import { codeFields } from './code-info.js';
 import type { CloseEventView } from './schemas.js';
 
 /** One stored event in the API's shape, with the registry fields of its code (the ingest key and the address hash stay inside). */
-export function toEventView(e: StoredEventRow): CloseEventView {
+export function toEventView(e: StoredEventRow, names?: CustomCloseCodes): CloseEventView {
   return {
     seq: e.seq,
     id: e.eventId,
     ts: e.ts,
     receivedAt: e.receivedAt,
-    ...codeFields(e.code),
+    ...codeFields(e.code, names),
     reason: e.reason,
     reasonTruncated: e.reasonTruncated,
     reasonTemplate: e.reasonTemplate,

@@ -1,4 +1,5 @@
 import type { EventReader } from '../storage/sql/event-reader.js';
+import type { CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import { toEventView } from './event-view.js';
 import { invalidQuery, type ParsedQuery } from './filters.js';
 import type { EventsPage } from './schemas.js';
@@ -21,11 +22,15 @@ export function decodeCursor(cursor: string): number {
 }
 
 /** `GET /events`: events matching the filters in the window, newest (highest seq) first. */
-export async function queryEvents(events: EventReader, query: ParsedQuery, options: { limit: number; cursor?: string }): Promise<EventsPage> {
+export async function queryEvents(
+  events: EventReader,
+  query: ParsedQuery,
+  options: { limit: number; cursor?: string; names?: CustomCloseCodes },
+): Promise<EventsPage> {
   const before = options.cursor !== undefined ? decodeCursor(options.cursor) : (await events.newestSeq()) + 1;
   // One more than asked tells whether another page follows.
   const rows = await events.page(query.window, query.filters, before, options.limit + 1);
-  const page = rows.slice(0, options.limit).map(toEventView);
+  const page = rows.slice(0, options.limit).map((e) => toEventView(e, options.names));
   const last = page[page.length - 1];
   return { events: page, nextCursor: rows.length > options.limit && last ? encodeCursor(last.seq) : null };
 }

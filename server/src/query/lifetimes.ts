@@ -1,3 +1,4 @@
+import type { CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import { LIFETIME_EDGES_MS, lifetimeBucketLabel } from '@closewatch/sdk/lifetime-buckets';
 import { OTHER_CODE, type StatsReader } from '../storage/sql/stats-reader.js';
 import type { ReadPath } from '../storage/types.js';
@@ -13,7 +14,7 @@ const BUCKETS: Lifetimes['buckets'] = LIFETIME_EDGES_MS.map((fromMs, index) => (
 }));
 
 /** `GET /stats/lifetimes`: connection-lifetime histogram per code (closes without a duration are not counted). */
-export async function queryLifetimes(stats: StatsReader, query: ParsedQuery, top: number): Promise<{ body: Lifetimes; path: ReadPath }> {
+export async function queryLifetimes(stats: StatsReader, query: ParsedQuery, top: number, names?: CustomCloseCodes): Promise<{ body: Lifetimes; path: ReadPath }> {
   const read = await stats.lifetimeCounts(query.window, query.filters, top);
   const perCode = new Map<string, { code: number | null; total: number; counts: number[] }>();
   const other = { codes: read.otherCodes, total: 0, counts: BUCKETS.map(() => 0) };
@@ -31,6 +32,6 @@ export async function queryLifetimes(stats: StatsReader, query: ParsedQuery, top
   }
   const byCode = [...perCode.values()]
     .sort(byCountDesc((c) => c.total, (c) => codeKey(c.code)))
-    .map((c) => ({ ...codeFields(c.code), total: c.total, counts: c.counts }));
+    .map((c) => ({ ...codeFields(c.code, names), total: c.total, counts: c.counts }));
   return { body: { window: query.window, buckets: BUCKETS, byCode, other: other.codes > 0 ? other : null }, path: read.path };
 }

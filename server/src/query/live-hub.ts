@@ -1,3 +1,4 @@
+import type { CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import type { EventTail, TailCursor } from '../storage/event-tail.js';
 import { byCountDesc, codeFields, codeKey } from './code-info.js';
 import { toEventView } from './event-view.js';
@@ -46,12 +47,15 @@ export interface LiveSource {
 }
 
 /** The live tail of the event store, as the hub reads it. */
-export function liveSource(tail: EventTail): LiveSource {
+export function liveSource(tail: EventTail, names: () => CustomCloseCodes = () => new Map()): LiveSource {
   return {
     async open() {
       const cursor: TailCursor = await tail.open();
       return {
-        next: async (limit) => (await cursor.next(limit)).map(toEventView),
+        next: async (limit) => {
+          const current = names();
+          return (await cursor.next(limit)).map((e) => toEventView(e, current));
+        },
         close: () => cursor.close(),
       };
     },
@@ -63,6 +67,8 @@ export interface LiveHubOptions {
   maxBufferedBytes?: number;
   now?: () => number;
   onError?: (error: unknown) => void;
+  /** The team's own code names at the moment of a tick (default none). */
+  codeNames?: () => CustomCloseCodes;
 }
 
 const emptyPending = (from: number): Pending => ({ from, total: 0, byCode: new Map(), byService: new Map(), events: [], skipped: 0 });
@@ -181,12 +187,12 @@ export class LiveHub {
       this.skippedTicks += 1;
       return;
     }
-    client.socket.send(JSON.stringify(tickMessage(p, now)));
+    client.socket.send(JSON.stringify(tickMessage(p, now, this.options.codeNames?.())));
     client.pending = emptyPending(now);
   }
 }
 
-function tickMessage(p: Pending, now: number): LiveTick {
+function tickMessage(p: Pending, now: number, names: CustomCloseCodes | undefined): LiveTick {
   return {
     type: 'tick',
     from: p.from,
@@ -194,7 +200,7 @@ function tickMessage(p: Pending, now: number): LiveTick {
     total: p.total,
     byCode: [...p.byCode.values()]
       .sort(byCountDesc((c) => c.count, (c) => codeKey(c.code)))
-      .map((c) => ({ ...codeFields(c.code), count: c.count })),
+      .map((c) => ({ ...codeFields(c.code, names), count: c.count })),
     byService: [...p.byService.entries()]
       .map(([service, count]) => ({ service, count }))
       .sort(byCountDesc((s) => s.count, (s) => s.service)),

@@ -1,3 +1,4 @@
+import type { CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import type { StatsReader } from '../storage/sql/stats-reader.js';
 import type { ReadPath } from '../storage/types.js';
 import { codeFields, codeKey } from './code-info.js';
@@ -23,6 +24,7 @@ export async function queryReasons(
   query: ParsedQuery,
   limit: number,
   top: number,
+  names?: CustomCloseCodes,
 ): Promise<{ body: Reasons; path: ReadPath }> {
   const read = await stats.templates(query.window, query.filters, top, limit);
   // An empty template is "no reason given": nothing to show, no need to read events.
@@ -35,7 +37,7 @@ export async function queryReasons(
     examples.set(key, [...(examples.get(key) ?? []), e.reason]);
   }
   const codes: Reasons['codes'] = read.rows.map((c) => ({
-    ...codeFields(c.code),
+    ...codeFields(c.code, names),
     count: c.count,
     reasons: c.templates.map((t) => ({ template: t.template, count: t.count, examples: examples.get(exampleKey(c.code, t.template)) ?? [] })),
     otherTemplates: c.otherTemplates,

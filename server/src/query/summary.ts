@@ -1,4 +1,4 @@
-import { CATEGORY_LABELS, CLOSE_CATEGORIES, describeCloseCode, type CloseCategory } from '@closewatch/sdk/close-codes';
+import { CATEGORY_LABELS, CLOSE_CATEGORIES, describeCloseCode, type CloseCategory, type CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import type { CodeCount, StatsReader } from '../storage/sql/stats-reader.js';
 import { previousWindow, windowMinutes, type TimeWindow } from '../storage/time-window.js';
 import type { ReadPath } from '../storage/types.js';
@@ -22,14 +22,14 @@ function periodFigures(window: TimeWindow, counts: readonly CodeCount[]): Period
 }
 
 /** `GET /stats/summary`: headline figures of a window and of the period of equal length before it. */
-export async function querySummary(stats: StatsReader, query: ParsedQuery, top: number): Promise<{ body: Summary; path: ReadPath }> {
+export async function querySummary(stats: StatsReader, query: ParsedQuery, top: number, names?: CustomCloseCodes): Promise<{ body: Summary; path: ReadPath }> {
   const previous = previousWindow(query.window);
   const [current, before] = await Promise.all([stats.codeCounts(query.window, query.filters), stats.codeCounts(previous, query.filters)]);
   const figures = periodFigures(query.window, current.rows);
 
   const perCategory = new Map<CloseCategory, number>();
   for (const c of current.rows) {
-    const category = describeCloseCode(c.code).category;
+    const category = describeCloseCode(c.code, names).category;
     perCategory.set(category, (perCategory.get(category) ?? 0) + c.count);
   }
   const codes = splitTop(
@@ -37,7 +37,7 @@ export async function querySummary(stats: StatsReader, query: ParsedQuery, top: 
     top,
     (c) => c.count,
   );
-  const byCode = codes.top.map((c) => ({ ...codeFields(c.code), count: c.count, share: share(c.count, figures.total) }));
+  const byCode = codes.top.map((c) => ({ ...codeFields(c.code, names), count: c.count, share: share(c.count, figures.total) }));
   const byCategory = CLOSE_CATEGORIES.filter((c) => (perCategory.get(c) ?? 0) > 0).map((category) => ({
     category,
     label: CATEGORY_LABELS[category],

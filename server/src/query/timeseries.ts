@@ -1,4 +1,4 @@
-import { CATEGORY_LABELS, CLOSE_CATEGORIES, formatCloseCode, type CloseCategory } from '@closewatch/sdk/close-codes';
+import { CATEGORY_LABELS, CLOSE_CATEGORIES, formatCloseCode, type CloseCategory, type CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import type { StatsReader } from '../storage/sql/stats-reader.js';
 import { bucketStarts, defaultBucketMs, floorTo, MINUTE_MS } from '../storage/time-window.js';
 import type { ReadPath } from '../storage/types.js';
@@ -14,6 +14,8 @@ export interface TimeseriesOptions {
   bucketMs?: number;
   /** Most series for codes and services; the rest are summed in one `(other)` series. */
   top: number;
+  /** The team's own code names for series labels (default none). */
+  names?: CustomCloseCodes;
 }
 
 /** The bucket of a request: given (whole minutes) or chosen from the requested range. */
@@ -68,7 +70,7 @@ export async function queryTimeseries(
   } else if (options.groupBy === 'code') {
     const read = await stats.timeseriesByCode(query.window, query.filters, bucketMs, options.top);
     otherGroups = read.otherGroups;
-    for (const cell of read.rows) add(cell.t, cell.other ? other(otherGroups) : { key: codeKey(cell.key), label: formatCloseCode(cell.key), order: 0 }, cell.count);
+    for (const cell of read.rows) add(cell.t, cell.other ? other(otherGroups) : { key: codeKey(cell.key), label: formatCloseCode(cell.key, options.names), order: 0 }, cell.count);
     path = read.path;
   } else {
     const read = await stats.timeseriesByCategory(query.window, query.filters, bucketMs);

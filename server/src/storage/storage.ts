@@ -1,6 +1,7 @@
 import type { KeyStore } from '../keys/key-store.js';
 import type { AccountStore } from './accounts/account-store.js';
 import type { AlertStore } from './alerts/alert-store.js';
+import type { CodeNameStore } from './codes/code-name-store.js';
 import type { AlertReader } from './sql/alert-reader.js';
 import type { EventTail, Leadership, MessageBus } from './event-tail.js';
 import type { SessionStore } from './accounts/session-store.js';
@@ -100,6 +101,8 @@ export interface Storage {
   readonly sessions: SessionStore;
   /** Alert rules, state, history, silences, targets and the notification outbox. */
   readonly alerts: AlertStore;
+  /** Teams' own names of close codes 3000-4999. */
+  readonly codeNames: CodeNameStore;
   /** The one-minute series alert evaluation reads. */
   readonly alertSeries: AlertReader;
   /** Data past retention, deleted in batches. */

@@ -68,6 +68,8 @@ describe('access to read routes, from the route table', () => {
       'GET /api/v1/alert-rules',
       'GET /api/v1/alert-rules/:id',
       'GET /api/v1/alerts',
+      'GET /api/v1/codes',
+      'GET /api/v1/codes/:code',
       'GET /api/v1/events',
       'GET /api/v1/export.csv',
       'GET /api/v1/notification-targets',
@@ -103,9 +105,9 @@ describe('access to read routes, from the route table', () => {
 
   it('accepts a read token and a session on every read route', async () => {
     // Past the credential check: a made-up id is not found, a missing body is a bad request.
-    const expected = (url: string): number => (url.includes(':id') ? 404 : url.endsWith('/backtest') ? 400 : 200);
+    const expected = (url: string): number => (url.includes(':id') || url.includes(':code') ? 404 : url.endsWith('/backtest') ? 400 : 200);
     for (const { method, url } of httpReads()) {
-      const path = url.replace(':id', 'x_unknown');
+      const path = url.replace(':id', 'x_unknown').replace(':code', '4999');
       const token = await app.inject({ method: method as 'GET', url: path, headers: { authorization: `Bearer ${READ_TOKEN}` } });
       assert.equal(token.statusCode, expected(url), `${method} ${url}: ${token.body}`);
       const session = await app.inject({ method: method as 'GET', url: path, headers: { cookie: sessionCookie } });
@@ -117,6 +119,7 @@ describe('access to read routes, from the route table', () => {
     const changes = routes.filter((r) => accessOf(r) === 'admin').flatMap((r) => methods(r).map((method) => ({ method, url: r.url })));
     assert.deepEqual(changes.map((r) => `${r.method} ${r.url}`).sort(), [
       'DELETE /api/v1/alert-rules/:id',
+      'DELETE /api/v1/codes/:code',
       'DELETE /api/v1/notification-targets/:id',
       'DELETE /api/v1/silences/:id',
       'PATCH /api/v1/alert-rules/:id',
@@ -126,11 +129,12 @@ describe('access to read routes, from the route table', () => {
       'POST /api/v1/notification-targets/:id/test',
       'POST /api/v1/silences',
       'PUT /api/v1/alert-rules/:id',
+      'PUT /api/v1/codes/:code',
     ]);
     // With a session the request gets past the credential check: no body is a 400, a made-up id a 404.
     const expected = (method: string, url: string): number => (method === 'DELETE' || url.endsWith('/test') ? 404 : 400);
     for (const { method, url } of changes) {
-      const path = url.replace(':id', 'x_unknown');
+      const path = url.replace(':id', 'x_unknown').replace(':code', '4999');
       const none = await app.inject({ method: method as 'POST', url: path });
       assert.equal(none.statusCode, 401, `${method} ${url}`);
       const token = await app.inject({ method: method as 'POST', url: path, headers: { authorization: `Bearer ${READ_TOKEN}` } });

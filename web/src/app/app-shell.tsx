@@ -1,4 +1,5 @@
 import { matchRoute, ROUTES, type RouteName } from '@/config/paths';
+import { useCodeNames } from '@/features/codes/api/get-codes';
 import { FilterBar } from '@/features/filters/components/filter-bar';
 import { RangePicker } from '@/features/filters/components/range-picker';
 import { filtersKey } from '@/features/filters/lib/view-state';
@@ -8,9 +9,11 @@ import { SignOutButton } from '@/features/session/components/sign-out-button';
 import { ThemeToggle } from '@/features/theme/components/theme-toggle';
 import { useTheme } from '@/features/theme/use-theme';
 import { collectorLabel } from '@/lib/api-client';
+import { CodeNamesContext } from '@/lib/code-names';
 import { followInApp, navigate, usePathname, useSearch } from '@/lib/location';
 
 import { AlertsRoute } from './routes/alerts';
+import { CodesRoute } from './routes/codes';
 import { EventsRoute } from './routes/events';
 import { NotFoundRoute } from './routes/not-found';
 import { OverviewRoute } from './routes/overview';
@@ -23,6 +26,7 @@ const NAV: Array<{ route: RouteName; label: string }> = [
   { route: 'reconnects', label: 'Reconnects' },
   { route: 'events', label: 'Events' },
   { route: 'alerts', label: 'Alerts' },
+  { route: 'codes', label: 'Codes' },
   { route: 'status', label: 'Status' },
 ];
 
@@ -33,12 +37,14 @@ export function AppShell() {
   const [theme, toggleTheme] = useTheme();
   const liveStatus = useLiveUpdates(view);
   const route = matchRoute(pathname);
+  const codeNames = useCodeNames();
 
   // Plain links that work without JS (and with middle-click), upgraded to
   // history navigation that keeps range and filters.
   const follow = (path: string) => followInApp(`${path}${search}`);
 
   return (
+    <CodeNamesContext.Provider value={codeNames}>
     <div className="app">
       <a className="skip-link" href="#main">
         Skip to content
@@ -68,7 +74,7 @@ export function AppShell() {
         </div>
       </header>
       {/* Range and filters belong to the views of closes; the status page has its own windows. */}
-      {route !== 'status' && (
+      {route !== 'status' && route !== 'codes' && (
       <div className="toolbar">
         <RangePicker range={view.range} onChange={(range) => setView((v) => ({ ...v, range }))} />
         {/* Alerts are not filtered by service or code; the range picks the history's window. */}
@@ -89,11 +95,13 @@ export function AppShell() {
         {route === 'alerts' && <AlertsRoute view={view} />}
         {route === 'events' && <EventsRoute view={view} setView={setView} />}
         {route === 'status' && <StatusRoute />}
+        {route === 'codes' && <CodesRoute />}
         {route === null && <NotFoundRoute pathname={pathname} onHome={follow(ROUTES.overview)} />}
       </main>
       <footer className="footer">
-        Collector: <code>{collectorLabel()}</code> · close-code names from the IANA registry
+        Collector: <code>{collectorLabel()}</code> · close-code names from the IANA registry and your own (Codes)
       </footer>
     </div>
+    </CodeNamesContext.Provider>
   );
 }

@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
 
 import { ALERTS_KEY } from '@/features/alerts/api/keys';
+import { codesQueryKey } from '@/features/codes/api/get-codes';
 import { eventsQueryKey } from '@/features/events/api/get-events';
 import { applyLiveTick } from '@/features/events/lib/live-events';
 import type { ViewState } from '@/features/filters/lib/view-state';
@@ -89,6 +90,7 @@ export function useLiveUpdates(view: ViewState): LiveStatus {
     url: liveUrl(view.filters, collectorBase(), window.location),
     onTick,
     onAlert,
+    onCodes: () => void queryClient.invalidateQueries({ queryKey: codesQueryKey, refetchType: refetchType() }),
     onConnected,
     onFailure,
   });

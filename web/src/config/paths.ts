@@ -4,6 +4,7 @@ export const ROUTES = {
   reconnects: '/reconnects',
   events: '/events',
   alerts: '/alerts',
+  codes: '/codes',
   status: '/status',
   signIn: '/sign-in',
 } as const;
@@ -17,6 +18,7 @@ export function matchRoute(pathname: string): RouteName | null {
   if (path === '/reconnects') return 'reconnects';
   if (path === '/events') return 'events';
   if (path === '/alerts') return 'alerts';
+  if (path === '/codes') return 'codes';
   if (path === '/status') return 'status';
   if (path === '/sign-in') return 'signIn';
   return null;

@@ -28,7 +28,7 @@ const eventsListRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const query = readFilters(request, HINTS);
       const { limit = DEFAULT_EVENT_LIMIT, cursor } = request.query;
       markPath(reply, 'events');
-      return queryEvents(fastify.db.events, query, cursor === undefined ? { limit } : { limit, cursor });
+      return queryEvents(fastify.db.events, query, { limit, names: fastify.codeNames.map, ...(cursor === undefined ? {} : { cursor }) });
     },
   );
 };

@@ -64,7 +64,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         return reply.send(out);
       }
       const defaultTop = kind === 'timeseries' || kind === 'reconnects' ? DEFAULT_TOP.timeseries : DEFAULT_TOP[kind];
-      return aggregateCsv(fastify.db, kind, query, { groupBy, bucketMs, top: top ?? defaultTop, limit }, bom === '1');
+      return aggregateCsv(fastify.db, kind, query, { groupBy, bucketMs, top: top ?? defaultTop, limit, names: fastify.codeNames.map }, bom === '1');
     },
   );
 };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import alertRoutes from './alerts.js';
+import codeRoutes from './codes.js';
 import eventsListRoutes from './events-list.js';
 import exportRoutes from './export.js';
 import ingestRoutes from './ingest.js';
@@ -16,6 +17,7 @@ const apiRoutes: FastifyPluginAsync = async (fastify) => {
   await fastify.register(eventsListRoutes);
   await fastify.register(liveRoutes);
   await fastify.register(alertRoutes);
+  await fastify.register(codeRoutes);
   await fastify.register(exportRoutes);
   await fastify.register(statusRoutes);
 };

@@ -36,7 +36,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const query = readFilters(request, TOP_HINT);
-      const { body, path } = await querySummary(stats, query, request.query.top ?? DEFAULT_TOP.summary);
+      const { body, path } = await querySummary(stats, query, request.query.top ?? DEFAULT_TOP.summary, fastify.codeNames.map);
       markPath(reply, path);
       return body;
     },
@@ -59,7 +59,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const query = readFilters(request, { ...TIMESERIES_HINTS, ...TOP_HINT });
       const { groupBy = 'category', bucketMs, top = DEFAULT_TOP.timeseries } = request.query;
-      const { body, path } = await queryTimeseries(stats, query, bucketMs === undefined ? { groupBy, top } : { groupBy, bucketMs, top });
+      const { body, path } = await queryTimeseries(stats, query, { groupBy, top, names: fastify.codeNames.map, ...(bucketMs === undefined ? {} : { bucketMs }) });
       markPath(reply, path);
       return body;
     },
@@ -77,7 +77,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const query = readFilters(request, { ...REASONS_HINTS, ...TOP_HINT });
-      const { body, path } = await queryReasons(stats, query, request.query.limit ?? DEFAULT_REASON_LIMIT, request.query.top ?? DEFAULT_TOP.reasons);
+      const { body, path } = await queryReasons(stats, query, request.query.limit ?? DEFAULT_REASON_LIMIT, request.query.top ?? DEFAULT_TOP.reasons, fastify.codeNames.map);
       markPath(reply, path);
       return body;
     },
@@ -128,7 +128,7 @@ const statsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const { body, path } = await queryLifetimes(stats, readFilters(request, TOP_HINT), request.query.top ?? DEFAULT_TOP.lifetimes);
+      const { body, path } = await queryLifetimes(stats, readFilters(request, TOP_HINT), request.query.top ?? DEFAULT_TOP.lifetimes, fastify.codeNames.map);
       markPath(reply, path);
       return body;
     },

@@ -2,6 +2,7 @@ import { KeyStore } from '../../keys/key-store.js';
 import { AccountStore } from '../accounts/account-store.js';
 import { SessionStore } from '../accounts/session-store.js';
 import { AlertStore } from '../alerts/alert-store.js';
+import { CodeNameStore } from '../codes/code-name-store.js';
 import { ReadTimeoutError } from '../errors.js';
 import { AlertReader } from '../sql/alert-reader.js';
 import { Retention } from '../sql/retention.js';
@@ -111,6 +112,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     accounts: new AccountStore(prisma),
     sessions: new SessionStore(prisma, options.clock),
     alerts: new AlertStore(prisma, options.clock),
+    codeNames: new CodeNameStore(prisma),
     alertSeries: new AlertReader(postgresDialect, run),
     // Prunes run on the write pool beside ingest; each is a short transaction of its own.
     retention: new Retention(async (statement) => (await writes.query(statement.text, statement.values)).rowCount ?? 0, run, async () => 0),

@@ -10,6 +10,18 @@ const COLUMN_NAMES = [
 /** Positions of the columns in a raw event row (arrays in EVENT_COLUMNS order), for readers that skip objects. */
 export const EVENT_COLUMN = Object.fromEntries(COLUMN_NAMES.map((name, i) => [name, i])) as { readonly [K in (typeof COLUMN_NAMES)[number]]: number };
 
+/**
+ * Two columns after EVENT_COLUMNS in an export's rows: the team's own name and category
+ * of the code (codes 3000-4999 only), or nulls. Read in the same statement, so a
+ * worker thread mapping rows to CSV needs nothing else.
+ */
+export const CUSTOM_CODE_COLUMNS = raw(
+  ['name', 'category']
+    .map((c) => `CASE WHEN close_event.code BETWEEN 3000 AND 4999 THEN (SELECT n.${c} FROM close_code_name n WHERE n.code = close_event.code) END AS custom_${c}`)
+    .join(', '),
+);
+export const CUSTOM_CODE_COLUMN = { name: COLUMN_NAMES.length, category: COLUMN_NAMES.length + 1 } as const;
+
 /** The columns `toStoredEvent` reads (the explorer, the live tail and the export share them). */
 export const EVENT_COLUMNS = raw(COLUMN_NAMES.join(', '));
 

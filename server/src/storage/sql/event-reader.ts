@@ -1,6 +1,6 @@
 import type { CloseFilters, StoredEventRow, TimeWindow } from '../types.js';
 import type { Dialect } from './dialect.js';
-import { EVENT_COLUMNS, toStoredEvent } from './event-columns.js';
+import { CUSTOM_CODE_COLUMNS, EVENT_COLUMNS, toStoredEvent } from './event-columns.js';
 import { toNumber } from './row.js';
 import { eventConditions, eventRange } from './sources.js';
 import type { RunRead } from './stats-reader.js';
@@ -79,7 +79,9 @@ export class EventReader {
   /**
    * The events matching the filters in the window with `seq` above `afterSeq` and at most
    * `untilSeq`, in store order, as raw rows (EVENT_COLUMNS order; see EVENT_COLUMN): a
-   * keyset cursor over the table itself, no index lookups, so an export of millions reads
+   * keyset cursor over the table itself, no index lookups (but the primary key of
+   * close_code_name for codes 3000-4999: the team's own name and category follow the row,
+   * CUSTOM_CODE_COLUMN), so an export of millions reads
    * at the table's own speed. The caller bounds the work by the width of the seq range.
    */
   async rawInStoreOrder(window: TimeWindow, filters: CloseFilters, afterSeq: number, untilSeq: number): Promise<unknown[][]> {
@@ -96,7 +98,7 @@ export class EventReader {
   }
 
   private storeOrder(window: TimeWindow, filters: CloseFilters, afterSeq: number, untilSeq: number): Sql {
-    return sql`SELECT ${EVENT_COLUMNS} FROM ${this.dialect.eventsBySeq}
+    return sql`SELECT ${EVENT_COLUMNS}, ${CUSTOM_CODE_COLUMNS} FROM ${this.dialect.eventsBySeq}
       WHERE seq > ${int(afterSeq)} AND seq <= ${int(untilSeq)} AND ${eventRange(window)} AND ${and(eventConditions(this.dialect, filters, false))}
       ORDER BY seq`;
   }

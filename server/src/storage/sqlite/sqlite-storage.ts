@@ -2,6 +2,7 @@ import { KeyStore } from '../../keys/key-store.js';
 import { AccountStore } from '../accounts/account-store.js';
 import { SessionStore } from '../accounts/session-store.js';
 import { AlertStore } from '../alerts/alert-store.js';
+import { CodeNameStore } from '../codes/code-name-store.js';
 import { AlertReader } from '../sql/alert-reader.js';
 import { sqlitePathFromUrl } from '../database-url.js';
 import { sqliteDialect } from '../sql/dialect.js';
@@ -85,6 +86,7 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
     accounts: new AccountStore(prisma),
     sessions: new SessionStore(prisma, options.clock),
     alerts: new AlertStore(prisma, options.clock),
+    codeNames: new CodeNameStore(prisma),
     alertSeries: new AlertReader(sqliteDialect, run),
     retention: new Retention((statement) => writer.exec(statement), run, () => writer.reclaim(RECLAIM_PAGES_PER_STEP)),
     status: new StatusReader(sqliteDialect, run),

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { StoredCloseEvent } from '../../../src/storage/types.js';
 import { adminSession } from '../../helpers/admin-session.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver.js';
 import { storedEvent } from '../../helpers/stored-event.js';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 
@@ -14,21 +13,14 @@ const clock = { now: Date.now() };
 
 let t: TestApp;
 let cookie: string;
-let receiver: Server;
+let receiver: WebhookReceiver<{ event: string; summary: string }>;
 let receiverUrl: string;
-const received: Array<{ event: string; summary: string }> = [];
+let received: Array<{ event: string; summary: string }> = [];
 
 before(async () => {
-  receiver = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => {
-      received.push(JSON.parse(text) as { event: string; summary: string });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  receiver = await startWebhookReceiver();
+  receiverUrl = receiver.url;
+  received = receiver.received;
   t = await startTestApp({ ALERT_EVAL_INTERVAL_MS: '0', ALERT_INGEST_LAG_MS: '0' }, undefined, { clock: () => clock.now });
   cookie = await adminSession(t);
   // An hour of 1011s at 1 a minute on "api", with 25 a minute from T0 to T0 + 4 min.
@@ -42,7 +34,7 @@ before(async () => {
 });
 after(async () => {
   await t.destroy();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.close();
 });
 
 const as = (headers: Record<string, string>) => (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>

@@ -4,6 +4,7 @@ import { createPortal } from 'react-dom';
 
 import { matchRoute, ROUTES } from '@/config/paths';
 import { followInApp, usePathname, useSearch } from '@/lib/location';
+import { useCustomCodeNames } from '@/lib/code-names';
 
 interface CloseCodeLabelProps {
   code: number | null;
@@ -37,15 +38,16 @@ function focusAfter(from: HTMLElement, skip: HTMLElement | null): void {
 
 /**
  * A close code as people should read it, `1011 Internal Error (Error)`, with the
- * registry's meaning and operator hint on hover and on keyboard focus. The tooltip
+ * registry's meaning (or the team's own name and meaning, 3000-4999) and operator hint on hover and on keyboard focus. The tooltip
  * is portalled to the body: tables scroll horizontally on phones and would clip it.
  * The 1012 and 1013 tooltips carry a link to the reconnects page (same range and
  * filters); they stay open while the pointer moves onto them, and Tab from the label
  * reaches the link.
  */
 export function CloseCodeLabel({ code, compact = false }: CloseCodeLabelProps) {
-  const info = describeCloseCode(code);
-  const label = formatCloseCode(code);
+  const names = useCustomCodeNames();
+  const info = describeCloseCode(code, names);
+  const label = formatCloseCode(code, names);
   const tooltipId = useId();
   const [position, setPosition] = useState<Position | null>(null);
   const search = useSearch();
@@ -135,6 +137,11 @@ export function CloseCodeLabel({ code, compact = false }: CloseCodeLabelProps) {
             <strong>{label}</strong>
             <span className="code-tooltip-category">{CATEGORY_LABELS[info.category]}</span>
             <span>{info.meaning}</span>
+            {info.custom && (
+              <span data-testid="code-tooltip-custom">
+                Your team&apos;s code: clients {info.retry ? 'should' : 'should not'} reconnect{info.alertWorthy ? '; alert-worthy' : ''}.
+              </span>
+            )}
             <span>
               <em>What to check:</em> {info.hint}
             </span>

@@ -22,6 +22,8 @@ export interface LiveFeedOptions {
   onTick: (tick: LiveTick) => void;
   /** An alert instance changed (pending, firing, resolved): sent at once, not with the ticks. */
   onAlert?: (alert: AlertEvent) => void;
+  /** The team's code names changed (GET /api/v1/codes has new ones). */
+  onCodes?: () => void;
   /** Called on every (re)connection; `afterOutage` when an earlier one had dropped. */
   onConnected?: (afterOutage: boolean) => void;
   /**
@@ -38,15 +40,17 @@ export interface LiveFeedOptions {
  * (the filters) changes. Callbacks are read through refs so a re-render does not
  * tear the socket down.
  */
-export function useLiveFeed({ enabled, url, onTick, onAlert, onConnected, onFailure }: LiveFeedOptions): LiveStatus {
+export function useLiveFeed({ enabled, url, onTick, onAlert, onCodes, onConnected, onFailure }: LiveFeedOptions): LiveStatus {
   const [status, setStatus] = useState<LiveStatus>(enabled ? { state: 'connecting' } : { state: 'paused' });
   const onTickRef = useRef(onTick);
   const onAlertRef = useRef(onAlert);
+  const onCodesRef = useRef(onCodes);
   const onConnectedRef = useRef(onConnected);
   const onFailureRef = useRef(onFailure);
   useEffect(() => {
     onTickRef.current = onTick;
     onAlertRef.current = onAlert;
+    onCodesRef.current = onCodes;
     onConnectedRef.current = onConnected;
     onFailureRef.current = onFailure;
   });
@@ -99,6 +103,10 @@ export function useLiveFeed({ enabled, url, onTick, onAlert, onConnected, onFail
         }
         if (message.type === 'alert') {
           onAlertRef.current?.(message);
+          return;
+        }
+        if (message.type === 'codes') {
+          onCodesRef.current?.();
           return;
         }
         if (message.type !== 'tick') return;

@@ -1,6 +1,7 @@
 import type { EpisodeView } from '@closewatch/server/api-types';
 
 import { TableHead } from '@/components/ui/table-head';
+import { useCustomCodeNames } from '@/lib/code-names';
 import { formatDateTime, formatDuration } from '@/lib/format';
 
 import { describeAlertGroup, describeCondition, describeSelector, formatAlertValue } from '../lib/describe-rule';
@@ -14,6 +15,7 @@ interface AlertHistoryProps {
 
 /** Every episode of the window: when it fired and resolved, its peak and baseline, and the rule as it was then. */
 export function AlertHistory({ episodes, windowLabel, now }: AlertHistoryProps) {
+  const names = useCustomCodeNames();
   if (episodes.length === 0) {
     return (
       <p className="empty-hint" data-testid="history-empty">
@@ -39,7 +41,7 @@ export function AlertHistory({ episodes, windowLabel, now }: AlertHistoryProps) 
                   <details className="rule-snapshot">
                     <summary>the rule as it fired</summary>
                     <p>
-                      Watching {describeSelector(e.rule.selector)}; {describeCondition(e.rule.condition)}; for {formatDuration(e.rule.forMs)}.
+                      Watching {describeSelector(e.rule.selector, names)}; {describeCondition(e.rule.condition)}; for {formatDuration(e.rule.forMs)}.
                     </p>
                   </details>
                 )}

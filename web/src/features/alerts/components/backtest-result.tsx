@@ -5,6 +5,7 @@ import { QueryView } from '@/components/ui/query-view';
 import { TableHead } from '@/components/ui/table-head';
 import { useTimeseries } from '@/features/overview/api/get-timeseries';
 import { describeBucket, toStackedRows } from '@/features/overview/lib/shape-timeseries';
+import { useCustomCodeNames } from '@/lib/code-names';
 import { formatClock, formatDateTime } from '@/lib/format';
 
 import type { BacktestAnswer } from '../api/backtest-alert-rule';
@@ -20,6 +21,7 @@ interface BacktestResultProps {
 
 /** "This rule would have fired N times in the last 24 h": the watched closes with the episodes shaded, and their list. */
 export function BacktestResult({ result, rule, windowLabel: window }: BacktestResultProps) {
+  const names = useCustomCodeNames();
   const range = { kind: 'absolute' as const, from: result.from, to: result.to };
   const series = useTimeseries({ range, filters: selectorFilters(rule.selector), groupBy: 'code' });
   const n = result.episodes.length;
@@ -34,7 +36,7 @@ export function BacktestResult({ result, rule, windowLabel: window }: BacktestRe
       </p>
       <QueryView query={series} what="the watched closes">
         {(data) => {
-          const { rows, series: lines } = toStackedRows(data);
+          const { rows, series: lines } = toStackedRows(data, names);
           if (lines.length === 0) {
             return <p className="empty-hint">None of the closes this rule watches arrived in the last {window}: nothing to chart.</p>;
           }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 
 import { ActionError } from '@/components/ui/action-error';
 import { TableHead } from '@/components/ui/table-head';
+import { useCustomCodeNames } from '@/lib/code-names';
 
 import { useDeleteAlertRule } from '../api/delete-alert-rule';
 import { usePatchAlertRule } from '../api/patch-alert-rule';
@@ -16,6 +17,7 @@ interface RulesListProps {
 }
 
 function RuleRow({ rule, onEdit, onSilence }: { rule: AlertRule; onEdit: () => void; onSilence: () => void }) {
+  const names = useCustomCodeNames();
   const patch = usePatchAlertRule();
   const remove = useDeleteAlertRule();
   const [confirming, setConfirming] = useState(false);
@@ -28,7 +30,7 @@ function RuleRow({ rule, onEdit, onSilence }: { rule: AlertRule; onEdit: () => v
         {patch.isError && <ActionError error={patch.error} action={rule.enabled ? 'disable the rule' : 'enable the rule'} />}
         {remove.isError && <ActionError error={remove.error} action="delete the rule" />}
       </td>
-      <td>{describeSelector(rule.selector)}</td>
+      <td>{describeSelector(rule.selector, names)}</td>
       <td>{describeCondition(rule.condition)}</td>
       <td>
         <span className="severity" data-severity={rule.severity}>

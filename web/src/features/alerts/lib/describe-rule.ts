@@ -1,4 +1,4 @@
-import { CATEGORY_LABELS, formatCloseCode } from '@closewatch/sdk/close-codes';
+import { CATEGORY_LABELS, formatCloseCode, type CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import type { AlertRule, Condition, Selector } from '@closewatch/server/api-types';
 
 import { formatDuration, formatRate, formatShare } from '@/lib/format';
@@ -10,10 +10,10 @@ export function describeAlertGroup(group: { service?: string; route?: string }):
 }
 
 /** What a rule watches, codes with their names: `1011 Internal Error (Error) on service chat`. */
-export function describeSelector(selector: Selector): string {
+export function describeSelector(selector: Selector, names?: CustomCloseCodes): string {
   const what =
     selector.codes !== undefined
-      ? selector.codes.map((c) => formatCloseCode(c)).join(', ')
+      ? selector.codes.map((c) => formatCloseCode(c, names)).join(', ')
       : selector.category !== undefined
         ? `every ${CATEGORY_LABELS[selector.category]} close`
         : 'no codes';

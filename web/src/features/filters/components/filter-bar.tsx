@@ -1,5 +1,7 @@
-import { CATEGORY_LABELS, CLOSE_CATEGORIES, formatCloseCode, isCloseCategory } from '@closewatch/sdk/close-codes';
+import { CATEGORY_LABELS, CLOSE_CATEGORIES, formatCloseCode, isCloseCategory, type CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import { useState, type FormEvent } from 'react';
+
+import { useCustomCodeNames } from '@/lib/code-names';
 
 import {
   EMPTY_FILTERS,
@@ -27,7 +29,7 @@ interface Chip {
   without: Filters;
 }
 
-function activeChips(filters: Filters): Chip[] {
+function activeChips(filters: Filters, names: CustomCloseCodes): Chip[] {
   const chips: Chip[] = [];
   if (filters.service) chips.push({ key: 'service', label: `service: ${filters.service}`, without: { ...filters, service: null } });
   if (filters.route) chips.push({ key: 'route', label: `route: ${filters.route}`, without: { ...filters, route: null } });
@@ -35,7 +37,7 @@ function activeChips(filters: Filters): Chip[] {
   for (const code of filters.codes) {
     chips.push({
       key: `code-${String(code)}`,
-      label: formatCloseCode(code),
+      label: formatCloseCode(code, names),
       without: { ...filters, codes: filters.codes.filter((c) => c !== code) },
     });
   }
@@ -83,7 +85,7 @@ export function FilterBar({ filters, onChange }: FilterBarProps) {
     });
   };
 
-  const chips = activeChips(filters);
+  const chips = activeChips(filters, useCustomCodeNames());
   return (
     <div className="filters">
       <form className="filter-bar" onSubmit={submit} aria-label="Filters" data-testid="filter-bar" noValidate>

@@ -1,6 +1,8 @@
 import { formatCloseCode, isCloseCodeInteger } from '@closewatch/sdk/close-codes';
 import { useEffect, useState } from 'react';
 
+import { useCustomCodeNames } from '@/lib/code-names';
+
 import type { LiveStatus } from '../use-live-feed';
 
 function useSecondsUntil(at: number | null): number {
@@ -23,6 +25,7 @@ interface LiveStatusIndicatorProps {
 
 /** "Live" / "Reconnecting in 4 s" / "Paused", and the switch to pause or resume. */
 export function LiveStatusIndicator({ status, onToggle }: LiveStatusIndicatorProps) {
+  const names = useCustomCodeNames();
   const seconds = useSecondsUntil(status.state === 'reconnecting' ? status.retryAt : null);
   const text =
     status.state === 'reconnecting'
@@ -35,7 +38,7 @@ export function LiveStatusIndicator({ status, onToggle }: LiveStatusIndicatorPro
   if (status.state === 'connecting') title = 'Connecting to the live feed…';
   if (status.state === 'reconnecting') {
     const close = status.lastClose;
-    const how = close && isCloseCodeInteger(close.code) ? ` (last close: ${formatCloseCode(close.code)}${close.reason ? `, "${close.reason}"` : ''})` : '';
+    const how = close && isCloseCodeInteger(close.code) ? ` (last close: ${formatCloseCode(close.code, names)}${close.reason ? `, "${close.reason}"` : ''})` : '';
     title = `Lost the live feed${how}. Is the collector running (\`npm start\`)? Retrying with backoff.`;
   }
   const paused = status.state === 'paused';

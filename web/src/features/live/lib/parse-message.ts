@@ -29,5 +29,7 @@ export function parseLiveMessage(data: unknown): LiveMessage | null {
     if (typeof alert.ruleId !== 'string' || !['pending', 'firing', 'resolved'].includes(String(alert.change))) return null;
     return value as AlertEvent;
   }
+  // Code names changed on some collector: only the type matters.
+  if (type === 'codes') return { type: 'codes', change: 'updated' };
   return null;
 }

@@ -10,6 +10,7 @@ import { episodeBands, episodesForFilters } from '@/features/alerts/lib/episode-
 import { ExportCsvLink } from '@/features/export/components/export-csv-link';
 import { QueryView } from '@/components/ui/query-view';
 import { describeRange, rangeDurationMs, type Filters, type TimeRange } from '@/features/filters/lib/view-state';
+import { useCustomCodeNames } from '@/lib/code-names';
 import { formatClock, formatDateTime } from '@/lib/format';
 
 import { useTimeseries } from '../api/get-timeseries';
@@ -27,7 +28,7 @@ interface ClosuresChartProps {
 
 /** The stacked chart for one timeseries response (categories, or one category's codes). */
 export function ClosuresChart({ response, range, category, onSelectCategory, bands = [] }: ClosuresChartProps) {
-  const { rows, series } = toStackedRows(response);
+  const { rows, series } = toStackedRows(response, useCustomCodeNames());
   const longRange = rangeDurationMs(range) > 24 * 3_600_000;
   const unitCaption = `closures per ${describeBucket(response.bucketMs)}, ${describeRange(range)}`;
   const id = category === null ? 'closures-by-category' : 'closures-by-code';

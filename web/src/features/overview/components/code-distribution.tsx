@@ -3,6 +3,7 @@ import type { Summary } from '@closewatch/server/api-types';
 import { BarChart } from '@/components/charts/bar-chart';
 import { CloseCodeLabel } from '@/components/ui/close-code-label';
 import type { CodeFilter } from '@/features/filters/lib/view-state';
+import { useCustomCodeNames } from '@/lib/code-names';
 import { formatCount, formatShare } from '@/lib/format';
 
 import { CODE_COUNT_SERIES, codeDistributionChartRows, codeDistributionRows } from '../lib/code-distribution';
@@ -16,7 +17,7 @@ interface CodeDistributionProps {
 
 /** Every code seen in the window with its name, count and share. */
 export function CodeDistribution({ byCode, windowLabel, onFilterCode }: CodeDistributionProps) {
-  const rows = codeDistributionRows(byCode);
+  const rows = codeDistributionRows(byCode, useCustomCodeNames());
   if (rows.length === 0) {
     return (
       <p className="empty-hint" data-testid="code-distribution">

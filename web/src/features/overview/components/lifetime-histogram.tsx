@@ -3,6 +3,7 @@ import type { Lifetimes } from '@closewatch/server/api-types';
 import { useState } from 'react';
 
 import { Histogram } from '@/components/charts/histogram';
+import { useCustomCodeNames } from '@/lib/code-names';
 import { formatCount, formatShare, formatCountOf } from '@/lib/format';
 
 import { bucketLabel, findLifetimeWall, lifetimeCodes, toLifetimeBins } from '../lib/shape-lifetimes';
@@ -18,9 +19,10 @@ interface LifetimeHistogramProps {
  */
 export function LifetimeHistogram({ lifetimes, windowLabel }: LifetimeHistogramProps) {
   const [selected, setSelected] = useState<string[]>([]);
-  const options = lifetimeCodes(lifetimes);
+  const names = useCustomCodeNames();
+  const options = lifetimeCodes(lifetimes, names);
   const visible = selected.filter((key) => options.some((o) => o.key === key));
-  const { bins, series } = toLifetimeBins(lifetimes, visible);
+  const { bins, series } = toLifetimeBins(lifetimes, visible, names);
   const wall = findLifetimeWall(lifetimes);
 
   if (options.length === 0) {
@@ -38,7 +40,7 @@ export function LifetimeHistogram({ lifetimes, windowLabel }: LifetimeHistogramP
       {wall && (
         <p className="callout" role="note" data-testid="lifetime-wall">
           <strong>
-            A wall of {formatCloseCode(wall.code)} at {bucketLabel(wall.bucket)}
+            A wall of {formatCloseCode(wall.code, names)} at {bucketLabel(wall.bucket)}
           </strong>
           : {formatCountOf(wall.count, 'closures')} ({formatShare(wall.share)} of them) died after the same lifetime. That is the
           signature of a proxy or load-balancer idle timeout (nginx <code>proxy_read_timeout</code> defaults to 60 s):

@@ -1,4 +1,4 @@
-import { formatCloseCode } from '@closewatch/sdk/close-codes';
+import { formatCloseCode, type CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import type { Summary } from '@closewatch/server/api-types';
 
 import { categoryColor } from '@/components/charts/palette';
@@ -15,13 +15,13 @@ export interface CodeDistributionRow {
 }
 
 /** Codes by count, largest first; equal counts in code order so the list never jitters. */
-export function codeDistributionRows(byCode: Summary['byCode']): CodeDistributionRow[] {
+export function codeDistributionRows(byCode: Summary['byCode'], names?: CustomCloseCodes): CodeDistributionRow[] {
   return byCode
     .filter((c) => c.count > 0)
     .map((c) => ({
       key: codeKey(c.code),
       code: c.code,
-      label: formatCloseCode(c.code),
+      label: formatCloseCode(c.code, names),
       count: c.count,
       share: c.share,
       color: categoryColor(c.category),

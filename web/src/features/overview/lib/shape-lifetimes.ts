@@ -1,4 +1,4 @@
-import { describeCloseCode, formatCloseCode } from '@closewatch/sdk/close-codes';
+import { describeCloseCode, formatCloseCode, type CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import { LIFETIME_EDGES_MS, lifetimeBucketLabel } from '@closewatch/sdk/lifetime-buckets';
 import type { Lifetimes } from '@closewatch/server/api-types';
 
@@ -25,13 +25,13 @@ export interface LifetimeCodeOption {
 }
 
 /** Codes present in the histogram, largest first: the code selector's options. */
-export function lifetimeCodes(response: Lifetimes): LifetimeCodeOption[] {
+export function lifetimeCodes(response: Lifetimes, names?: CustomCloseCodes): LifetimeCodeOption[] {
   return response.byCode
     .filter((c) => c.total > 0)
     .map((c) => ({
       key: codeKey(c.code),
       code: c.code,
-      label: formatCloseCode(c.code),
+      label: formatCloseCode(c.code, names),
       total: c.total,
       color: seriesColor(codeKey(c.code)),
     }))
@@ -45,8 +45,9 @@ export function lifetimeCodes(response: Lifetimes): LifetimeCodeOption[] {
 export function toLifetimeBins(
   response: Lifetimes,
   selected: readonly string[] = [],
+  names?: CustomCloseCodes,
 ): { bins: Array<ChartRow<string>>; series: ChartSeries[] } {
-  const options = lifetimeCodes(response).filter((o) => selected.length === 0 || selected.includes(o.key));
+  const options = lifetimeCodes(response, names).filter((o) => selected.length === 0 || selected.includes(o.key));
   const counts = new Map(response.byCode.map((c) => [codeKey(c.code), c.counts]));
   const buckets = [...response.buckets].sort((a, b) => a.index - b.index);
   const bins = buckets.map((bucket, position) => {

@@ -4,6 +4,7 @@ import {
   formatCloseCode,
   isCloseCategory,
   type CloseCategory,
+  type CustomCloseCodes,
 } from '@closewatch/sdk/close-codes';
 import type { GroupBy, Timeseries } from '@closewatch/server/api-types';
 
@@ -13,11 +14,11 @@ import type { Filters } from '@/features/filters/lib/view-state';
 import { parseCodeKey } from '@/lib/code-key';
 
 /** Label of a series key, from the registry rather than the server's label. */
-export function seriesLabel(groupBy: GroupBy, key: string, fallback: string): string {
+export function seriesLabel(groupBy: GroupBy, key: string, fallback: string, names?: CustomCloseCodes): string {
   if (groupBy === 'category') return isCloseCategory(key) ? CATEGORY_LABELS[key] : fallback;
   if (groupBy === 'code') {
     const code = parseCodeKey(key);
-    return code === undefined ? fallback : formatCloseCode(code);
+    return code === undefined ? fallback : formatCloseCode(code, names);
   }
   return key;
 }
@@ -45,7 +46,7 @@ export interface StackedSeries {
  * and missing buckets are filled with zeros, because a stacked area interpolates
  * straight across a gap and would draw closures that never happened.
  */
-export function toStackedRows(response: Timeseries): StackedSeries {
+export function toStackedRows(response: Timeseries, names?: CustomCloseCodes): StackedSeries {
   const { groupBy, bucketMs } = response;
   const totals = new Map<string, number>();
   for (const s of response.series) totals.set(s.key, s.total);
@@ -58,7 +59,7 @@ export function toStackedRows(response: Timeseries): StackedSeries {
   const keys = [...totals.keys()].filter((k) => (totals.get(k) ?? 0) > 0).sort((a, b) => seriesOrder(groupBy, a, b));
   const series: ChartSeries[] = keys.map((key) => ({
     key,
-    label: seriesLabel(groupBy, key, labels.get(key) ?? key),
+    label: seriesLabel(groupBy, key, labels.get(key) ?? key, names),
     color: groupBy === 'category' && isCloseCategory(key) ? categoryColor(key) : seriesColor(key),
   }));
 
