@@ -11,8 +11,13 @@ import { codeFields } from './code-info.js';
 import type { ParsedQuery } from './filters.js';
 import type { Reconnects } from './schemas.js';
 
-/** Edges of the delay histogram (ms); the last bucket ends at the lookahead. */
-export const RECONNECT_DELAY_EDGES_MS = [0, 100, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 60_000, 120_000, 300_000] as const;
+/**
+ * Edges of the delay histogram (ms); the last bucket ends at the lookahead. The common
+ * fixed delays (at once, 500 ms, 1 s, 2 s) sit inside a bucket, not on an edge, so a
+ * client's few milliseconds of connecting never move it to the next; 5 s and 30 s are
+ * the advised window's own edges.
+ */
+export const RECONNECT_DELAY_EDGES_MS = [0, 250, 750, 1_500, 3_000, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 60_000, 120_000, 300_000] as const;
 
 /** The chart of a storm: from 10 s before the mass close to 60 s after it. */
 export const STORM_BEFORE_MS = 10_000;

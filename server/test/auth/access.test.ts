@@ -78,6 +78,7 @@ describe('access to read routes, from the route table', () => {
       'GET /api/v1/stats/breakdown',
       'GET /api/v1/stats/lifetimes',
       'GET /api/v1/stats/reasons',
+      'GET /api/v1/stats/reconnects',
       'GET /api/v1/stats/summary',
       'GET /api/v1/stats/timeseries',
       'GET /api/v1/status',

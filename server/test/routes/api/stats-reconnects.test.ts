@@ -109,7 +109,7 @@ describe('GET /api/v1/stats/reconnects', () => {
       ],
     );
     const histogram = Object.fromEntries(body.delayHistogram.filter((b) => b.count > 0).map((b) => [b.label, b.count]));
-    assert.deepEqual(histogram, { '0 ms - 100 ms': 1, '100 ms - 500 ms': 1, '1 s - 2 s': 1, '10 s - 15 s': 1, '30 s - 1 min': 1 });
+    assert.deepEqual(histogram, { '0 ms - 250 ms': 1, '250 ms - 750 ms': 1, '750 ms - 1.5 s': 1, '10 s - 15 s': 1, '30 s - 1 min': 1 });
     assert.equal(body.delayHistogram.at(-1)?.toMs, 600_000);
   });
 
