@@ -8,6 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { WebSocketServer } from 'ws';
 import { REPO_ROOT, childEnv, startCollector, type Collector } from './collector.js';
+import { signIn } from './dashboard-test.js';
 
 /**
  * The browser SDK in real Chromium against the real collector: a page served from an
@@ -43,6 +44,7 @@ function pageServer(): Server {
   wss.on('connection', (socket) => {
     socket.on('message', (data) => {
       if (String(data) === 'close-4001') socket.close(4001, 'room 7 closed');
+      if (String(data) === 'close-1012') socket.close(1012, 'rolling restart');
     });
   });
   return server;
@@ -231,3 +233,68 @@ test('a close right before navigating away still arrives', async ({ page }) => {
     { code: 1000, reason: 'leaving', source: 'browser', initiator: 'client', was_clean: 1 },
   ]);
 });
+
+interface ReconnectRow {
+  code: number;
+  initiator: string;
+  client_key: string | null;
+  client_agent: string | null;
+  previous_code: number | null;
+  reconnect_delay_ms: number | null;
+}
+
+test('a page that reconnects after a 1012 reports the previous code and the delay, and the collector counts the reconnect', async ({ page }) => {
+  await page.goto(`${allowedOrigin}/`);
+  const waited = await page.evaluate(
+    async ({ collectorUrl, apiKey }) => {
+      const sdk = await import('/sdk/browser/index.js' as string);
+      const options = { collectorUrl, apiKey, service: 'browser-reconnect', flushIntervalMs: 60_000 };
+      const first = new WebSocket(`ws://${location.host}/ws`);
+      sdk.observe(first, options);
+      await new Promise((resolve) => first.addEventListener('open', resolve));
+      first.send('close-1012');
+      await new Promise((resolve) => first.addEventListener('close', resolve));
+      const closedAt = Date.now();
+      // The page's own backoff: 2 s after the restart.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const second = new WebSocket(`ws://${location.host}/ws`);
+      const observation = sdk.observe(second, options);
+      await new Promise((resolve) => second.addEventListener('open', resolve));
+      const waitedMs = Date.now() - closedAt;
+      second.close(1000, 'done');
+      await new Promise((resolve) => second.addEventListener('close', resolve));
+      await observation.flush(10_000);
+      return waitedMs;
+    },
+    { collectorUrl: collector.url, apiKey: browserKey },
+  );
+  const db = new Database(collector.databaseUrl.slice('file:'.length), { readonly: true });
+  let rows: ReconnectRow[];
+  try {
+    rows = db
+      .prepare<[string], ReconnectRow>('SELECT code, initiator, client_key, client_agent, previous_code, reconnect_delay_ms FROM close_event WHERE service = ? ORDER BY ts')
+      .all('browser-reconnect');
+  } finally {
+    db.close();
+  }
+  expect(rows).toHaveLength(2);
+  const [first, second] = rows as [ReconnectRow, ReconnectRow];
+  expect([first.code, first.initiator, first.previous_code, first.reconnect_delay_ms]).toEqual([1012, 'server', null, null]);
+  expect([second.code, second.previous_code]).toEqual([1000, 1012]);
+  // The delay the SDK measured is the page's own wait (its listeners run just before the
+  // page's, so a millisecond or two either way).
+  expect(second.reconnect_delay_ms).toBeGreaterThanOrEqual(2_000);
+  expect(Math.abs((second.reconnect_delay_ms ?? 0) - waited)).toBeLessThanOrEqual(50);
+  expect(first.client_key).toMatch(/^[0-9a-f]{16}$/);
+  expect(second.client_key).toBe(first.client_key);
+  expect(first.client_agent).toMatch(/^(Headless)?Chrome \d+$/);
+
+  // The collector matches the close to the next socket of the same tab.
+  await signIn(page.request, collector);
+  const stats = await page.request.get(`${collector.url}/api/v1/stats/reconnects?service=browser-reconnect`);
+  expect(stats.status()).toBe(200);
+  const body = (await stats.json()) as { closes: number; reconnected: number; notReturned: number; delayHistogram: Array<{ label: string; count: number }> };
+  expect([body.closes, body.reconnected, body.notReturned]).toEqual([1, 1, 0]);
+  expect(body.delayHistogram.filter((b) => b.count > 0)).toEqual([expect.objectContaining({ label: '1.5 s - 3 s', count: 1 })]);
+});
+
