@@ -84,12 +84,13 @@ function pickReason(mix: CodeMix, r: number): string {
 const REGIONS = ['eu-west', 'us-east', 'ap-south'];
 
 /**
- * Clients: event i belongs to client i mod CLIENTS, so a client's connections close
- * about CLIENTS events apart (5 min at 10M events a week). With log-uniform lifetimes
- * some of its next connections open within 10 minutes of a close, some before it, some
- * later: a realistic share of reconnects for /stats/reconnects to match.
+ * Clients: event i belongs to client i mod clients, so a client's connections close
+ * about 3 minutes apart whatever the data set's size. With log-uniform lifetimes some of
+ * its next connections open within 10 minutes of a close, some before it, some later: a
+ * realistic share of reconnects for /stats/reconnects to match.
  */
-const CLIENTS = 5_000;
+const CLIENT_GAP_MS = 3 * 60_000;
+const clientCount = (total: number): number => Math.max(1, Math.round((total * CLIENT_GAP_MS) / SPAN));
 const AGENTS = ['Chrome 131', 'Firefox 133', 'Safari 17', 'okhttp 4', 'Python websockets 13', 'ws 8'];
 
 /** Lifetimes: mostly minutes, 1006s pile up at the 60 s idle timeout of a proxy. */
@@ -104,6 +105,7 @@ function duration(code: number | null, r: number, r2: number): number {
  */
 export function makeEvents(first: number, count: number, total: number, start: number, end: number): StoredCloseEvent[] {
   const random = prng(first + 1);
+  const clients = clientCount(total);
   const span = end - start;
   const events: StoredCloseEvent[] = new Array(count);
   for (let k = 0; k < count; k += 1) {
@@ -136,8 +138,8 @@ export function makeEvents(first: number, count: number, total: number, start: n
       bytesOut: Math.floor(random() * 400_000),
       labels: { region: REGIONS[Math.floor(random() * REGIONS.length)] as string, plan: random() < 0.8 ? 'free' : 'pro' },
       remoteAddrHash: null,
-      clientKey: `client-${(i % CLIENTS).toString(36)}`,
-      clientAgent: AGENTS[(i % CLIENTS) % AGENTS.length] as string,
+      clientKey: `client-${(i % clients).toString(36)}`,
+      clientAgent: AGENTS[(i % clients) % AGENTS.length] as string,
       previousCode: null,
       reconnectDelayMs: null,
     };
