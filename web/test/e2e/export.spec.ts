@@ -87,6 +87,10 @@ test('the events explorer exports every event of the view, field by field', asyn
       bytes_in: '',
       bytes_out: '',
       labels: e.labels === undefined ? expect.any(String) : JSON.stringify(e.labels),
+      client_key: e.clientKey ?? '',
+      client_agent: '',
+      previous_code: '',
+      reconnect_delay_ms: '',
       id: e.id,
     })),
   );

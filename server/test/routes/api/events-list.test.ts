@@ -120,6 +120,10 @@ describe('GET /api/v1/events', () => {
       bytesIn: 100,
       bytesOut: 200,
       labels: e.labels,
+      clientKey: e.clientKey,
+      clientAgent: e.clientAgent,
+      previousCode: e.previousCode,
+      reconnectDelayMs: e.reconnectDelayMs,
     });
   });
 
