@@ -258,12 +258,13 @@ export class StatsReader {
   /** Closes with a known lifetime per lifetime bucket (edges in the registry), for the `top` codes; the rest as code -2. */
   async lifetimeCounts(window: TimeWindow, filters: CloseFilters, top: number): Promise<LifetimesRead> {
     const source = lifetimeSource(this.dialect, window, filters);
+    // One pass over the source: the codes are ranked from the small grouped rows, not
+    // by grouping the source again per question.
     const rows = await this.run(sql`
-      WITH s AS (${source.sql}),
-      topc AS (SELECT code FROM s GROUP BY code ORDER BY SUM(count) DESC, code LIMIT ${int(top)})
-      SELECT CASE WHEN code IN (SELECT code FROM topc) THEN code ELSE ${int(OTHER_CODE)} END AS c, lifetime_bucket AS lb, SUM(count) AS n,
-        (SELECT COUNT(*) FROM (SELECT code FROM s GROUP BY code) AS all_codes) AS codes
-      FROM s GROUP BY c, lb`);
+      WITH g AS (SELECT code, lifetime_bucket AS lb, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY code, lifetime_bucket),
+      ranked AS (SELECT code, ROW_NUMBER() OVER (ORDER BY SUM(n) DESC, code) AS code_rank, COUNT(*) OVER () AS codes FROM g GROUP BY code)
+      SELECT CASE WHEN ranked.code_rank <= ${int(top)} THEN g.code ELSE ${int(OTHER_CODE)} END AS c, g.lb AS lb, SUM(g.n) AS n, MAX(ranked.codes) AS codes
+      FROM g JOIN ranked ON ranked.code = g.code GROUP BY 1, 2`);
     const codes = toNumber(rows[0]?.codes);
     return {
       rows: rows.map((r) => ({ code: toNumber(r.c) === OTHER_CODE ? OTHER_CODE : toCode(r.c), lifetimeBucket: toNumber(r.lb), count: toNumber(r.n) })),
@@ -289,11 +290,10 @@ export class StatsReader {
     const b = int(bucketMs);
     const column = raw(key);
     const rows = await this.run(sql`
-      WITH s AS (${source.sql}),
-      topk AS (SELECT ${column} AS k FROM s GROUP BY ${column} ORDER BY SUM(count) DESC, ${column} LIMIT ${int(top)})
-      SELECT (bucket / ${b}) * ${b} AS t, CASE WHEN ${column} IN (SELECT k FROM topk) THEN ${column} END AS k, SUM(count) AS n,
-        (SELECT COUNT(*) FROM (SELECT ${column} FROM s GROUP BY ${column}) AS all_keys) AS groups
-      FROM s GROUP BY t, k`);
+      WITH g AS (SELECT (bucket / ${b}) * ${b} AS t, ${column} AS k, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY 1, 2),
+      ranked AS (SELECT k, ROW_NUMBER() OVER (ORDER BY SUM(n) DESC, k) AS key_rank, COUNT(*) OVER () AS groups FROM g GROUP BY k)
+      SELECT g.t AS t, CASE WHEN ranked.key_rank <= ${int(top)} THEN g.k END AS k, SUM(g.n) AS n, MAX(ranked.groups) AS groups
+      FROM g JOIN ranked ON ranked.k = g.k GROUP BY 1, 2`);
     return { rows, path: source.path, otherGroups: Math.max(0, toNumber(rows[0]?.groups) - top) };
   }
 }
