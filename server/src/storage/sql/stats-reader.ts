@@ -1,3 +1,4 @@
+import { DAY_MS } from '../time-window.js';
 import { HOUR_MS, type CloseFilters, type Read, type TimeWindow } from '../types.js';
 import { categoryIndexSql, severityColumns } from './code-sql.js';
 import type { Dialect } from './dialect.js';
@@ -274,9 +275,10 @@ export class StatsReader {
   }
 
   private timeseriesSource(window: TimeWindow, filters: CloseFilters, bucketMs: number): Source {
-    // Hour rollups fit only when every hour lies inside one bucket; finer buckets read
-    // the narrow per-code minute rollups.
-    return bucketMs % HOUR_MS === 0 ? closeSource(this.dialect, window, filters, true) : minuteCodeSource(this.dialect, window, filters);
+    // Day (hour) rollups fit only when every day (hour) lies inside one bucket; finer
+    // buckets read the narrow per-code minute rollups.
+    if (bucketMs % DAY_MS === 0) return closeSource(this.dialect, window, filters, 'day');
+    return bucketMs % HOUR_MS === 0 ? closeSource(this.dialect, window, filters, 'hour') : minuteCodeSource(this.dialect, window, filters);
   }
 
   private async topTimeseries(
