@@ -40,13 +40,15 @@ export interface RollupDeltas {
   lifetimeMinute: Map<string, LifetimeRollupDelta>;
   lifetimeHour: Map<string, LifetimeRollupDelta>;
   lifetimeDay: Map<string, LifetimeRollupDelta>;
-  /** Keyed on the table name: code_rollup_minute and instance_rollup_minute, _hour and _day. */
+  /** Keyed on the table name: code_rollup_ and instance_rollup_ minute, hour and day. */
   counts: Map<string, Map<string, CountRollupDelta>>;
 }
 
 /** The count-only rollup tables and their key columns, in primary-key order. */
 export const COUNT_ROLLUPS: Readonly<Record<string, readonly string[]>> = {
   code_rollup_minute: ['bucket', 'service', 'code'],
+  code_rollup_hour: ['bucket', 'service', 'code'],
+  code_rollup_day: ['bucket', 'service', 'code'],
   instance_rollup_minute: ['bucket', 'service', 'instance', 'code'],
   instance_rollup_hour: ['bucket', 'service', 'instance', 'code'],
   instance_rollup_day: ['bucket', 'service', 'instance', 'code'],
@@ -119,6 +121,8 @@ export function addToRollups(deltas: RollupDeltas, e: StoredCloseEvent): void {
   addClose(deltas.closeHour, hour, code, e);
   addClose(deltas.closeDay, day, code, e);
   addCount(deltas, 'code_rollup_minute', { bucket: minute, service: e.service, code });
+  addCount(deltas, 'code_rollup_hour', { bucket: hour, service: e.service, code });
+  addCount(deltas, 'code_rollup_day', { bucket: day, service: e.service, code });
   addCount(deltas, 'instance_rollup_minute', { bucket: minute, service: e.service, instance: e.instance, code });
   addCount(deltas, 'instance_rollup_hour', { bucket: hour, service: e.service, instance: e.instance, code });
   addCount(deltas, 'instance_rollup_day', { bucket: day, service: e.service, instance: e.instance, code });

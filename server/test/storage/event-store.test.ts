@@ -74,7 +74,7 @@ test('rollups equal raw event counts for every code and service after a randomiz
     assert.deepEqual(rows(`SELECT code AS key, sum(count) AS n FROM ${table} GROUP BY 1`), expectedByCode, table);
     assert.deepEqual(rows(`SELECT service AS key, sum(count) AS n FROM ${table} GROUP BY 1`), expectedByService, table);
   }
-  for (const table of ['code_rollup_minute', 'instance_rollup_minute', 'instance_rollup_hour', 'instance_rollup_day']) {
+  for (const table of ['code_rollup_minute', 'code_rollup_hour', 'code_rollup_day', 'instance_rollup_minute', 'instance_rollup_hour', 'instance_rollup_day']) {
     assert.deepEqual(rows(`SELECT code AS key, sum(count) AS n FROM ${table} GROUP BY 1`), expectedByCode, table);
     assert.deepEqual(rows(`SELECT service AS key, sum(count) AS n FROM ${table} GROUP BY 1`), expectedByService, table);
   }

@@ -143,17 +143,22 @@ function onlyServiceAndCodes(filters: CloseFilters): boolean {
 }
 
 /**
- * Closes per minute with `bucket`, `service`, `code` and `count`, from the narrow
- * per-code minute rollups when the filters allow (day-long timeseries read a few
- * dozen rows a minute there), else from `closeSource`.
+ * Closes with `bucket`, `service`, `code` and `count`, from the narrow per-code rollups
+ * when the filters allow (a few dozen rows a minute, a few hundred an hour, instead of
+ * every route, initiator and reason template), else from `closeSource`.
  */
-export function minuteCodeSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters): Source {
-  if (!onlyServiceAndCodes(filters)) return closeSource(dialect, window, filters, 'minute');
-  const conditions = serviceAndCodeConditions(filters);
+export function codeSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters, coarsest: RollupLevel = 'day'): Source {
+  if (!onlyServiceAndCodes(filters)) return closeSource(dialect, window, filters, coarsest);
   return {
     path: 'rollups',
-    sql: sql`SELECT bucket, service, code, count FROM code_rollup_minute
-      WHERE bucket >= ${int(window.from)} AND bucket < ${int(window.to)} AND ${and([...conditions, dialect.withinBudget])}`,
+    sql: stitchedRollups(
+      dialect,
+      window,
+      { minute: 'code_rollup_minute', hour: 'code_rollup_hour', day: 'code_rollup_day' },
+      sql`bucket, service, code, count`,
+      serviceAndCodeConditions(filters),
+      coarsest,
+    ),
   };
 }
 

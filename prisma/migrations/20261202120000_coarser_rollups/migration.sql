@@ -1,4 +1,29 @@
--- Day rollups (close, instance, lifetime); see prisma/migrations/20261202120000_day_rollups.
+-- Coarser rollups for long windows. Day rollups beside the minute and hour ones (close,
+-- instance, lifetime, code): a 7-day read sorted ~300k hour rows per question; whole days
+-- now read one row per key and day, and only the hours at the window's edges read hour
+-- rows. Per-code hour rollups (service x code), as code_rollup_minute: hourly series,
+-- summaries and the service breakdown need no route, initiator or template. WITHOUT ROWID
+-- like every rollup table (20261202000000_rollups_without_rowid).
+
+-- CreateTable
+CREATE TABLE "code_rollup_hour" (
+    "bucket" BIGINT NOT NULL,
+    "service" TEXT NOT NULL,
+    "code" INTEGER NOT NULL,
+    "count" INTEGER NOT NULL,
+
+    PRIMARY KEY ("bucket", "service", "code")
+) WITHOUT ROWID;
+
+-- CreateTable
+CREATE TABLE "code_rollup_day" (
+    "bucket" BIGINT NOT NULL,
+    "service" TEXT NOT NULL,
+    "code" INTEGER NOT NULL,
+    "count" INTEGER NOT NULL,
+
+    PRIMARY KEY ("bucket", "service", "code")
+) WITHOUT ROWID;
 
 -- CreateTable
 CREATE TABLE "close_rollup_day" (
@@ -15,8 +40,8 @@ CREATE TABLE "close_rollup_day" (
     "bytes_in" BIGINT NOT NULL,
     "bytes_out" BIGINT NOT NULL,
 
-    CONSTRAINT "close_rollup_day_pkey" PRIMARY KEY ("bucket","service","route","code","initiator","reason_template")
-);
+    PRIMARY KEY ("bucket", "service", "route", "code", "initiator", "reason_template")
+) WITHOUT ROWID;
 
 -- CreateTable
 CREATE TABLE "instance_rollup_day" (
@@ -26,8 +51,8 @@ CREATE TABLE "instance_rollup_day" (
     "code" INTEGER NOT NULL,
     "count" INTEGER NOT NULL,
 
-    CONSTRAINT "instance_rollup_day_pkey" PRIMARY KEY ("bucket","service","instance","code")
-);
+    PRIMARY KEY ("bucket", "service", "instance", "code")
+) WITHOUT ROWID;
 
 -- CreateTable
 CREATE TABLE "lifetime_rollup_day" (
@@ -37,8 +62,8 @@ CREATE TABLE "lifetime_rollup_day" (
     "lifetime_bucket" INTEGER NOT NULL,
     "count" INTEGER NOT NULL,
 
-    CONSTRAINT "lifetime_rollup_day_pkey" PRIMARY KEY ("bucket","service","code","lifetime_bucket")
-);
+    PRIMARY KEY ("bucket", "service", "code", "lifetime_bucket")
+) WITHOUT ROWID;
 
 -- Filled from the hour rollups (which equal the raw events), so reads that use day rows
 -- give the same answers at once. Days are epoch-aligned (UTC), as the writer buckets them.
@@ -55,3 +80,11 @@ FROM "instance_rollup_hour" GROUP BY 1, 2, 3, 4;
 INSERT INTO "lifetime_rollup_day" ("bucket", "service", "code", "lifetime_bucket", "count")
 SELECT "bucket" - "bucket" % 86400000, "service", "code", "lifetime_bucket", SUM("count")
 FROM "lifetime_rollup_hour" GROUP BY 1, 2, 3, 4;
+
+INSERT INTO "code_rollup_hour" ("bucket", "service", "code", "count")
+SELECT "bucket", "service", "code", SUM("count")
+FROM "close_rollup_hour" GROUP BY 1, 2, 3;
+
+INSERT INTO "code_rollup_day" ("bucket", "service", "code", "count")
+SELECT "bucket" - "bucket" % 86400000, "service", "code", SUM("count")
+FROM "close_rollup_hour" GROUP BY 1, 2, 3;

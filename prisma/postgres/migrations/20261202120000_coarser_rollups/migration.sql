@@ -1,7 +1,24 @@
--- Day rollups beside the minute and hour ones (close, instance, lifetime): a 7-day read
--- sorted ~300k hour rows per question; whole days now read one row per key and day, and
--- only the hours at the window's edges read hour rows. WITHOUT ROWID like every rollup
--- table (20261202000000_rollups_without_rowid).
+-- Per-code hour and day rollups, day rollups of close, instance and lifetime; see prisma/migrations/20261202120000_coarser_rollups.
+
+-- CreateTable
+CREATE TABLE "code_rollup_hour" (
+    "bucket" BIGINT NOT NULL,
+    "service" TEXT NOT NULL,
+    "code" INTEGER NOT NULL,
+    "count" INTEGER NOT NULL,
+
+    CONSTRAINT "code_rollup_hour_pkey" PRIMARY KEY ("bucket","service","code")
+);
+
+-- CreateTable
+CREATE TABLE "code_rollup_day" (
+    "bucket" BIGINT NOT NULL,
+    "service" TEXT NOT NULL,
+    "code" INTEGER NOT NULL,
+    "count" INTEGER NOT NULL,
+
+    CONSTRAINT "code_rollup_day_pkey" PRIMARY KEY ("bucket","service","code")
+);
 
 -- CreateTable
 CREATE TABLE "close_rollup_day" (
@@ -18,8 +35,8 @@ CREATE TABLE "close_rollup_day" (
     "bytes_in" BIGINT NOT NULL,
     "bytes_out" BIGINT NOT NULL,
 
-    PRIMARY KEY ("bucket", "service", "route", "code", "initiator", "reason_template")
-) WITHOUT ROWID;
+    CONSTRAINT "close_rollup_day_pkey" PRIMARY KEY ("bucket","service","route","code","initiator","reason_template")
+);
 
 -- CreateTable
 CREATE TABLE "instance_rollup_day" (
@@ -29,8 +46,8 @@ CREATE TABLE "instance_rollup_day" (
     "code" INTEGER NOT NULL,
     "count" INTEGER NOT NULL,
 
-    PRIMARY KEY ("bucket", "service", "instance", "code")
-) WITHOUT ROWID;
+    CONSTRAINT "instance_rollup_day_pkey" PRIMARY KEY ("bucket","service","instance","code")
+);
 
 -- CreateTable
 CREATE TABLE "lifetime_rollup_day" (
@@ -40,8 +57,8 @@ CREATE TABLE "lifetime_rollup_day" (
     "lifetime_bucket" INTEGER NOT NULL,
     "count" INTEGER NOT NULL,
 
-    PRIMARY KEY ("bucket", "service", "code", "lifetime_bucket")
-) WITHOUT ROWID;
+    CONSTRAINT "lifetime_rollup_day_pkey" PRIMARY KEY ("bucket","service","code","lifetime_bucket")
+);
 
 -- Filled from the hour rollups (which equal the raw events), so reads that use day rows
 -- give the same answers at once. Days are epoch-aligned (UTC), as the writer buckets them.
@@ -58,3 +75,11 @@ FROM "instance_rollup_hour" GROUP BY 1, 2, 3, 4;
 INSERT INTO "lifetime_rollup_day" ("bucket", "service", "code", "lifetime_bucket", "count")
 SELECT "bucket" - "bucket" % 86400000, "service", "code", "lifetime_bucket", SUM("count")
 FROM "lifetime_rollup_hour" GROUP BY 1, 2, 3, 4;
+
+INSERT INTO "code_rollup_hour" ("bucket", "service", "code", "count")
+SELECT "bucket", "service", "code", SUM("count")
+FROM "close_rollup_hour" GROUP BY 1, 2, 3;
+
+INSERT INTO "code_rollup_day" ("bucket", "service", "code", "count")
+SELECT "bucket" - "bucket" % 86400000, "service", "code", SUM("count")
+FROM "close_rollup_hour" GROUP BY 1, 2, 3;
