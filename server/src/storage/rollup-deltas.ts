@@ -1,4 +1,5 @@
 import { lifetimeBucket } from '@closewatch/sdk/lifetime-buckets';
+import { DAY_MS } from './time-window.js';
 import { HOUR_MS, MINUTE_MS, NO_CODE_SENTINEL, type StoredCloseEvent } from './types.js';
 
 
@@ -35,25 +36,32 @@ export interface CountRollupDelta {
 export interface RollupDeltas {
   closeMinute: Map<string, CloseRollupDelta>;
   closeHour: Map<string, CloseRollupDelta>;
+  closeDay: Map<string, CloseRollupDelta>;
   lifetimeMinute: Map<string, LifetimeRollupDelta>;
   lifetimeHour: Map<string, LifetimeRollupDelta>;
-  /** Keyed on the table name: code_rollup_minute, instance_rollup_minute, instance_rollup_hour. */
+  lifetimeDay: Map<string, LifetimeRollupDelta>;
+  /** Keyed on the table name: code_rollup_ and instance_rollup_ minute, hour and day. */
   counts: Map<string, Map<string, CountRollupDelta>>;
 }
 
 /** The count-only rollup tables and their key columns, in primary-key order. */
 export const COUNT_ROLLUPS: Readonly<Record<string, readonly string[]>> = {
   code_rollup_minute: ['bucket', 'service', 'code'],
+  code_rollup_hour: ['bucket', 'service', 'code'],
+  code_rollup_day: ['bucket', 'service', 'code'],
   instance_rollup_minute: ['bucket', 'service', 'instance', 'code'],
   instance_rollup_hour: ['bucket', 'service', 'instance', 'code'],
+  instance_rollup_day: ['bucket', 'service', 'instance', 'code'],
 };
 
 export function emptyRollupDeltas(): RollupDeltas {
   return {
     closeMinute: new Map(),
     closeHour: new Map(),
+    closeDay: new Map(),
     lifetimeMinute: new Map(),
     lifetimeHour: new Map(),
+    lifetimeDay: new Map(),
     counts: new Map(Object.keys(COUNT_ROLLUPS).map((table) => [table, new Map()])),
   };
 }
@@ -108,14 +116,20 @@ export function addToRollups(deltas: RollupDeltas, e: StoredCloseEvent): void {
   const code = e.code ?? NO_CODE_SENTINEL;
   const minute = e.ts - (e.ts % MINUTE_MS);
   const hour = e.ts - (e.ts % HOUR_MS);
+  const day = e.ts - (e.ts % DAY_MS);
   addClose(deltas.closeMinute, minute, code, e);
   addClose(deltas.closeHour, hour, code, e);
+  addClose(deltas.closeDay, day, code, e);
   addCount(deltas, 'code_rollup_minute', { bucket: minute, service: e.service, code });
+  addCount(deltas, 'code_rollup_hour', { bucket: hour, service: e.service, code });
+  addCount(deltas, 'code_rollup_day', { bucket: day, service: e.service, code });
   addCount(deltas, 'instance_rollup_minute', { bucket: minute, service: e.service, instance: e.instance, code });
   addCount(deltas, 'instance_rollup_hour', { bucket: hour, service: e.service, instance: e.instance, code });
+  addCount(deltas, 'instance_rollup_day', { bucket: day, service: e.service, instance: e.instance, code });
   if (e.durationMs !== null) {
     const lb = lifetimeBucket(e.durationMs);
     addLifetime(deltas.lifetimeMinute, minute, code, e.service, lb);
     addLifetime(deltas.lifetimeHour, hour, code, e.service, lb);
+    addLifetime(deltas.lifetimeDay, day, code, e.service, lb);
   }
 }

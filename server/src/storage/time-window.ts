@@ -50,6 +50,40 @@ export function rollupSpans(window: TimeWindow): RollupSpans {
   return { hours: { from: h0, to: h1 }, minutes };
 }
 
+/** The rollup resolutions, finest first. */
+export type RollupLevel = 'minute' | 'hour' | 'day';
+
+/** A span of a window and the rollup resolution that reads it. */
+export interface RollupLeg {
+  level: RollupLevel;
+  span: TimeWindow;
+}
+
+/**
+ * How a minute-aligned window splits into the coarsest rollup rows that fit, up to
+ * `coarsest`: whole (epoch-aligned) days from day rollups, the whole hours at their
+ * edges from hour rollups, the minutes at the edges of those from minute rollups. A
+ * week then reads about six days' rows and a day's worth of hours instead of 168 hours.
+ */
+export function rollupLegs(window: TimeWindow, coarsest: RollupLevel): RollupLeg[] {
+  if (coarsest === 'minute') return [{ level: 'minute', span: window }];
+  const hourLegs = (w: TimeWindow): RollupLeg[] => {
+    const spans = rollupSpans(w);
+    return [
+      ...(spans.hours === null ? [] : [{ level: 'hour' as const, span: spans.hours }]),
+      ...spans.minutes.map((span) => ({ level: 'minute' as const, span })),
+    ];
+  };
+  const d0 = ceilTo(window.from, DAY_MS);
+  const d1 = floorTo(window.to, DAY_MS);
+  if (coarsest === 'hour' || d0 >= d1) return hourLegs(window);
+  return [
+    { level: 'day', span: { from: d0, to: d1 } },
+    ...(window.from < d0 ? hourLegs({ from: window.from, to: d0 }) : []),
+    ...(d1 < window.to ? hourLegs({ from: d1, to: window.to }) : []),
+  ];
+}
+
 /** Default timeseries bucket for a requested range length (the requested one, not the widened one). */
 export function defaultBucketMs(rangeMs: number): number {
   if (rangeMs <= HOUR_MS) return MINUTE_MS;

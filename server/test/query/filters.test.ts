@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { HttpError } from '../../src/http/http-error.js';
 import { parseFilters } from '../../src/query/filters.js';
-import { alignWindow, rollupSpans } from '../../src/storage/time-window.js';
+import { alignWindow, rollupLegs, rollupSpans } from '../../src/storage/time-window.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const MINUTE = 60_000;
@@ -102,6 +102,30 @@ describe('time windows', () => {
       hours: null,
       minutes: [{ from: T + MINUTE, to: T + HOUR + MINUTE }],
     });
+  });
+
+  it('reads whole days from day rollups, the hours and minutes at their edges from finer ones', () => {
+    const D0 = Date.UTC(2026, 10, 20);
+    const DAY = 24 * HOUR;
+    const window = { from: D0 - 2 * HOUR - 5 * MINUTE, to: D0 + 2 * DAY + HOUR + 7 * MINUTE };
+    assert.deepEqual(rollupLegs(window, 'day'), [
+      { level: 'day', span: { from: D0, to: D0 + 2 * DAY } },
+      { level: 'hour', span: { from: D0 - 2 * HOUR, to: D0 } },
+      { level: 'minute', span: { from: D0 - 2 * HOUR - 5 * MINUTE, to: D0 - 2 * HOUR } },
+      { level: 'hour', span: { from: D0 + 2 * DAY, to: D0 + 2 * DAY + HOUR } },
+      { level: 'minute', span: { from: D0 + 2 * DAY + HOUR, to: D0 + 2 * DAY + HOUR + 7 * MINUTE } },
+    ]);
+    assert.deepEqual(rollupLegs(window, 'hour'), [
+      { level: 'hour', span: { from: D0 - 2 * HOUR, to: D0 + 2 * DAY + HOUR } },
+      { level: 'minute', span: { from: D0 - 2 * HOUR - 5 * MINUTE, to: D0 - 2 * HOUR } },
+      { level: 'minute', span: { from: D0 + 2 * DAY + HOUR, to: D0 + 2 * DAY + HOUR + 7 * MINUTE } },
+    ]);
+    assert.deepEqual(rollupLegs(window, 'minute'), [{ level: 'minute', span: window }]);
+    // Less than a whole day: hours and minutes, as before.
+    assert.deepEqual(rollupLegs({ from: D0 + MINUTE, to: D0 + DAY }, 'day'), [
+      { level: 'hour', span: { from: D0 + HOUR, to: D0 + DAY } },
+      { level: 'minute', span: { from: D0 + MINUTE, to: D0 + HOUR } },
+    ]);
   });
 });
 

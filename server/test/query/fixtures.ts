@@ -201,4 +201,6 @@ export const RANGES: Array<{ from: number; to: number }> = [
   { from: BASE - 3 * HOUR - 17 * MINUTE - 13_456, to: BASE + 2 * HOUR + 41 * MINUTE + 7_001 },
   { from: BASE + 12 * MINUTE + 30_000, to: BASE + 48 * MINUTE + 1 },
   { from: BASE - HOUR, to: BASE + HOUR },
+  // A whole UTC day (read from day rollups) with hour and minute rows at both ends.
+  { from: BASE - 30 * HOUR - 7 * MINUTE - 2_345, to: BASE + 4 * HOUR + 41 * MINUTE + 9 },
 ];

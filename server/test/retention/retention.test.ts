@@ -19,6 +19,7 @@ const now = { value: T };
 const ROLLUP_TABLES = [
   'close_rollup_minute', 'close_rollup_hour', 'lifetime_rollup_minute', 'lifetime_rollup_hour',
   'code_rollup_minute', 'instance_rollup_minute', 'instance_rollup_hour',
+  'close_rollup_day', 'lifetime_rollup_day', 'instance_rollup_day', 'code_rollup_hour', 'code_rollup_day',
 ];
 
 let t: TestApp;

@@ -70,17 +70,17 @@ test('rollups equal raw event counts for every code and service after a randomiz
   const rawByService = rows('SELECT service AS key, count(*) AS n FROM close_event GROUP BY 1');
   assert.deepEqual(rawByCode, expectedByCode);
   assert.deepEqual(rawByService, expectedByService);
-  for (const table of ['close_rollup_minute', 'close_rollup_hour']) {
+  for (const table of ['close_rollup_minute', 'close_rollup_hour', 'close_rollup_day']) {
     assert.deepEqual(rows(`SELECT code AS key, sum(count) AS n FROM ${table} GROUP BY 1`), expectedByCode, table);
     assert.deepEqual(rows(`SELECT service AS key, sum(count) AS n FROM ${table} GROUP BY 1`), expectedByService, table);
   }
-  for (const table of ['code_rollup_minute', 'instance_rollup_minute', 'instance_rollup_hour']) {
+  for (const table of ['code_rollup_minute', 'code_rollup_hour', 'code_rollup_day', 'instance_rollup_minute', 'instance_rollup_hour', 'instance_rollup_day']) {
     assert.deepEqual(rows(`SELECT code AS key, sum(count) AS n FROM ${table} GROUP BY 1`), expectedByCode, table);
     assert.deepEqual(rows(`SELECT service AS key, sum(count) AS n FROM ${table} GROUP BY 1`), expectedByService, table);
   }
   const instances = rows("SELECT service || '/' || instance AS key, count(*) AS n FROM close_event GROUP BY 1");
   assert.deepEqual(rows("SELECT service || '/' || instance AS key, sum(count) AS n FROM instance_rollup_hour GROUP BY 1"), instances);
-  for (const table of ['lifetime_rollup_minute', 'lifetime_rollup_hour']) {
+  for (const table of ['lifetime_rollup_minute', 'lifetime_rollup_hour', 'lifetime_rollup_day']) {
     const total = t.sqlite.prepare(`SELECT sum(count) AS n FROM ${table}`).get() as { n: number };
     assert.equal(total.n, expectedWithDuration, table);
   }

@@ -22,6 +22,8 @@ export interface PgPoolOptions {
   statementTimeoutMs?: number;
   /** Shown in pg_stat_activity. */
   applicationName: string;
+  /** Server settings for every session of this pool (`-c name=value` at connect). */
+  settings?: Readonly<Record<string, string | number>>;
   /** Errors of idle connections (a restarted server): logged, never thrown. */
   onError: (error: Error) => void;
 }
@@ -36,6 +38,7 @@ export function createPgPool(options: PgPoolOptions): pg.Pool {
     types,
     application_name: options.applicationName,
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    ...(options.settings ? { options: Object.entries(options.settings).map(([name, value]) => `-c ${name}=${value}`).join(' ') } : {}),
     connectionTimeoutMillis: 10_000,
   });
   pool.on('error', options.onError);

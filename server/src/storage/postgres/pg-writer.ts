@@ -302,8 +302,10 @@ export class PostgresWriter implements EventWriter {
     // Always in this order: every collector locks rollup rows table by table, key by key.
     await close('close_rollup_minute', deltas.closeMinute);
     await close('close_rollup_hour', deltas.closeHour);
+    await close('close_rollup_day', deltas.closeDay);
     await lifetime('lifetime_rollup_minute', deltas.lifetimeMinute);
     await lifetime('lifetime_rollup_hour', deltas.lifetimeHour);
+    await lifetime('lifetime_rollup_day', deltas.lifetimeDay);
     for (const [table, keys] of Object.entries(COUNT_ROLLUPS)) {
       const sorted = byKey(deltas.counts.get(table) ?? new Map());
       if (sorted.length === 0) continue;

@@ -44,7 +44,7 @@ export class AlertReader {
    * codes/category and how many there were in all in its context.
    */
   async selectionMinutes(window: TimeWindow, context: CloseFilters, selection: CloseFilters, byRoute: boolean): Promise<SelectionMinute[]> {
-    const source = closeSource(this.dialect, window, context, false);
+    const source = closeSource(this.dialect, window, context, 'minute');
     const groups = raw(byRoute ? 'bucket, service, route' : 'bucket, service');
     const rows = await this.run(sql`SELECT ${groups}, SUM(CASE WHEN ${sourceCodeCondition(selection)} THEN count ELSE 0 END) AS selected, SUM(count) AS total
       FROM (${source.sql}) AS s GROUP BY ${groups}`);

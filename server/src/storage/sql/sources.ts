@@ -2,7 +2,7 @@ import { categoryCodeRanges } from '@closewatch/sdk/close-codes';
 import { LIFETIME_EDGES_MS } from '@closewatch/sdk/lifetime-buckets';
 import { MINUTE_MS, NO_CODE_SENTINEL, type CloseFilters, type ReadPath, type TimeWindow } from '../types.js';
 import type { Dialect } from './dialect.js';
-import { rollupSpans } from '../time-window.js';
+import { rollupLegs, type RollupLevel } from '../time-window.js';
 import { and, int, join, or, raw, sql, type Sql } from './template.js';
 
 /**
@@ -78,31 +78,36 @@ function closeRollupConditions(filters: CloseFilters): Sql[] {
   return c;
 }
 
-/** UNION ALL of one rollup table pair over a window: hour rows for whole hours, minute rows at the edges. */
+/** A family of rollup tables, one per resolution (`day` where one is kept). */
+interface RollupTables {
+  minute: string;
+  hour: string;
+  day?: string;
+}
+
+/** UNION ALL of one rollup family over a window: day rows for whole days, hour rows for whole hours at their edges, minute rows at the edges of those. */
 function stitchedRollups(
   dialect: Dialect,
   window: TimeWindow,
-  tables: { hour: string; minute: string },
+  tables: RollupTables,
   columns: Sql,
   conditions: readonly Sql[],
-  hoursAllowed: boolean,
+  coarsest: RollupLevel,
 ): Sql {
-  const spans = hoursAllowed ? rollupSpans(window) : { hours: null, minutes: [window] };
-  const legs: Sql[] = [];
-  const leg = (table: string, span: TimeWindow): Sql =>
-    sql`SELECT ${columns} FROM ${raw(table)}
-      WHERE bucket >= ${int(span.from)} AND bucket < ${int(span.to)} AND ${and([...conditions, dialect.withinBudget])}`;
-  if (spans.hours !== null) legs.push(leg(tables.hour, spans.hours));
-  for (const span of spans.minutes) legs.push(leg(tables.minute, span));
+  const legs = rollupLegs(window, coarsest === 'day' && tables.day === undefined ? 'hour' : coarsest).map(({ level, span }) =>
+    sql`SELECT ${columns} FROM ${raw(tables[level] as string)}
+      WHERE bucket >= ${int(span.from)} AND bucket < ${int(span.to)} AND ${and([...conditions, dialect.withinBudget])}`,
+  );
   return join(legs, ' UNION ALL ');
 }
 
 /**
  * Closes in a window, from rollups when the filters allow it, else from raw events.
  *
- * @param hours whether hour rollups may be used (false when callers need minute resolution).
+ * @param coarsest the coarsest rollup rows callers can use (`minute` when they need minute
+ *   resolution, `hour` for hourly buckets).
  */
-export function closeSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters, hours = true): Source {
+export function closeSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters, coarsest: RollupLevel = 'day'): Source {
   if (needsRawEvents(filters)) {
     return {
       path: 'events',
@@ -116,10 +121,10 @@ export function closeSource(dialect: Dialect, window: TimeWindow, filters: Close
     sql: stitchedRollups(
       dialect,
       window,
-      { hour: 'close_rollup_hour', minute: 'close_rollup_minute' },
+      { minute: 'close_rollup_minute', hour: 'close_rollup_hour', day: 'close_rollup_day' },
       sql`bucket, service, route, code, initiator, reason_template, count`,
       closeRollupConditions(filters),
-      hours,
+      coarsest,
     ),
   };
 }
@@ -138,17 +143,22 @@ function onlyServiceAndCodes(filters: CloseFilters): boolean {
 }
 
 /**
- * Closes per minute with `bucket`, `service`, `code` and `count`, from the narrow
- * per-code minute rollups when the filters allow (day-long timeseries read a few
- * dozen rows a minute there), else from `closeSource`.
+ * Closes with `bucket`, `service`, `code` and `count`, from the narrow per-code rollups
+ * when the filters allow (a few dozen rows a minute, a few hundred an hour, instead of
+ * every route, initiator and reason template), else from `closeSource`.
  */
-export function minuteCodeSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters): Source {
-  if (!onlyServiceAndCodes(filters)) return closeSource(dialect, window, filters, false);
-  const conditions = serviceAndCodeConditions(filters);
+export function codeSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters, coarsest: RollupLevel = 'day'): Source {
+  if (!onlyServiceAndCodes(filters)) return closeSource(dialect, window, filters, coarsest);
   return {
     path: 'rollups',
-    sql: sql`SELECT bucket, service, code, count FROM code_rollup_minute
-      WHERE bucket >= ${int(window.from)} AND bucket < ${int(window.to)} AND ${and([...conditions, dialect.withinBudget])}`,
+    sql: stitchedRollups(
+      dialect,
+      window,
+      { minute: 'code_rollup_minute', hour: 'code_rollup_hour', day: 'code_rollup_day' },
+      sql`bucket, service, code, count`,
+      serviceAndCodeConditions(filters),
+      coarsest,
+    ),
   };
 }
 
@@ -170,10 +180,10 @@ export function instanceSource(dialect: Dialect, window: TimeWindow, filters: Cl
     sql: stitchedRollups(
       dialect,
       window,
-      { hour: 'instance_rollup_hour', minute: 'instance_rollup_minute' },
+      { minute: 'instance_rollup_minute', hour: 'instance_rollup_hour', day: 'instance_rollup_day' },
       sql`service, instance, code, count`,
       conditions,
-      true,
+      'day',
     ),
   };
 }
@@ -203,10 +213,10 @@ export function lifetimeSource(dialect: Dialect, window: TimeWindow, filters: Cl
     sql: stitchedRollups(
       dialect,
       window,
-      { hour: 'lifetime_rollup_hour', minute: 'lifetime_rollup_minute' },
+      { minute: 'lifetime_rollup_minute', hour: 'lifetime_rollup_hour', day: 'lifetime_rollup_day' },
       sql`bucket, service, code, lifetime_bucket, count`,
       conditions,
-      true,
+      'day',
     ),
   };
 }

@@ -1,8 +1,9 @@
+import { DAY_MS } from '../time-window.js';
 import { HOUR_MS, type CloseFilters, type Read, type TimeWindow } from '../types.js';
 import { categoryIndexSql, severityColumns } from './code-sql.js';
 import type { Dialect } from './dialect.js';
 import { toCode, toNumber, toText, type Row } from './row.js';
-import { closeSource, eventConditions, eventRange, instanceSource, lifetimeSource, minuteCodeSource, type Source } from './sources.js';
+import { closeSource, eventConditions, eventRange, instanceSource, lifetimeSource, codeSource, type Source } from './sources.js';
 import { and, int, join, raw, sql, type Sql } from './template.js';
 
 /** Runs one read statement on the engine (within its read budget) and returns its rows. */
@@ -110,7 +111,7 @@ export class StatsReader {
 
   /** Closes per code (at most 65,537 rows: every code and "none"). */
   async codeCounts(window: TimeWindow, filters: CloseFilters): Promise<Read<CodeCount>> {
-    const source = closeSource(this.dialect, window, filters);
+    const source = codeSource(this.dialect, window, filters);
     const rows = await this.run(sql`SELECT code, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY code`);
     return { rows: rows.map((r) => ({ code: toCode(r.code), count: toNumber(r.n) })), path: source.path };
   }
@@ -228,7 +229,8 @@ export class StatsReader {
     group: BreakdownGroup,
     top: number,
   ): Promise<GroupedRead<{ service: string; route?: string; instance?: string }>> {
-    const source = group === 'instance' ? instanceSource(this.dialect, window, filters) : closeSource(this.dialect, window, filters);
+    const source =
+      group === 'instance' ? instanceSource(this.dialect, window, filters) : group === 'service' ? codeSource(this.dialect, window, filters) : closeSource(this.dialect, window, filters);
     const keys = group === 'service' ? ['service'] : ['service', group];
     const keyList = raw(keys.join(', '));
     const nulls = raw(keys.map(() => 'NULL').join(', '));
@@ -274,9 +276,9 @@ export class StatsReader {
   }
 
   private timeseriesSource(window: TimeWindow, filters: CloseFilters, bucketMs: number): Source {
-    // Hour rollups fit only when every hour lies inside one bucket; finer buckets read
-    // the narrow per-code minute rollups.
-    return bucketMs % HOUR_MS === 0 ? closeSource(this.dialect, window, filters, true) : minuteCodeSource(this.dialect, window, filters);
+    // Day (hour) rollups fit only when every day (hour) lies inside one bucket.
+    if (bucketMs % DAY_MS === 0) return codeSource(this.dialect, window, filters, 'day');
+    return codeSource(this.dialect, window, filters, bucketMs % HOUR_MS === 0 ? 'hour' : 'minute');
   }
 
   private async topTimeseries(

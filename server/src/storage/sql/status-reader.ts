@@ -29,7 +29,8 @@ export class StatusReader {
 
   async volume(): Promise<StoredVolume> {
     const rollupCounts = join(ROLLUP_TABLES.map((t) => sql`(SELECT COUNT(*) FROM ${raw(t.table)})`), ' + ');
-    const rollupOldest = join(ROLLUP_TABLES.map((t) => sql`SELECT MIN(${raw(t.column)}) AS b FROM ${raw(t.table)}`), ' UNION ALL ');
+    // A day row's bucket is its midnight, before the data it counts: the finer tables say how far back rollups go.
+    const rollupOldest = join(ROLLUP_TABLES.filter((t) => !t.table.endsWith('_day')).map((t) => sql`SELECT MIN(${raw(t.column)}) AS b FROM ${raw(t.table)}`), ' UNION ALL ');
     const [[counts], [size]] = await Promise.all([
       this.run(sql`SELECT (SELECT COUNT(*) FROM ${raw(EVENTS.table)}) AS events,
         (SELECT MIN(${raw(EVENTS.column)}) FROM ${raw(EVENTS.table)}) AS oldest_event,

@@ -42,8 +42,10 @@ export class EventStore {
   private readonly insertEvent: Statement;
   private readonly upsertCloseMinute: Statement;
   private readonly upsertCloseHour: Statement;
+  private readonly upsertCloseDay: Statement;
   private readonly upsertLifetimeMinute: Statement;
   private readonly upsertLifetimeHour: Statement;
+  private readonly upsertLifetimeDay: Statement;
   private readonly upsertCounts: Map<string, Statement>;
   private readonly insertDropReport: Statement;
   private readonly writeBatchesTx: (
@@ -70,8 +72,10 @@ export class EventStore {
       ON CONFLICT (key_id, event_id) DO NOTHING`);
     this.upsertCloseMinute = db.prepare(closeRollupSql('close_rollup_minute'));
     this.upsertCloseHour = db.prepare(closeRollupSql('close_rollup_hour'));
+    this.upsertCloseDay = db.prepare(closeRollupSql('close_rollup_day'));
     this.upsertLifetimeMinute = db.prepare(lifetimeRollupSql('lifetime_rollup_minute'));
     this.upsertLifetimeHour = db.prepare(lifetimeRollupSql('lifetime_rollup_hour'));
+    this.upsertLifetimeDay = db.prepare(lifetimeRollupSql('lifetime_rollup_day'));
     this.upsertCounts = new Map(Object.entries(COUNT_ROLLUPS).map(([table, keys]) => [table, db.prepare(countRollupSql(table, keys))]));
     this.insertDropReport = db.prepare(
       'INSERT INTO drop_report (key_id, service, instance, dropped, received_at) VALUES (?, ?, ?, ?, ?)',
@@ -159,8 +163,10 @@ export class EventStore {
     };
     runAll(this.upsertCloseMinute, deltas.closeMinute);
     runAll(this.upsertCloseHour, deltas.closeHour);
+    runAll(this.upsertCloseDay, deltas.closeDay);
     runAll(this.upsertLifetimeMinute, deltas.lifetimeMinute);
     runAll(this.upsertLifetimeHour, deltas.lifetimeHour);
+    runAll(this.upsertLifetimeDay, deltas.lifetimeDay);
     for (const [table, rows] of deltas.counts) {
       const stmt = this.upsertCounts.get(table) as Statement;
       for (const row of rows.values()) stmt.run({ ...row.key, count: row.count });
