@@ -440,11 +440,18 @@ export function isAbnormalClose(code: number | null | undefined): boolean {
 
 /**
  * The codes of a category as inclusive integer ranges (for SQL filters), and whether
- * the absence of a code belongs to it.
+ * the absence of a code belongs to it. With a team's own names (`custom`, default none),
+ * the named codes follow the category the team gave them: `include` lists those moved
+ * into this category from outside its ranges, `exclude` those moved out of its ranges.
  */
-export function categoryCodeRanges(category: CloseCategory): {
+export function categoryCodeRanges(
+  category: CloseCategory,
+  custom?: CustomCloseCodes,
+): {
   ranges: Array<[number, number]>;
   includesNoCode: boolean;
+  include: number[];
+  exclude: number[];
 } {
   const ranges: Array<[number, number]> = [];
   const push = (lo: number, hi: number): void => {
@@ -464,7 +471,18 @@ export function categoryCodeRanges(category: CloseCategory): {
   for (const [lo, hi] of spans) {
     if (describeCloseCode(lo).category === category) push(lo, hi);
   }
-  return { ranges, includesNoCode: NO_CODE.category === category };
+  const include: number[] = [];
+  const exclude: number[] = [];
+  for (const code of custom?.keys() ?? []) {
+    const own = describeCloseCode(code, custom).category;
+    const registry = describeCloseCode(code).category;
+    if (own === registry) continue;
+    if (own === category) include.push(code);
+    else if (registry === category) exclude.push(code);
+  }
+  include.sort((a, b) => a - b);
+  exclude.sort((a, b) => a - b);
+  return { ranges, includesNoCode: NO_CODE.category === category, include, exclude };
 }
 
 /** Whether `value` names a category. */

@@ -114,7 +114,7 @@ test('categoryCodeRanges: exact ranges, and consistent with describeCloseCode fo
   const covered = new Array<number>(MAX_CLOSE_CODE + 1).fill(0);
   for (const category of CLOSE_CATEGORIES) {
     const result = categoryCodeRanges(category);
-    assert.deepEqual(result, expected[category], category);
+    assert.deepEqual(result, { ...expected[category], include: [], exclude: [] }, category);
     for (const [lo, hi] of result.ranges) {
       for (let code = lo; code <= hi; code++) {
         assert.equal(categoryOf[code], category, `code ${code}`);
@@ -124,6 +124,30 @@ test('categoryCodeRanges: exact ranges, and consistent with describeCloseCode fo
     assert.equal(result.includesNoCode, describeCloseCode(null).category === category);
   }
   assert.ok(covered.every((n) => n === 1), 'every code is in exactly one category range');
+});
+
+test('categoryCodeRanges: codes a team named follow the category it gave them', () => {
+  const own = (category: CloseCategory) => ({ name: 'x', meaning: '', category, retry: false, alertWorthy: false });
+  const custom = new Map([
+    [4001, own('server-error')],
+    [4002, own('application')],
+    [3008, own('overload')],
+    [4500, own('overload')],
+  ]);
+  const overload = categoryCodeRanges('overload', custom);
+  assert.deepEqual(overload, { ranges: [[1012, 1013]], includesNoCode: false, include: [3008, 4500], exclude: [] });
+  const application = categoryCodeRanges('application', custom);
+  assert.deepEqual(application, { ranges: [[3000, 4999]], includesNoCode: false, include: [], exclude: [3008, 4001, 4500] });
+  assert.deepEqual(categoryCodeRanges('server-error', custom).include, [4001]);
+  // Every code is still in exactly one category, and it is the one describeCloseCode gives.
+  for (const code of [1011, 1012, 3000, 3008, 4001, 4002, 4500, 4999]) {
+    const homes = CLOSE_CATEGORIES.filter((category) => {
+      const r = categoryCodeRanges(category, custom);
+      const inRanges = r.ranges.some(([lo, hi]) => code >= lo && code <= hi);
+      return (inRanges && !r.exclude.includes(code)) || r.include.includes(code);
+    });
+    assert.deepEqual(homes, [describeCloseCode(code, custom).category], `code ${code}`);
+  }
 });
 
 test('formatCloseCode, isAbnormalClose, isCloseCategory, labels', () => {

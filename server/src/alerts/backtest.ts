@@ -1,3 +1,4 @@
+import type { CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import type { Storage } from '../storage/storage.js';
 import { MINUTE_MS, type TimeWindow } from '../storage/types.js';
 import { BASELINE_MINUTES, evaluate } from './detect.js';
@@ -24,9 +25,10 @@ export interface BacktestEpisode {
 /**
  * Replays a rule (saved or not) over a past range, one evaluation per minute, with the
  * evaluator's own condition and state machine, and returns the episodes it would have
- * produced. Nothing is stored or sent.
+ * produced, with the team's code names (`names`) as the evaluator has them. Nothing is
+ * stored or sent.
  */
-export async function backtest(db: Storage, rule: RuleSpec, range: TimeWindow): Promise<{ episodes: BacktestEpisode[]; minutes: number }> {
+export async function backtest(db: Storage, rule: RuleSpec, range: TimeWindow, names?: CustomCloseCodes): Promise<{ episodes: BacktestEpisode[]; minutes: number }> {
   const from = Math.ceil(range.from / MINUTE_MS) * MINUTE_MS;
   const to = Math.floor(range.to / MINUTE_MS) * MINUTE_MS;
   const windows: TimeWindow[] = [
@@ -35,9 +37,9 @@ export async function backtest(db: Storage, rule: RuleSpec, range: TimeWindow): 
   ];
   let minutes: RuleMinutes = new Map();
   if (fitsCodeMatrix(rule)) {
-    for (const w of windows) minutes = fromCodeMatrix(rule, await db.alertSeries.codeMinutes(w), minutes);
+    for (const w of windows) minutes = fromCodeMatrix(rule, await db.alertSeries.codeMinutes(w), minutes, names);
   } else {
-    minutes = await readRuleMinutes(db.alertSeries, rule, windows);
+    minutes = await readRuleMinutes(db.alertSeries, rule, windows, names);
   }
   if (rule.condition.type === 'reconnect-storm') await addReconnectPeaks(db.reconnects, rule, windows[0] as TimeWindow, minutes);
   const historyFrom = await db.alertSeries.firstMinute();

@@ -108,6 +108,7 @@ export class AlertEvaluator {
     const readWindows = historyFrom > 0 && historyFrom <= windows.yesterday.from ? [windows.recent, windows.yesterday] : [windows.recent];
 
     let matrix: CodeMinute[] | null = null;
+    const names = this.options.codeNames?.();
     const report: CycleReport = { minute: end, rules: rules.length, groups: 0, firing: 0, transitions: 0, ms: 0 };
     for (const rule of rules) {
       let minutes: RuleMinutes;
@@ -116,9 +117,9 @@ export class AlertEvaluator {
           matrix = [];
           for (const w of readWindows) matrix.push(...(await this.db.alertSeries.codeMinutes(w)));
         }
-        minutes = fromCodeMatrix(rule, matrix);
+        minutes = fromCodeMatrix(rule, matrix, new Map(), names);
       } else {
-        minutes = await readRuleMinutes(this.db.alertSeries, rule, readWindows);
+        minutes = await readRuleMinutes(this.db.alertSeries, rule, readWindows, names);
       }
       if (rule.condition.type === 'reconnect-storm') await addReconnectPeaks(this.db.reconnects, rule, windows.recent, minutes);
       const keys = new Set(minutes.keys());
@@ -241,7 +242,7 @@ export class AlertEvaluator {
 
   /** The top reasons and routes of the watched closes from a minute before the condition held. */
   private async spikeContext(rule: AlertRule, group: AlertGroup, from: number, end: number): Promise<{ reasons: TopReason[]; routes: TopRoute[] }> {
-    const filters: CloseFilters = selectedFilters(rule.selector);
+    const filters: CloseFilters = selectedFilters(rule.selector, this.options.codeNames?.());
     if (group.service !== undefined) filters.service = group.service;
     if (group.route !== undefined) filters.route = group.route;
     const window = alignWindow(Math.min(from, end - MINUTE_MS) - MINUTE_MS, Math.max(end, from + MINUTE_MS));

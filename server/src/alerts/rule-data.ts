@@ -2,7 +2,7 @@ import type { AlertReader, CodeMinute } from '../storage/sql/alert-reader.js';
 import type { ReconnectReader } from '../storage/sql/reconnect-reader.js';
 import { needsRawEvents } from '../storage/sql/sources.js';
 import { MINUTE_MS, type TimeWindow } from '../storage/types.js';
-import { describeCloseCode } from '@closewatch/sdk/close-codes';
+import { describeCloseCode, type CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import { BASELINE_MINUTES, type GroupSeries } from './detect.js';
 import { groupKey, groupOf, type AlertGroup } from './group.js';
 import { contextFilters, selectedFilters, type RuleSpec, type Selector } from './rule.js';
@@ -35,9 +35,9 @@ export function fitsCodeMatrix(rule: Pick<RuleSpec, 'selector' | 'groupBy'>): bo
   return rule.groupBy !== 'route' && selector.route === undefined && selector.instance === undefined && selector.label === undefined;
 }
 
-function matchesCodes(selector: Selector, code: number | null): boolean {
+function matchesCodes(selector: Selector, code: number | null, names: CustomCloseCodes | undefined): boolean {
   if (selector.codes !== undefined) return selector.codes.includes(code);
-  if (selector.category !== undefined) return describeCloseCode(code).category === selector.category;
+  if (selector.category !== undefined) return describeCloseCode(code, names).category === selector.category;
   return false;
 }
 
@@ -52,8 +52,8 @@ function add(into: RuleMinutes, group: AlertGroup, bucket: number, selected: num
   g.total.set(bucket, (g.total.get(bucket) ?? 0) + total);
 }
 
-/** A rule's minutes from the shared per-code matrix rows. */
-export function fromCodeMatrix(rule: Pick<RuleSpec, 'selector' | 'groupBy'>, rows: readonly CodeMinute[], into: RuleMinutes = new Map()): RuleMinutes {
+/** A rule's minutes from the shared per-code matrix rows; a named code counts in the category the team gave it (`names`). */
+export function fromCodeMatrix(rule: Pick<RuleSpec, 'selector' | 'groupBy'>, rows: readonly CodeMinute[], into: RuleMinutes = new Map(), names?: CustomCloseCodes): RuleMinutes {
   const { selector } = rule;
   // The registry answers per code; the matrix repeats few codes, so remember each answer.
   const matches = new Map<number | null, boolean>();
@@ -61,7 +61,7 @@ export function fromCodeMatrix(rule: Pick<RuleSpec, 'selector' | 'groupBy'>, row
     if (selector.service !== undefined && row.service !== selector.service) continue;
     let match = matches.get(row.code);
     if (match === undefined) {
-      match = matchesCodes(selector, row.code);
+      match = matchesCodes(selector, row.code, names);
       matches.set(row.code, match);
     }
     add(into, groupOf(rule.groupBy, row.service, ''), row.bucket, match ? row.count : 0, row.count);
@@ -70,10 +70,10 @@ export function fromCodeMatrix(rule: Pick<RuleSpec, 'selector' | 'groupBy'>, row
 }
 
 /** A rule's minutes read for it alone (route, instance or label filters, or grouped by route). */
-export async function readRuleMinutes(reader: AlertReader, rule: Pick<RuleSpec, 'selector' | 'groupBy'>, windows: readonly TimeWindow[]): Promise<RuleMinutes> {
+export async function readRuleMinutes(reader: AlertReader, rule: Pick<RuleSpec, 'selector' | 'groupBy'>, windows: readonly TimeWindow[], names?: CustomCloseCodes): Promise<RuleMinutes> {
   const into: RuleMinutes = new Map();
   for (const window of windows) {
-    const rows = await reader.selectionMinutes(window, contextFilters(rule.selector), selectedFilters(rule.selector), rule.groupBy === 'route');
+    const rows = await reader.selectionMinutes(window, contextFilters(rule.selector), selectedFilters(rule.selector, names), rule.groupBy === 'route');
     for (const row of rows) add(into, groupOf(rule.groupBy, row.service, row.route), row.bucket, row.selected, row.total);
   }
   return into;

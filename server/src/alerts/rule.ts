@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CLOSE_CATEGORIES } from '@closewatch/sdk/close-codes';
+import { CLOSE_CATEGORIES, type CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import { RECONNECT_CODES } from '../storage/sql/reconnect-reader.js';
 import type { CloseFilters } from '../storage/types.js';
 
@@ -180,11 +180,14 @@ export const BUILTIN_RULES: ReadonlyArray<{ builtin: string; input: RuleInput }>
   },
 ];
 
-/** The selector's filters on the watched closes. */
-export function selectedFilters(selector: Selector): CloseFilters {
+/** The selector's filters on the watched closes; a category includes the codes the team put in it (`names`). */
+export function selectedFilters(selector: Selector, names?: CustomCloseCodes): CloseFilters {
   const filters: CloseFilters = contextFilters(selector);
   if (selector.codes !== undefined) filters.codes = selector.codes;
-  if (selector.category !== undefined) filters.category = selector.category;
+  if (selector.category !== undefined) {
+    filters.category = selector.category;
+    if (names !== undefined && names.size > 0) filters.customCodes = names;
+  }
   return filters;
 }
 

@@ -170,8 +170,9 @@ export class LiveHub {
 
   private deliver(client: LiveClient, events: readonly CloseEventView[], now: number): void {
     const p = client.pending;
+    const names = this.options.codeNames?.();
     for (const event of events) {
-      if (!matchesFilters(event, client.filters)) continue;
+      if (!matchesFilters(event, client.filters, names)) continue;
       p.total += 1;
       const key = codeKey(event.code);
       const c = p.byCode.get(key);

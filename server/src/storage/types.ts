@@ -1,4 +1,4 @@
-import type { CloseCategory } from '@closewatch/sdk/close-codes';
+import type { CloseCategory, CustomCloseCodes } from '@closewatch/sdk/close-codes';
 
 /** Who ended the connection, as the SDK saw it. */
 export type Initiator = 'server' | 'client' | 'unknown';
@@ -96,6 +96,11 @@ export interface CloseFilters {
   category?: CloseCategory;
   initiator?: Initiator;
   label?: LabelFilter;
+  /**
+   * The team's own code names: a named code belongs to the category the team gave it,
+   * for the category filter and the per-category series alike (default: none).
+   */
+  customCodes?: CustomCloseCodes;
 }
 
 /** Which storage answered a read; sent as the `x-closewatch-path` header. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
+import type { CustomCloseCode } from '@closewatch/sdk/close-codes';
 import { LiveHub, liveSource } from '../../src/query/live-hub.js';
 import type { LiveTick } from '../../src/query/schemas.js';
 import { storedEvent } from '../helpers/stored-event.js';
@@ -84,6 +85,27 @@ describe('LiveHub', () => {
     assert.deepEqual(labelled.ticks[0]?.events.map((e) => e.id), [ids[3], ids[0]]);
     hub.stop();
     for (const s of [all, abnormal, labelled]) s.client.close();
+  });
+
+  it('puts a named code in the category its team gave it, with the names current at each tick', async () => {
+    const clock = { now: 15_000 };
+    const names = new Map<number, CustomCloseCode>();
+    const hub = new LiveHub(liveSource(t.app.db.tail), { tickMs: 60_000, now: () => clock.now, codeNames: () => names });
+    const overload = await connect();
+    await hub.add(overload.server, { category: 'overload' });
+    await t.app.db.writer.write([storedEvent({ code: 4002 }), storedEvent({ code: 1013 })]);
+    clock.now = 16_000;
+    await hub.tick();
+    await waitFor('the first tick', () => overload.ticks.length === 1);
+    assert.deepEqual(overload.ticks[0]?.byCode.map((c) => [c.code, c.count]), [[1013, 1]]);
+    names.set(4002, { name: 'Room full', meaning: '', category: 'overload', retry: true, alertWorthy: false });
+    await t.app.db.writer.write([storedEvent({ code: 4002 }), storedEvent({ code: 4001 })]);
+    clock.now = 17_000;
+    await hub.tick();
+    await waitFor('the second tick', () => overload.ticks.length === 2);
+    assert.deepEqual(overload.ticks[1]?.byCode.map((c) => [c.code, c.count, c.name, c.category]), [[4002, 1, 'Room full', 'overload']]);
+    hub.stop();
+    overload.client.close();
   });
 
   it('sends nothing to a socket that closed, and forgets clients that left', async () => {

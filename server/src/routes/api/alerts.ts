@@ -132,7 +132,7 @@ const alertRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (from >= to) throw new HttpError(400, 'INVALID_RANGE', 'body.from must be before body.to (and before now)');
       if (to - from > MAX_BACKTEST_MS) throw new HttpError(400, 'INVALID_RANGE', `body.from: a backtest covers at most ${MAX_BACKTEST_MS / 86_400_000} days; ask for a shorter range`);
       const { id: _id, builtin: _b, createdAt: _c, updatedAt: _u, ...input } = request.body.rule as AlertRule;
-      const result = await backtest(fastify.db, checkRule(input), { from, to });
+      const result = await backtest(fastify.db, checkRule(input), { from, to }, fastify.codeNames.map);
       return { episodes: result.episodes, minutesEvaluated: result.minutes };
     },
   );

@@ -19,7 +19,10 @@ export const ERROR_RESPONSES = { 400: ErrorBodySchema, 500: ErrorBodySchema, 503
 export function readFilters(request: FastifyRequest, hints: Readonly<Record<string, string>> = {}): ParsedQuery {
   if (request.validationError) throw schemaError(request.validationError, hints);
   checkFiniteQuery(request, hints);
-  return parseFilters(request.query as FilterQuery);
+  const parsed = parseFilters(request.query as FilterQuery);
+  // A named code counts in the category the team gave it, wherever categories filter or group.
+  if (request.server.codeNames.map.size > 0) parsed.filters.customCodes = request.server.codeNames.map;
+  return parsed;
 }
 
 /** ajv coerces "Infinity" and "1e400" to Infinity and then skips minimum and maximum: numbers must be finite. */

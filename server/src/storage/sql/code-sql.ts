@@ -1,4 +1,4 @@
-import { CLOSE_CATEGORIES, categoryCodeRanges, type CloseCategory } from '@closewatch/sdk/close-codes';
+import { CLOSE_CATEGORIES, categoryCodeRanges, type CloseCategory, type CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import { NO_CODE_SENTINEL } from '../types.js';
 import { int, join, or, sql, type Sql } from './template.js';
 
@@ -7,7 +7,7 @@ export const ERROR_CODE = 1011;
 /** Close code 1013 Try Again Later: the `again` figure. */
 export const AGAIN_CODE = 1013;
 
-/** `code` (a source column, -1 for "no code") is in one of `categories`. */
+/** `code` (a source column, -1 for "no code") is in one of `categories` by the registry's ranges. */
 export function codeInCategories(categories: readonly CloseCategory[]): Sql {
   const parts: Sql[] = [];
   for (const category of categories) {
@@ -18,10 +18,18 @@ export function codeInCategories(categories: readonly CloseCategory[]): Sql {
   return or(parts);
 }
 
-/** The category of `code` as its position in CLOSE_CATEGORIES: grouping by it keeps a series per category, whatever codes arrive. */
-export function categoryIndexSql(): Sql {
+/**
+ * The category of `code` as its position in CLOSE_CATEGORIES: grouping by it keeps a
+ * series per category, whatever codes arrive. Codes the team named (`custom`) come first,
+ * in the category the team gave them.
+ */
+export function categoryIndexSql(custom?: CustomCloseCodes): Sql {
+  const named = CLOSE_CATEGORIES.flatMap((category, index) => {
+    const { include } = categoryCodeRanges(category, custom);
+    return include.length === 0 ? [] : [sql`WHEN code IN (${join(include.map(int))}) THEN ${int(index)}`];
+  });
   const whens = CLOSE_CATEGORIES.map((category, index) => sql`WHEN ${codeInCategories([category])} THEN ${int(index)}`);
-  return sql`CASE ${join(whens, ' ')} ELSE ${int(CLOSE_CATEGORIES.indexOf('invalid'))} END`;
+  return sql`CASE ${join([...named, ...whens], ' ')} ELSE ${int(CLOSE_CATEGORIES.indexOf('invalid'))} END`;
 }
 
 /**

@@ -36,10 +36,12 @@ function codeConditions(filters: CloseFilters, column: CodeColumn): Sql[] {
     conditions.push(or(parts));
   }
   if (filters.category !== undefined) {
-    const { ranges, includesNoCode } = categoryCodeRanges(filters.category);
+    const { ranges, includesNoCode, include, exclude } = categoryCodeRanges(filters.category, filters.customCodes);
     const parts = ranges.map(([lo, hi]) => (lo === hi ? sql`code = ${int(lo)}` : sql`code BETWEEN ${int(lo)} AND ${int(hi)}`));
     if (includesNoCode) parts.push(none);
+    if (include.length > 0) parts.push(sql`code IN (${join(include.map(int))})`);
     conditions.push(or(parts));
+    if (exclude.length > 0) conditions.push(sql`code NOT IN (${join(exclude.map(int))})`);
   }
   return conditions;
 }

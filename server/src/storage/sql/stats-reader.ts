@@ -121,7 +121,7 @@ export class StatsReader {
     const source = this.timeseriesSource(window, filters, bucketMs);
     const b = int(bucketMs);
     const rows = await this.run(
-      sql`SELECT (bucket / ${b}) * ${b} AS t, ${categoryIndexSql()} AS k, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY t, k`,
+      sql`SELECT (bucket / ${b}) * ${b} AS t, ${categoryIndexSql(filters.customCodes)} AS k, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY t, k`,
     );
     return { rows: rows.map((r) => ({ t: toNumber(r.t), key: toNumber(r.k), count: toNumber(r.n), other: false as const })), path: source.path };
   }

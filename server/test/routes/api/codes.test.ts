@@ -233,3 +233,53 @@ describe('custom names wherever a code is shown', () => {
     assert.deepEqual(firing[0]?.topReasons.map((r) => [r.code, r.codeName]), [[4001, '4001 Room closed']]);
   });
 });
+
+describe('a named code belongs to the category its team gave it', () => {
+  const range = `from=${T0 - 60 * MIN}&to=${T0 + 5 * MIN}`;
+  type Series = { points: Array<{ values: Record<string, number> }> };
+  const seriesTotals = async (query: string): Promise<Record<string, number>> => {
+    const totals: Record<string, number> = {};
+    for (const point of (await t.inject(`/api/v1/stats/timeseries?${range}&${query}`)).json<Series>().points) {
+      for (const [key, count] of Object.entries(point.values)) if (count > 0) totals[key] = (totals[key] ?? 0) + count;
+    }
+    return totals;
+  };
+  const backtestEpisodes = async (category: string): Promise<number> => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/alert-rules/backtest',
+      headers: { cookie },
+      payload: {
+        rule: { name: 'Overload', selector: { category, service: 'chat' }, condition: { type: 'threshold', measure: 'count', windowMinutes: 1, above: 0 }, forMs: 0, keepFiringForMs: 0, severity: 'warning' },
+        from: T0 - 10 * MIN,
+        to: T0 + 5 * MIN,
+      },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json<{ episodes: unknown[] }>().episodes.length;
+  };
+
+  it('in the category filter, the per-category series, exports and alert rules; and back when the name goes', async () => {
+    // Before: 4002 is an application code; nothing in this data set is "overload".
+    assert.equal((await t.inject(`/api/v1/stats/summary?${range}&category=overload`)).json<{ total: number }>().total, 0);
+    assert.equal(await backtestEpisodes('overload'), 0);
+    const named = await put(4002, { name: 'Room full', category: 'overload' });
+    assert.equal(named.statusCode, 201, named.body);
+
+    const overload = (await t.inject(`/api/v1/stats/summary?${range}&category=overload`)).json<{ total: number; byCode: Array<{ code: number; count: number }> }>();
+    assert.deepEqual([overload.total, overload.byCode.map((c) => [c.code, c.count])], [65, [[4002, 65]]]);
+    const application = (await t.inject(`/api/v1/stats/summary?${range}&category=application`)).json<{ total: number; byCode: Array<{ code: number; count: number }> }>();
+    assert.deepEqual([application.total, application.byCode.map((c) => [c.code, c.count])], [103, [[4001, 103]]]);
+    assert.deepEqual(await seriesTotals('groupBy=category'), { normal: 65, overload: 65, application: 103 });
+    const csv = await t.inject(`/api/v1/export.csv?${range}&category=overload`);
+    const rows = parse(csv.body, { columns: true, record_delimiter: '\r\n' }) as Array<Record<string, string>>;
+    assert.deepEqual([rows.length, [...new Set(rows.map((r) => `${r.code} ${r.code_name} ${r.category}`))]], [65, ['4002 Room full overload']]);
+    // 4002 closes once a minute from T0 - 10 min to T0 + 5 min: one episode, still firing.
+    assert.equal(await backtestEpisodes('overload'), 1);
+
+    const removed = await t.app.inject({ method: 'DELETE', url: '/api/v1/codes/4002', headers: { cookie } });
+    assert.equal(removed.statusCode, 204, removed.body);
+    assert.equal((await t.inject(`/api/v1/stats/summary?${range}&category=overload`)).json<{ total: number }>().total, 0);
+    assert.deepEqual(await seriesTotals('groupBy=category'), { normal: 65, application: 168 });
+  });
+});
