@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { toFields } from '../../src/alerts/rule-codec.js';
 import { withRuleDefaults } from '../../src/alerts/rule.js';
@@ -8,6 +6,7 @@ import type { StoredCloseEvent } from '../../src/storage/types.js';
 import { startAlertmanager, type Alertmanager } from '../helpers/alertmanager.js';
 import { storedEvent } from '../helpers/stored-event.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // A real Prometheus Alertmanager (Debian's package) as a notification target: it lists
@@ -26,20 +25,13 @@ interface AmNotification {
 
 let t: TestApp;
 let am: Alertmanager;
-let sink: Server;
-const forwarded: AmNotification[] = [];
+let sink: WebhookReceiver<AmNotification>;
+let forwarded: AmNotification[];
 
 before(async () => {
-  sink = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => {
-      forwarded.push(JSON.parse(text) as AmNotification);
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-  am = await startAlertmanager(`http://127.0.0.1:${(sink.address() as AddressInfo).port}/am`);
+  sink = await startWebhookReceiver<AmNotification>();
+  forwarded = sink.received;
+  am = await startAlertmanager(sink.url);
   t = await startTestApp({ ALERT_EVAL_INTERVAL_MS: '0', ALERT_INGEST_LAG_MS: '0' }, undefined, { clock: () => clock.now });
   // Only this rule: fires at once, resolves at once.
   for (const rule of await t.app.db.alerts.listRules()) await t.app.db.alerts.deleteRule(rule.id);
@@ -54,7 +46,7 @@ before(async () => {
 after(async () => {
   await t.destroy();
   await am.stop();
-  await new Promise((resolve) => sink.close(resolve));
+  await sink.close();
 });
 
 const activeInAm = async (): Promise<Array<{ labels: Record<string, string>; status: { state: string } }>> =>
