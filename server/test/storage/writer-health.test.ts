@@ -100,7 +100,7 @@ test('a full writer queue refuses batches with 503 and Retry-After, and nothing 
     await waitFor('two batches in the queue', () => q.app.db.writer.pendingBatches === 2);
     const refused = await send([makeEvent()]);
     assert.equal(refused.statusCode, 503);
-    assert.equal(refused.headers['retry-after'], '2');
+    assert.equal(refused.headers['retry-after'], '2', refused.body);
     assert.deepEqual(refused.json(), {
       error: { code: 'WRITER_BUSY', message: "the collector is taking more than its disk writes (2 batches waiting); the batch was not stored, retry it in 2 s" },
     });

@@ -70,6 +70,13 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
     maxQueuedBytes: options.maxQueuedBytes,
     onFailure: options.onFailure,
   });
+  try {
+    await writer.started();
+  } catch (error) {
+    await writer.close().catch(() => undefined);
+    await prisma.$disconnect();
+    throw error;
+  }
   const reads = new ReadPool(path, { size: options.readWorkers, budgetMs: options.readBudgetMs, onFailure: options.onFailure, mappers: options.rowMappers ?? {} });
   const run = (query: Parameters<ReadPool['run']>[0]) => reads.run(query);
   const events = new EventReader(sqliteDialect, run, (query) => reads.runRaw(query), (query, mapper) => reads.runMapped(query, mapper));

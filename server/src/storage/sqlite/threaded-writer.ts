@@ -120,6 +120,15 @@ export class ThreadedWriter implements EventWriter {
   }
 
   /**
+   * Resolves once the writer thread runs and answers on its connection, however long a
+   * loaded machine takes to start it; rejects when the thread cannot start. The collector
+   * waits for it at start, so its readiness check never times out on a thread still loading.
+   */
+  async started(): Promise<void> {
+    await this.send('ping', (id) => ({ type: 'ping', id }));
+  }
+
+  /**
    * Whether writes can succeed now: the thread answers a query on its connection within
    * `timeoutMs`, and the last write did not fail. A write failure stays reported until
    * a later write succeeds, because only a write proves the disk takes writes again.
