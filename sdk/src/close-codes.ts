@@ -404,6 +404,19 @@ export function describeCloseCode(code: number | null | undefined, custom?: Cust
   });
 }
 
+/**
+ * The codes whose server-initiated close advises the client on its next connection:
+ * Going Away (1001, reconnect with backoff), Service Restart (1012, reconnect after a
+ * randomized delay) and Try Again Later (1013, later or elsewhere).
+ */
+export const RECONNECT_ADVISING_CODES = Object.freeze([1001, 1012, 1013] as const);
+
+/**
+ * The randomized delay (ms) to wait before reconnecting that the registry advises after
+ * 1012, and closewatch holds 1013 and 1001 to as well: `from` inclusive, `to` exclusive.
+ */
+export const ADVISED_RECONNECT_DELAY_MS = Object.freeze({ from: 5_000, to: 30_000 } as const);
+
 /** Whether `code` is an integer a close code can be (0-65535). */
 export function isCloseCodeInteger(code: unknown): code is number {
   return typeof code === 'number' && Number.isInteger(code) && code >= MIN_CLOSE_CODE && code <= MAX_CLOSE_CODE;

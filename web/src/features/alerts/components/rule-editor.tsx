@@ -1,4 +1,4 @@
-import { CATEGORY_LABELS, CLOSE_CATEGORIES, type CloseCategory } from '@closewatch/sdk/close-codes';
+import { CATEGORY_LABELS, CLOSE_CATEGORIES, RECONNECT_ADVISING_CODES, type CloseCategory } from '@closewatch/sdk/close-codes';
 import type { AlertRule, Condition, RuleInput } from '@closewatch/server/api-types';
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 
@@ -69,7 +69,7 @@ export function RuleEditor({ rule, onDone }: RuleEditorProps) {
   const chooseCondition = (type: Condition['type']): void => {
     set('conditionType', type);
     if (type === 'reconnect-storm' && form.watch === 'codes' && form.codes === NEW_RULE_FORM.codes) {
-      setForm((f) => ({ ...f, codes: '1001, 1012, 1013', forMinutes: '0' }));
+      setForm((f) => ({ ...f, codes: RECONNECT_ADVISING_CODES.join(', '), forMinutes: '0' }));
     }
   };
   const set = <K extends RuleFormField>(field: K, value: RuleForm[K]) => {

@@ -1,4 +1,4 @@
-import { CLOSE_CATEGORIES, type CloseCategory } from '@closewatch/sdk/close-codes';
+import { CLOSE_CATEGORIES, RECONNECT_ADVISING_CODES, type CloseCategory } from '@closewatch/sdk/close-codes';
 import type { AlertGroupBy, AlertRule, Condition, RuleInput, Selector, Severity } from '@closewatch/server/api-types';
 
 import { formatCodeList, parseCodeList } from '@/features/filters/lib/view-state';
@@ -205,9 +205,9 @@ export function validateRuleForm(form: RuleForm): RuleFormResult {
       windowMinutes: num('windowMinutes', { min: 1, max: 60, integer: true, unit: 'minutes' }),
       minPerSecond: num('minPerSecond', { min: 1, integer: true, unit: 'reconnects/s' }),
     };
-    const advising = ['1001', '1012', '1013'];
+    const advising = RECONNECT_ADVISING_CODES.map(String);
     if (form.watch !== 'codes' || form.codes.split(',').some((c) => !advising.includes(c.trim()))) {
-      errors.codes ??= 'a reconnect storm follows the closes that advise a reconnect: give some of 1001, 1012, 1013';
+      errors.codes ??= `a reconnect storm follows the closes that advise a reconnect: give some of ${advising.join(', ')}`;
     }
     if (form.groupBy === 'route') errors.groupBy ??= 'a reconnect storm is watched per service or for everything';
   } else {

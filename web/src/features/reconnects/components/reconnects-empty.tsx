@@ -1,6 +1,13 @@
+import { ADVISED_RECONNECT_DELAY_MS, RECONNECT_ADVISING_CODES } from '@closewatch/sdk/close-codes';
+
 import { CodeBlock } from '@/components/ui/code-block';
 import { SDK_SNIPPET } from '@/features/overview/components/first-event-guide';
 import { formatDuration } from '@/lib/format';
+
+/** `1001, 1012 or 1013`: the registry's reconnect-advising codes. */
+const ADVISING_CODES_OR = `${RECONNECT_ADVISING_CODES.slice(0, -1).join(', ')} or ${RECONNECT_ADVISING_CODES[RECONNECT_ADVISING_CODES.length - 1]}`;
+/** `5-30 s`: the registry's advised reconnect delay. */
+const ADVISED_WINDOW = `${ADVISED_RECONNECT_DELAY_MS.from / 1_000}-${ADVISED_RECONNECT_DELAY_MS.to / 1_000} s`;
 
 interface ReconnectsEmptyProps {
   windowLabel: string;
@@ -21,7 +28,7 @@ export function ReconnectsEmpty({ windowLabel, lookaheadMs, filtered, onClearFil
     return (
       <div className="empty-hint" data-testid="reconnects-empty" data-reason="filtered">
         <p>
-          No server-initiated 1001, 1012 or 1013 closes match these filters in the {windowLabel}. Clear a filter or widen
+          No server-initiated {ADVISING_CODES_OR} closes match these filters in the {windowLabel}. Clear a filter or widen
           the range.
         </p>
         <p className="row-actions">
@@ -35,11 +42,11 @@ export function ReconnectsEmpty({ windowLabel, lookaheadMs, filtered, onClearFil
   }
   return (
     <div className="reconnects-empty" data-testid="reconnects-empty" data-reason="none">
-      <h3>No server-initiated 1001, 1012 or 1013 closes in the {windowLabel}</h3>
+      <h3>No server-initiated {ADVISING_CODES_OR} closes in the {windowLabel}</h3>
       <p>
         This page measures what clients do after a server closes them with Going Away (1001), Service Restart (1012) or
-        Try Again Later (1013): how long each waited before it came back, whether the waits spread over the advised 5-30
-        s, and which clients stormed back at once. A rolling restart fills it.
+        Try Again Later (1013): how long each waited before it came back, whether the waits spread over the advised{' '}
+        {ADVISED_WINDOW}, and which clients stormed back at once. A rolling restart fills it.
       </p>
       <ol className="steps">
         <li>

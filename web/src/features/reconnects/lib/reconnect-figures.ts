@@ -1,3 +1,4 @@
+import { RECONNECT_ADVISING_CODES } from '@closewatch/sdk/close-codes';
 import type { Reconnects } from '@closewatch/server/api-types';
 
 import { formatCount, formatDuration, formatShare } from '@/lib/format';
@@ -15,15 +16,19 @@ export function formatDelay(ms: number | null): string {
   return ms === null ? NO_VALUE : formatDuration(ms);
 }
 
-/** The codes that advise the client on its next connection (RECONNECT_CODES of the collector), when it names none. */
-export const ADVISING_CODES = '1001, 1012 and 1013';
+/** A list in words: `1001, 1012 and 1013`. */
+function listInWords(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** The codes that advise the client on its next connection (the close-code registry's), when the answer names none. */
+export const ADVISING_CODES = listInWords(RECONNECT_ADVISING_CODES.map(String));
 
 /** The codes the closes were counted for, as the collector answered them: `1012, 1001 and 1013`. */
 export function describeAdvisingCodes(byCode: Reconnects['byCode']): string {
   const codes = byCode.map((c) => (c.code === null ? 'none' : String(c.code)));
-  if (codes.length === 0) return ADVISING_CODES;
-  if (codes.length === 1) return codes[0] as string;
-  return `${codes.slice(0, -1).join(', ')} and ${codes[codes.length - 1]}`;
+  return codes.length === 0 ? ADVISING_CODES : listInWords(codes);
 }
 
 /** The window of every reconnect figure: `within 10 min of closes in the last 1 h`. */
