@@ -1,6 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CLOSE_CATEGORIES, type CustomCloseCodes } from '@closewatch/sdk/close-codes';
-import { RECONNECT_CODES } from '../storage/sql/reconnect-reader.js';
+import { CLOSE_CATEGORIES, RECONNECT_ADVISING_CODES, type CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import type { CloseFilters } from '../storage/types.js';
 
 const MINUTE = 60_000;
@@ -149,9 +148,9 @@ export function ruleProblem(spec: RuleSpec): string | null {
   }
   if (spec.groupBy === 'route' && selector.route !== undefined) return 'groupBy: the selector already fixes the route; group by service or none';
   if (spec.condition.type === 'reconnect-storm') {
-    const advising: ReadonlyArray<number | null> = RECONNECT_CODES;
+    const advising: ReadonlyArray<number | null> = RECONNECT_ADVISING_CODES;
     if (selector.codes === undefined || selector.codes.some((c) => !advising.includes(c))) {
-      return `selector.codes: a reconnect storm follows the closes that advise a reconnect: give some of ${RECONNECT_CODES.join(', ')}`;
+      return `selector.codes: a reconnect storm follows the closes that advise a reconnect: give some of ${RECONNECT_ADVISING_CODES.join(', ')}`;
     }
     if (spec.groupBy === 'route') return 'groupBy: a reconnect storm is watched per service or for everything, not per route';
   }

@@ -9,7 +9,7 @@
  * population, and its reconnect delays would be the gaps between different clients.
  */
 import type { IncomingMessage } from 'node:http';
-import { ADVISED_DELAY_MS, RECONNECT_CODES } from '../storage/sql/reconnect-reader.js';
+import { ADVISED_RECONNECT_DELAY_MS, RECONNECT_ADVISING_CODES } from '@closewatch/sdk/close-codes';
 import { randomInt, type RandomSource } from './seeded-random.js';
 
 /** How a population's clients wait after a server closed them. */
@@ -29,7 +29,7 @@ export const POPULATIONS: readonly Population[] = [
     userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
     policy: 'back after a random 5-30 s',
     // Uniform over the advised window (5-30 s), inclusive, in whole milliseconds.
-    delayMs: (random) => ADVISED_DELAY_MS.from + randomInt(random, ADVISED_DELAY_MS.to - ADVISED_DELAY_MS.from + 1),
+    delayMs: (random) => ADVISED_RECONNECT_DELAY_MS.from + randomInt(random, ADVISED_RECONNECT_DELAY_MS.to - ADVISED_RECONNECT_DELAY_MS.from + 1),
   },
   { name: 'eager', userAgent: 'okhttp/4.12.0', policy: 'back at once', delayMs: () => 0 },
   { name: 'fixed', userAgent: 'Python/3.11 websockets/13.0', policy: 'always back after 1 s', delayMs: () => 1000 },
@@ -45,4 +45,4 @@ export function demoClientKey(request: IncomingMessage): string | undefined {
 }
 
 /** Closes after which a client is advised to come back later: what the panel measures. */
-export const BACK_OFF_CODES: ReadonlySet<number> = new Set(RECONNECT_CODES);
+export const BACK_OFF_CODES: ReadonlySet<number> = new Set(RECONNECT_ADVISING_CODES);

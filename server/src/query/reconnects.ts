@@ -1,10 +1,5 @@
-import {
-  ADVISED_DELAY_MS,
-  RECONNECT_CODES,
-  RECONNECT_LOOKAHEAD_MS,
-  type ReconnectCell,
-  type ReconnectReader,
-} from '../storage/sql/reconnect-reader.js';
+import { ADVISED_RECONNECT_DELAY_MS, RECONNECT_ADVISING_CODES } from '@closewatch/sdk/close-codes';
+import { RECONNECT_LOOKAHEAD_MS, type ReconnectCell, type ReconnectReader } from '../storage/sql/reconnect-reader.js';
 import type { StatsReader } from '../storage/sql/stats-reader.js';
 import type { CloseFilters, TimeWindow } from '../storage/types.js';
 import { codeFields } from './code-info.js';
@@ -65,11 +60,11 @@ class DelayTally {
   }
 
   get compliant(): number {
-    return this.countWhere((d) => d >= ADVISED_DELAY_MS.from && d < ADVISED_DELAY_MS.to);
+    return this.countWhere((d) => d >= ADVISED_RECONNECT_DELAY_MS.from && d < ADVISED_RECONNECT_DELAY_MS.to);
   }
 
   get tooFast(): number {
-    return this.countWhere((d) => d < ADVISED_DELAY_MS.from);
+    return this.countWhere((d) => d < ADVISED_RECONNECT_DELAY_MS.from);
   }
 
   compliantShare(): number | null {
@@ -99,7 +94,7 @@ function offender(kind: 'agent' | 'keyPrefix', value: string, t: DelayTally): Re
   const p90 = t.quantile(0.9);
   const spreadMs = p10 === null || p90 === null ? null : p90 - p10;
   // One step is all a fixed delay spreads over: 100 ms below 5 s (two steps: a delay on an edge), 1 s above.
-  const fixedDelay = t.reconnected >= FIXED_MIN_RECONNECTS && spreadMs !== null && p90 !== null && spreadMs <= (p90 < ADVISED_DELAY_MS.from ? 200 : 1_000);
+  const fixedDelay = t.reconnected >= FIXED_MIN_RECONNECTS && spreadMs !== null && p90 !== null && spreadMs <= (p90 < ADVISED_RECONNECT_DELAY_MS.from ? 200 : 1_000);
   return {
     kind,
     value,
@@ -175,7 +170,7 @@ export async function queryReconnects(reader: ReconnectReader, stats: StatsReade
   return {
     window: query.window,
     lookaheadMs: RECONNECT_LOOKAHEAD_MS,
-    advisedDelayMs: { ...ADVISED_DELAY_MS },
+    advisedDelayMs: { ...ADVISED_RECONNECT_DELAY_MS },
     closes: all.closes,
     reconnected: all.reconnected,
     notReturned: all.notReturned,
@@ -183,7 +178,7 @@ export async function queryReconnects(reader: ReconnectReader, stats: StatsReade
     tooFast: all.tooFast,
     medianDelayMs: all.quantile(0.5),
     p90DelayMs: all.quantile(0.9),
-    byCode: RECONNECT_CODES.filter((code) => perCode.has(code)).map((code) => {
+    byCode: RECONNECT_ADVISING_CODES.filter((code) => perCode.has(code)).map((code) => {
       const t = perCode.get(code) as DelayTally;
       return { ...codeFields(code), closes: t.closes, reconnected: t.reconnected, notReturned: t.notReturned, compliantShare: t.compliantShare() };
     }),

@@ -1,3 +1,4 @@
+import { ADVISED_RECONNECT_DELAY_MS, RECONNECT_ADVISING_CODES } from '@closewatch/sdk/close-codes';
 import type { CloseFilters, TimeWindow } from '../types.js';
 import type { Dialect } from './dialect.js';
 import { toNumber, type Row } from './row.js';
@@ -5,10 +6,6 @@ import { eventConditions, eventRange } from './sources.js';
 import type { RunRead } from './stats-reader.js';
 import { and, int, join, raw, sql, type Sql } from './template.js';
 
-/** The codes whose server-initiated closes advise the client on its next connection. */
-export const RECONNECT_CODES = [1001, 1012, 1013] as const;
-/** The randomized delay RFC 6455's registry advises after 1012 (and closewatch after 1013, 1001). */
-export const ADVISED_DELAY_MS = { from: 5_000, to: 30_000 } as const;
 /** How long after a close the client's next connection is looked for. */
 export const RECONNECT_LOOKAHEAD_MS = 10 * 60_000;
 
@@ -56,7 +53,7 @@ export class ReconnectReader {
   /** The closes to follow: reconnect-advising, server-initiated, from a known client, in the window and the filters. */
   private advisingCloses(window: TimeWindow, filters: CloseFilters): Sql {
     return sql`SELECT seq, ts, code, service, client_key, client_agent FROM ${this.dialect.eventsByIndex('code_ts')}
-      WHERE code IN (${join(RECONNECT_CODES.map(int))}) AND ${eventRange(window)} AND initiator = 'server'
+      WHERE code IN (${join(RECONNECT_ADVISING_CODES.map(int))}) AND ${eventRange(window)} AND initiator = 'server'
         AND client_key IS NOT NULL AND ${and(eventConditions(this.dialect, filters))}`;
   }
 
@@ -73,7 +70,7 @@ export class ReconnectReader {
   async delays(window: TimeWindow, filters: CloseFilters): Promise<ReconnectCell[]> {
     const delay = sql`CASE WHEN next_open < ts THEN 0 ELSE next_open - ts END`;
     const step = sql`CASE WHEN next_open IS NULL THEN ${int(NOT_RETURNED)}
-      WHEN ${delay} < ${int(ADVISED_DELAY_MS.from)} THEN (${delay} / ${int(FINE_STEP_MS)}) * ${int(FINE_STEP_MS)}
+      WHEN ${delay} < ${int(ADVISED_RECONNECT_DELAY_MS.from)} THEN (${delay} / ${int(FINE_STEP_MS)}) * ${int(FINE_STEP_MS)}
       ELSE (${delay} / ${int(COARSE_STEP_MS)}) * ${int(COARSE_STEP_MS)} END`;
     const rows = await this.run(sql`
       WITH m AS (
