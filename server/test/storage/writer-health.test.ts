@@ -109,7 +109,7 @@ test('a full writer queue refuses batches with 503 and Retry-After, and nothing 
     blocker.exec('ROLLBACK');
     blocker.close();
     const answers = await Promise.all(sends);
-    assert.deepEqual(answers.map((r) => r.statusCode).sort(), [200, 200, 503]);
+    assert.deepEqual(answers.map((r) => r.statusCode).sort(), [200, 200, 503], answers.map((r) => r.body).join(' | '));
     const acknowledged = batches.filter((_, i) => i !== first.index).reduce((n, b) => n + b.length, 0);
     assert.equal((await send([makeEvent()])).statusCode, 200, 'the retry is taken once the queue drained');
     assert.deepEqual(q.sqlite.prepare('SELECT count(*) AS n FROM close_event').get(), { n: acknowledged + 1 });

@@ -110,8 +110,18 @@ test('when the session ends, the refused live feed brings the reader to the sign
   test.setTimeout(120_000);
   await signIn(page.request, collector);
   const view = '/?range=1h&live=1';
+  // The page's own reads must have finished before the session ends: one still in flight
+  // on a loaded machine would be refused and bring the sign-in page itself.
+  const readsInFlight = new Set<string>();
+  const isRead = (url: string): boolean => url.includes('/api/v1/') && !url.endsWith('/api/v1/session');
+  page.on('request', (request) => {
+    if (isRead(request.url())) readsInFlight.add(request.url());
+  });
+  page.on('requestfinished', (request) => readsInFlight.delete(request.url()));
+  page.on('requestfailed', (request) => readsInFlight.delete(request.url()));
   await page.goto(`${collector.url}${view}`);
   await expect(page.getByTestId('live-status')).toHaveText('Live');
+  await expect.poll(() => [...readsInFlight], { timeout: 60_000 }).toEqual([]);
   const refusedReads: string[] = [];
   page.on('response', (response) => {
     if (response.status() === 401 && !response.url().endsWith('/api/v1/session')) refusedReads.push(response.url());

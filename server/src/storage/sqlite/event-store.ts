@@ -1,4 +1,4 @@
-import type { Statement } from 'better-sqlite3';
+import type { Statement, Transaction } from 'better-sqlite3';
 import { openedAtOf, type BatchWriteResult, type DropReportRow, type StoredCloseEvent } from '../types.js';
 import { RouteCap } from '../route-cap.js';
 import type { SqliteDatabase } from './open-sqlite.js';
@@ -48,11 +48,9 @@ export class EventStore {
   private readonly upsertLifetimeDay: Statement;
   private readonly upsertCounts: Map<string, Statement>;
   private readonly insertDropReport: Statement;
-  private readonly writeBatchesTx: (
-    batches: ReadonlyArray<ReadonlyArray<StoredCloseEvent>>,
-    drops: ReadonlyArray<DropReportRow | null>,
-    now: number,
-  ) => BatchWriteResult[];
+  private readonly writeBatchesTx: Transaction<
+    (batches: ReadonlyArray<ReadonlyArray<StoredCloseEvent>>, drops: ReadonlyArray<DropReportRow | null>, now: number) => BatchWriteResult[]
+  >;
 
   private readonly routeCap: RouteCap;
 
@@ -107,7 +105,11 @@ export class EventStore {
     drops: ReadonlyArray<DropReportRow | null> = [],
     now: number = Date.now(),
   ): BatchWriteResult[] {
-    return this.writeBatchesTx(batches, drops, now);
+    // BEGIN IMMEDIATE: a deferred transaction that reads first (known routes, duplicates)
+    // and then writes gets SQLITE_BUSY at once, without waiting out busy_timeout, when
+    // another connection (Prisma on the main thread, a backup, `npm run keys`) holds the
+    // write lock; taking the lock first waits for it instead.
+    return this.writeBatchesTx.immediate(batches, drops, now);
   }
 
   private insertBatch(batch: ReadonlyArray<StoredCloseEvent>, deltas: RollupDeltas): BatchWriteResult {
