@@ -95,6 +95,8 @@ export class SocketTracker {
   /** Links of the client's TrackerList. */
   prev: SocketTracker | undefined = undefined;
   next: SocketTracker | undefined = undefined;
+  /** The connection's open notice while it may still be waiting in the client's queue. */
+  openNotice: object | undefined = undefined;
   private readonly own: Record<WrappedName, boolean>;
   private readonly meta: ConnectionMeta;
   private readonly deliver: (event: ClosewatchEvent) => void;
