@@ -6,7 +6,6 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { CodeRegistration } from './code-names.js';
 import { Delivery, type DeliveryOptions, type DeliveryStats } from './delivery/delivery.js';
-import { newEventId } from './event-id.js';
 import { ClosewatchError, createWarnOnceHandler, safeReport, type ErrorHandler } from './errors.js';
 import { defaultRoute } from './default-route.js';
 import { EVENT_LIMITS } from './event-limits.js';
@@ -205,7 +204,7 @@ class Client implements ClosewatchClient {
     this.trackers.add(tracker);
     if (this.opens !== undefined && meta.clientKey !== undefined) {
       tracker.openNotice = this.opens.enqueue({
-        id: newEventId(),
+        id: tracker.eventId,
         clientKey: meta.clientKey,
         openedAt: Date.now(),
         service: meta.service,
