@@ -164,10 +164,12 @@ it('counts clients that came back and are still connected as reconnected at once
   assert.equal(body.reconnected, 3);
   assert.equal(body.notReturned, 1);
   assert.equal(body.tooFast, 2);
-  assert.deepEqual(
-    Object.fromEntries(body.delayHistogram.filter((h) => h.count > 0).map((h) => [h.label, h.count])),
-    { '0 ms - 250 ms': 1, '750 ms - 1.5 s': 1, '5 s - 10 s': 1 },
-  );
+  // The immediate client's delay is the reconnect handshake itself: on a loaded machine
+  // (a PG run saw it) that takes over 250 ms, so it is held to the two buckets under 750 ms.
+  const under750 = new Set(['0 ms - 250 ms', '250 ms - 750 ms']);
+  const counts = body.delayHistogram.filter((h) => h.count > 0);
+  assert.equal(counts.filter((h) => under750.has(h.label)).reduce((n, h) => n + h.count, 0), 1, JSON.stringify(counts));
+  assert.deepEqual(Object.fromEntries(counts.filter((h) => !under750.has(h.label)).map((h) => [h.label, h.count])), { '750 ms - 1.5 s': 1, '5 s - 10 s': 1 });
   assert.deepEqual(body.byCode.map((c) => [c.code, c.closes, c.reconnected, c.notReturned]), [[1012, 4, 3, 1]]);
 
   // The SDK retried nothing here, but a retried batch of the same notices must change no answer.
