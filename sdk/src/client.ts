@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { CodeRegistration } from './code-names.js';
-import { Delivery, type DeliveryStats } from './delivery/delivery.js';
+import { Delivery, type DeliveryOptions, type DeliveryStats } from './delivery/delivery.js';
 import { ClosewatchError, createWarnOnceHandler, safeReport, type ErrorHandler } from './errors.js';
 import { defaultRoute } from './default-route.js';
 import { EVENT_LIMITS } from './event-limits.js';
@@ -53,8 +53,10 @@ export interface ClosewatchClient {
    * default 5 s), then stops for good. Never rejects.
    */
   close(timeoutMs?: number): Promise<void>;
-  /** Delivery counters. */
+  /** Delivery counters of the close events. */
   stats(): DeliveryStats;
+  /** Delivery counters of the open notices (`reportOpens`), undefined when they are off. */
+  openStats(): DeliveryStats | undefined;
 }
 
 function isEmitter(value: unknown): value is { on: unknown; removeListener: unknown } {
@@ -80,6 +82,8 @@ function isWsSocket(value: unknown): value is WebSocket {
 class Client implements ClosewatchClient {
   private readonly connection: ResolvedConnection;
   private readonly delivery: Delivery;
+  /** Open notices (`reportOpens`), in a queue of their own so they never push out a close event. */
+  private readonly opens: Delivery | undefined;
   private readonly onError: ErrorHandler;
   /** Sockets followed now (to detach them on close). */
   private readonly trackers = new TrackerList();
@@ -92,7 +96,7 @@ class Client implements ClosewatchClient {
     const resolved = resolveOptions(options);
     this.connection = resolved.connection;
     this.onError = resolved.onError ?? createWarnOnceHandler();
-    this.delivery = new Delivery({
+    const delivery: DeliveryOptions = {
       endpoint: resolved.endpoint,
       apiKey: resolved.apiKey,
       sdk: NODE_SDK_NAME,
@@ -107,7 +111,11 @@ class Client implements ClosewatchClient {
       keepalive: false,
       fetch: resolved.fetch,
       onError: this.onError,
-    });
+    };
+    this.delivery = new Delivery(delivery);
+    this.opens = resolved.reportOpens
+      ? new Delivery({ ...delivery, endpoint: resolved.endpoint.replace(/events$/, 'opens'), field: 'opens' })
+      : undefined;
     this.registration = new CodeRegistration({
       eventsEndpoint: resolved.endpoint,
       apiKey: resolved.apiKey,
@@ -122,10 +130,11 @@ class Client implements ClosewatchClient {
     this.forget = this.forget.bind(this);
     this.unregisterExit = resolved.flushOnExit
       ? registerExitFlush({
-          flush: (timeoutMs) => this.delivery.flush(timeoutMs),
+          flush: (timeoutMs) => this.flush(timeoutMs),
           pending: () => {
             const stats = this.delivery.stats();
-            return stats.queued + stats.inFlight;
+            const opens = this.opens?.stats();
+            return stats.queued + stats.inFlight + (opens === undefined ? 0 : opens.queued + opens.inFlight);
           },
         })
       : undefined;
@@ -159,8 +168,8 @@ class Client implements ClosewatchClient {
     return tracker === undefined ? () => {} : () => tracker.detach();
   }
 
-  flush(timeoutMs?: number): Promise<void> {
-    return this.delivery.flush(timeoutMs);
+  async flush(timeoutMs?: number): Promise<void> {
+    await Promise.all([this.delivery.flush(timeoutMs), this.opens?.flush(timeoutMs)]);
   }
 
   close(timeoutMs?: number): Promise<void> {
@@ -171,11 +180,15 @@ class Client implements ClosewatchClient {
       this.unregisterExit?.();
       this.registration.stop();
     }
-    return this.delivery.close(timeoutMs);
+    return Promise.all([this.delivery.close(timeoutMs), this.opens?.close(timeoutMs)]).then(() => {});
   }
 
   stats(): DeliveryStats {
     return this.delivery.stats();
+  }
+
+  openStats(): DeliveryStats | undefined {
+    return this.opens?.stats();
   }
 
   private follow(
@@ -186,8 +199,19 @@ class Client implements ClosewatchClient {
   ): SocketTracker | undefined {
     if (this.closed || socket.readyState !== OPEN || isTracked(socket)) return undefined;
     if (connection.sampleRate < 1 && !(Math.random() < connection.sampleRate)) return undefined;
-    const tracker = new SocketTracker(socket, this.describe(request, connection), group, this.deliver, this.forget, this.onError);
+    const meta = this.describe(request, connection);
+    const tracker = new SocketTracker(socket, meta, group, this.deliver, this.forget, this.onError);
     this.trackers.add(tracker);
+    if (this.opens !== undefined && meta.clientKey !== undefined) {
+      tracker.openNotice = this.opens.enqueue({
+        id: tracker.eventId,
+        clientKey: meta.clientKey,
+        openedAt: Date.now(),
+        service: meta.service,
+        instance: meta.instance,
+        route: meta.route,
+      });
+    }
     return tracker;
   }
 
@@ -257,6 +281,11 @@ class Client implements ClosewatchClient {
 
   private forget(tracker: SocketTracker): void {
     this.trackers.remove(tracker);
+    // Closed (its close event says when it opened) or no longer followed: the notice, if still queued, is not needed.
+    if (tracker.openNotice !== undefined) {
+      this.opens?.cancel(tracker.openNotice);
+      tracker.openNotice = undefined;
+    }
   }
 }
 

@@ -119,6 +119,16 @@ export interface ClosewatchOptions extends ConnectionOptions {
    */
   flushOnExit?: boolean;
   /**
+   * Tell the collector when each connection with a `clientKey` opens (`POST
+   * /api/v1/opens`, batched and retried like the close events, in a queue of its own of
+   * `maxQueue` notices), so a client that reconnected counts as back while its new
+   * connection is still open: without it the collector learns of a reconnect only when
+   * that connection closes, hours later for a long-lived one. A connection that closes
+   * before its notice was sent sends none (its close event says when it opened).
+   * Default: `true`.
+   */
+  reportOpens?: boolean;
+  /**
    * Receives every error after construction (delivery failures, drops, hook errors).
    * Default: `console.warn` of the first error only.
    */
@@ -164,6 +174,7 @@ export interface ResolvedOptions {
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
   flushOnExit: boolean;
+  reportOpens: boolean;
   onError: ErrorHandler | undefined;
   fetch: FetchLike;
   codes: readonly RegisteredCode[];
@@ -173,6 +184,7 @@ const KNOWN_OPTIONS = new Set([
   'apiKey', 'collectorUrl', 'service', 'instance', 'route', 'labels', 'sampleRate', 'captureRemoteAddress',
   'remoteAddressSalt', 'batchSize', 'flushIntervalMs', 'maxQueue', 'requestTimeoutMs', 'retryBaseDelayMs',
   'retryMaxDelayMs', 'flushOnExit', 'onError', 'fetch', 'clientKey', 'clientKeySalt', 'trustedProxies', 'codes',
+  'reportOpens',
 ]);
 const CONNECTION_OPTIONS = new Set([
   'service', 'route', 'labels', 'sampleRate', 'captureRemoteAddress', 'remoteAddressSalt', 'clientKey', 'clientKeySalt',
@@ -267,6 +279,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     retryBaseDelayMs,
     retryMaxDelayMs,
     flushOnExit: booleanOption(raw['flushOnExit'], 'flushOnExit', false),
+    reportOpens: booleanOption(raw['reportOpens'], 'reportOpens', true),
     onError: functionOption<ErrorHandler>(raw['onError'], 'onError'),
     fetch: fetchImpl,
     codes: codesOption(raw['codes']),

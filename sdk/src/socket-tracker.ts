@@ -95,6 +95,13 @@ export class SocketTracker {
   /** Links of the client's TrackerList. */
   prev: SocketTracker | undefined = undefined;
   next: SocketTracker | undefined = undefined;
+  /**
+   * The id of the connection's close event, made when it opens: its open notice carries
+   * the same one, so the collector can tell a connection's own notice from the next.
+   */
+  readonly eventId = newEventId();
+  /** The connection's open notice while it may still be waiting in the client's queue. */
+  openNotice: object | undefined = undefined;
   private readonly own: Record<WrappedName, boolean>;
   private readonly meta: ConnectionMeta;
   private readonly deliver: (event: ClosewatchEvent) => void;
@@ -229,7 +236,7 @@ export class SocketTracker {
     if (this.serverInitiated) initiator = 'server';
     else if (closeFrameReceived) initiator = 'client';
     const event: ClosewatchEvent = {
-      id: newEventId(),
+      id: this.eventId,
       ts: Date.now(),
       code: recordedCode,
       reason,

@@ -34,8 +34,10 @@ export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 
 /** Everything `Delivery` needs, already validated and defaulted by the SDK entry points. */
 export interface DeliveryOptions {
-  /** Full URL of `POST /api/v1/events`. */
+  /** Full URL of `POST /api/v1/events` (or `/api/v1/opens`). */
   endpoint: string;
+  /** Name of the body's list: `events` (the default) or `opens`. */
+  field?: 'events' | 'opens';
   apiKey: string;
   /** `meta.sdk`, e.g. `closewatch-node/0.1.0`. */
   sdk: string;
@@ -75,7 +77,14 @@ interface QueuedEvent {
   id: string;
   json: string;
   bytes: number;
+  /** In the queue, not yet taken into a batch: only then can it be cancelled. */
+  queued: boolean;
+  /** Cancelled while queued: skipped when batches are taken, never sent. */
+  cancelled: boolean;
 }
+
+/** What `enqueue` returns, for `cancel`. */
+export type QueuedHandle = object;
 
 interface Batch {
   events: QueuedEvent[];
@@ -116,6 +125,9 @@ export class Delivery {
   /** Drops not yet reported through onError. */
   private unreportedDrops = 0;
   private sendingBytes = 0;
+  /** Cancelled events still in the queue (they are skipped, never sent). */
+  private cancelledQueued = 0;
+  private readonly field: 'events' | 'opens';
   private readonly counters = { delivered: 0, failed: 0, dropped: 0, requests: 0 };
 
   constructor(options: DeliveryOptions) {
@@ -123,21 +135,43 @@ export class Delivery {
     this.queue = new BoundedQueue(options.maxQueue);
     this.batchLimit = options.batchSize;
     this.random = options.random ?? Math.random;
-    this.envelopeBytes = utf8ByteLength(`{"events":[],"meta":{"sdk":${JSON.stringify(options.sdk)},"dropped":0000000000}}`);
+    this.field = options.field ?? 'events';
+    this.envelopeBytes = utf8ByteLength(`{"${this.field}":[],"meta":{"sdk":${JSON.stringify(options.sdk)},"dropped":0000000000}}`);
   }
 
-  /** Queues one event. Never throws; after `close()` events are discarded. */
-  enqueue(event: ClosewatchEvent): void {
-    if (this.closing) return;
+  /**
+   * Queues one event. Never throws; after `close()` events are discarded. Returns a
+   * handle for `cancel`, or undefined when the event was discarded.
+   */
+  enqueue<T extends Pick<ClosewatchEvent, 'id'>>(event: T): QueuedHandle | undefined {
+    if (this.closing) return undefined;
     const json = JSON.stringify(event);
-    const evicted = this.queue.push({ seq: ++this.lastSeq, id: event.id, json, bytes: utf8ByteLength(json) });
+    const item: QueuedEvent = { seq: ++this.lastSeq, id: event.id, json, bytes: utf8ByteLength(json), queued: true, cancelled: false };
+    const evicted = this.queue.push(item);
     if (evicted !== undefined) {
-      this.unclaimedDrops++;
-      this.unreportedDrops++;
-      this.counters.dropped++;
+      evicted.queued = false;
+      if (evicted.cancelled) this.cancelledQueued--;
+      else {
+        this.unclaimedDrops++;
+        this.unreportedDrops++;
+        this.counters.dropped++;
+      }
       this.checkWaiters();
     }
     this.pump();
+    return item;
+  }
+
+  /**
+   * Withdraws a queued event that is no longer worth sending. An event already taken
+   * into a batch is sent anyway: a retry must repeat exactly what the first attempt sent.
+   */
+  cancel(handle: QueuedHandle): void {
+    const item = handle as QueuedEvent;
+    if (!item.queued || item.cancelled) return;
+    item.cancelled = true;
+    this.cancelledQueued++;
+    this.checkWaiters();
   }
 
   /**
@@ -147,6 +181,7 @@ export class Delivery {
    * a Retry-After the collector asked for is honoured.
    */
   flush(timeoutMs: number = DEFAULT_FLUSH_TIMEOUT_MS): Promise<void> {
+    this.skipCancelled();
     if (this.stopped || (this.queue.size === 0 && this.inFlight.size === 0)) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const waiter: FlushWaiter = { targetSeq: this.lastSeq, resolve, timer: undefined };
@@ -176,6 +211,8 @@ export class Delivery {
       }
     }
     while (this.queue.size > 0 && budget > this.envelopeBytes) {
+      this.skipCancelled();
+      if (this.queue.size === 0) break;
       const batch = this.takeBatch(Math.min(this.options.maxBatchBytes, budget));
       if (batch.bytes > budget) {
         this.queue.unshiftAll(batch.events);
@@ -201,14 +238,15 @@ export class Delivery {
   stats(): DeliveryStats {
     let inFlight = 0;
     for (const batch of this.inFlight) inFlight += batch.events.length;
-    return { queued: this.queue.size, inFlight, ...this.counters };
+    return { queued: this.queue.size - this.cancelledQueued, inFlight, ...this.counters };
   }
 
   private stop(): void {
     this.stopped = true;
     stopTimer(this.flushTimer);
     this.flushTimer = undefined;
-    let left = this.queue.drain().length;
+    let left = this.queue.drain().filter((event) => !event.cancelled).length;
+    this.cancelledQueued = 0;
     for (const batch of this.inFlight) {
       stopTimer(batch.retryTimer);
       left += batch.events.length;
@@ -222,8 +260,18 @@ export class Delivery {
     }
   }
 
+  /** Removes the cancelled events at the head of the queue, so that it starts with one to send. */
+  private skipCancelled(): void {
+    for (let head = this.queue.peek(); head?.cancelled === true; head = this.queue.peek()) {
+      this.queue.shift();
+      head.queued = false;
+      this.cancelledQueued--;
+    }
+  }
+
   private pump(): void {
     if (this.stopped) return;
+    this.skipCancelled();
     if (this.queue.size === 0) {
       this.due = false;
       return;
@@ -253,12 +301,14 @@ export class Delivery {
     const events: QueuedEvent[] = [];
     let bytes = this.envelopeBytes;
     while (events.length < this.batchLimit) {
+      this.skipCancelled();
       const next = this.queue.peek();
       if (next === undefined) break;
       const added = next.bytes + (events.length > 0 ? 1 : 0);
       // Always take one: an event larger than the limit still deserves one attempt.
       if (events.length > 0 && bytes + added > maxBytes) break;
       this.queue.shift();
+      next.queued = false;
       events.push(next);
       bytes += added;
     }
@@ -292,7 +342,7 @@ export class Delivery {
     }
     this.reportDrops();
     const events = batch.events.map((event) => event.json).join(',');
-    const body = `{"events":[${events}],"meta":{"sdk":${JSON.stringify(this.options.sdk)},"dropped":${batch.dropped}}}`;
+    const body = `{"${this.field}":[${events}],"meta":{"sdk":${JSON.stringify(this.options.sdk)},"dropped":${batch.dropped}}}`;
     this.counters.requests++;
     this.sendingBytes += batch.bytes;
     let outcome: PostOutcome;
@@ -398,6 +448,7 @@ export class Delivery {
 
   private checkWaiters(): void {
     if (this.waiters.size === 0) return;
+    this.skipCancelled();
     let oldest = this.queue.peek()?.seq ?? Number.POSITIVE_INFINITY;
     for (const batch of this.inFlight) oldest = Math.min(oldest, batch.events[0]?.seq ?? oldest);
     for (const waiter of this.waiters) if (waiter.targetSeq < oldest) this.release(waiter);

@@ -35,9 +35,29 @@ export const accept: Responder = (request) => ({
   body: { accepted: request.body.events.length, duplicates: 0, rejected: [] },
 });
 
+/** One open notice as the SDK sends it to `POST /api/v1/opens`. */
+export interface OpenNotice {
+  id: string;
+  clientKey: string;
+  openedAt: number;
+  service: string;
+  instance: string;
+  route: string;
+}
+
+/** A request to `POST /api/v1/opens`, kept apart so the event tests count only theirs. */
+export interface ReceivedOpens {
+  headers: IncomingHttpHeaders;
+  body: { opens: OpenNotice[]; meta: { sdk: string; dropped: number } };
+  status: number;
+}
+
 export class FakeCollector extends EventEmitter {
   readonly requests: ReceivedRequest[] = [];
   responder: Responder = accept;
+  readonly opensRequests: ReceivedOpens[] = [];
+  /** Status of the answer to `/api/v1/opens` (200 with the report by default). */
+  opensStatus = 200;
   /** Connections reset because they arrived while offline. */
   resets = 0;
   private readonly server: Server;
@@ -66,6 +86,21 @@ export class FakeCollector extends EventEmitter {
   /** Events of the batches answered 2xx, in arrival order. */
   get events(): ClosewatchEvent[] {
     return this.requests.filter((r) => r.status >= 200 && r.status < 300).flatMap((r) => r.body.events);
+  }
+
+  /** Open notices of the requests answered 2xx, in arrival order. */
+  get opens(): OpenNotice[] {
+    return this.opensRequests.filter((r) => r.status >= 200 && r.status < 300).flatMap((r) => r.body.opens);
+  }
+
+  /** Resolves once `count` open notices were received (answered 2xx). */
+  async waitForOpens(count: number, timeoutMs = 5000): Promise<void> {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    while (this.opens.length < count) {
+      await once(this, 'opens', { signal: deadline }).catch(() => {
+        throw new Error(`timed out waiting for ${count} open notices, got ${this.opens.length}`);
+      });
+    }
   }
 
   /** Resolves once `count` events were received (answered 2xx). */
@@ -123,6 +158,14 @@ export class FakeCollector extends EventEmitter {
           return;
         }
         const raw = Buffer.concat(chunks);
+        if (req.url === '/api/v1/opens') {
+          const opens: ReceivedOpens = { headers: req.headers, body: JSON.parse(raw.toString('utf8')) as ReceivedOpens['body'], status: this.opensStatus };
+          this.opensRequests.push(opens);
+          res.writeHead(opens.status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(opens.status === 200 ? { accepted: opens.body.opens.length, duplicates: 0, rejected: [] } : { error: { code: 'DOWN', message: 'down' } }));
+          this.emit('opens', opens);
+          return;
+        }
         const request: ReceivedRequest = {
           at: performance.now(),
           headers: req.headers,

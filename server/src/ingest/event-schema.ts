@@ -41,6 +41,14 @@ export const CloseEventInputSchema = Type.Object({
 
 export type CloseEventInput = Static<typeof CloseEventInputSchema>;
 
+/** What an SDK says of itself with each batch: its name, and what it had to drop. */
+export const IngestMetaSchema = Type.Optional(
+  Type.Object({
+    sdk: Type.Optional(Type.String({ maxLength: EVENT_LIMITS.sdkNameLength })),
+    dropped: Type.Optional(Type.Integer({ minimum: 0, maximum: EVENT_LIMITS.maxDropped })),
+  }),
+);
+
 /**
  * The envelope, validated by fastify. Events are checked one by one afterwards so
  * that one bad event rejects itself, not its whole batch.
@@ -48,12 +56,7 @@ export type CloseEventInput = Static<typeof CloseEventInputSchema>;
 export const IngestBodySchema = Type.Object(
   {
     events: Type.Array(Type.Unknown()),
-    meta: Type.Optional(
-      Type.Object({
-        sdk: Type.Optional(Type.String({ maxLength: EVENT_LIMITS.sdkNameLength })),
-        dropped: Type.Optional(Type.Integer({ minimum: 0, maximum: EVENT_LIMITS.maxDropped })),
-      }),
-    ),
+    meta: IngestMetaSchema,
   },
   { additionalProperties: true },
 );

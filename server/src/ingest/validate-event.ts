@@ -183,6 +183,6 @@ export function validateEvent(event: unknown, ctx: EventContext): StoredCloseEve
 }
 
 /** Whether a validation result is a rejection. */
-export function isRejection(result: StoredCloseEvent | EventRejection): result is EventRejection {
+export function isRejection<T extends object>(result: T | EventRejection): result is EventRejection {
   return 'message' in result;
 }

@@ -34,6 +34,9 @@ export class CollectorMetrics {
   readonly eventsReceived = new Counter({ name: 'closewatch_ingest_events_received_total', help: 'Events in ingest requests that reached validation.', registers: [this.registry] });
   readonly eventsAccepted = new Counter({ name: 'closewatch_ingest_events_accepted_total', help: 'Events stored.', registers: [this.registry] });
   readonly eventsDuplicate = new Counter({ name: 'closewatch_ingest_events_duplicate_total', help: 'Events whose id was already stored (retries).', registers: [this.registry] });
+  readonly opensAccepted = new Counter({ name: 'closewatch_ingest_opens_accepted_total', help: 'Open notices stored (connections reported when they opened).', registers: [this.registry] });
+  readonly opensDuplicate = new Counter({ name: 'closewatch_ingest_opens_duplicate_total', help: 'Open notices whose id was already stored (retries).', registers: [this.registry] });
+  readonly opensRejected = new Counter({ name: 'closewatch_ingest_opens_rejected_total', help: 'Open notices rejected by validation.', registers: [this.registry] });
   readonly eventsRejected = new Counter({
     name: 'closewatch_ingest_events_rejected_total',
     help: 'Events rejected by validation, by the field at fault.',

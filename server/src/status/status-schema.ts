@@ -26,6 +26,9 @@ export const StatusSchema = Type.Object({
     stored: Type.Integer({ description: 'raw events stored' }),
     oldest: EpochMs('ts of the oldest raw event'),
   }),
+  opens: Type.Object({
+    stored: Type.Integer({ description: "connections' open notices stored (server SDK, reportOpens); pruned with the raw events" }),
+  }),
   rollups: Type.Object({
     rows: Type.Integer({ description: 'rows of every rollup table together' }),
     oldest: EpochMs('the oldest rollup bucket'),

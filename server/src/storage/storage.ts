@@ -6,6 +6,7 @@ import type { AlertReader } from './sql/alert-reader.js';
 import type { EventTail, Leadership, MessageBus } from './event-tail.js';
 import type { SessionStore } from './accounts/session-store.js';
 import type { EventReader } from './sql/event-reader.js';
+import type { ConnectionOpens } from './sql/connection-opens.js';
 import type { ReconnectReader } from './sql/reconnect-reader.js';
 import type { StatsReader } from './sql/stats-reader.js';
 import type { StatusReader } from './sql/status-reader.js';
@@ -84,6 +85,8 @@ export interface SchemaStatus {
 export interface Storage {
   readonly engine: 'sqlite' | 'postgres';
   readonly writer: EventWriter;
+  /** Connections' openings as the server SDK reports them (matched as reconnects before they close). */
+  readonly opens: ConnectionOpens;
   readonly stats: StatsReader;
   /** Reconnect-advising closes matched to each client's next connection. */
   readonly reconnects: ReconnectReader;

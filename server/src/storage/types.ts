@@ -47,6 +47,20 @@ export function openedAtOf(e: Pick<StoredCloseEvent, 'ts' | 'durationMs'>): numb
   return e.durationMs === null ? null : e.ts - e.durationMs;
 }
 
+/** A connection's opening, reported by the server SDK before the connection closes. */
+export interface StoredOpen {
+  keyId: string;
+  /** The SDK's id of the notice: a retry carries the same one and is stored once. */
+  noticeId: string;
+  clientKey: string;
+  /** Epoch milliseconds when the connection opened. */
+  openedAt: number;
+  service: string;
+  instance: string;
+  route: string;
+  receivedAt: number;
+}
+
 /** A stored event with its position in the store (newer events have higher `seq`). */
 export interface StoredEventRow extends StoredCloseEvent {
   seq: number;

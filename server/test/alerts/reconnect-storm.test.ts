@@ -3,14 +3,15 @@ import { after, before, it } from 'node:test';
 import { backtest } from '../../src/alerts/backtest.js';
 import { withRuleDefaults, type RuleInput } from '../../src/alerts/rule.js';
 import { toFields } from '../../src/alerts/rule-codec.js';
-import type { StoredCloseEvent } from '../../src/storage/types.js';
+import type { StoredCloseEvent, StoredOpen } from '../../src/storage/types.js';
 import { adminSession } from '../helpers/admin-session.js';
 import { storedEvent } from '../helpers/stored-event.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
-// A rolling restart of two services, each with 30 closes a minute of normal traffic
+// A rolling restart of three services, each with 30 closes a minute of normal traffic
 // (0.5 connections/s): on chat 30 of 40 clients are back within the same second, on feed
-// the clients spread their returns over 5-29 s. Only chat storms.
+// the clients spread their returns over 5-29 s; on live 30 of 40 are back within the same
+// second and still connected (only the SDK's open notices say so). Chat and live storm.
 
 const MIN = 60_000;
 const T0 = Math.floor(Date.now() / MIN) * MIN - 10 * MIN;
@@ -33,15 +34,32 @@ function restart(service: string, delay: (i: number) => number): StoredCloseEven
   ]).flat();
 }
 
+/** The same restart, but the clients' next connections are still open: the collector knows them from their open notices only. */
+function restartStillConnected(service: string, delay: (i: number) => number): { closes: StoredCloseEvent[]; opens: StoredOpen[] } {
+  const closes = Array.from({ length: 40 }, (_, i) =>
+    storedEvent({ ts: RESTART, durationMs: 5 * MIN, code: 1012, initiator: 'server', service, clientKey: `${service}-${i}` }),
+  );
+  const opens = Array.from({ length: 40 }, (_, i) => ({
+    keyId: 'test', noticeId: `${service}-open-${i}`, clientKey: `${service}-${i}`, openedAt: RESTART + delay(i),
+    service, instance: 'i-2', route: '/ws', receivedAt: RESTART + delay(i),
+  }));
+  return { closes, opens };
+}
+
 let t: TestApp;
 before(async () => {
   t = await startTestApp({ ALERT_EVAL_INTERVAL_MS: '0', ALERT_INGEST_LAG_MS: '0' }, undefined, { clock: () => clock.now });
   for (let m = T0 - 60 * MIN; m < T0; m += MIN) {
     await t.app.db.writer.write(
-      ['chat', 'feed'].flatMap((service) => Array.from({ length: 30 }, (_, i) => storedEvent({ ts: m + i * 2_000, service, code: 1000, initiator: 'client' }))),
+      ['chat', 'feed', 'live'].flatMap((service) => Array.from({ length: 30 }, (_, i) => storedEvent({ ts: m + i * 2_000, service, code: 1000, initiator: 'client' }))),
     );
   }
   await t.app.db.writer.write([...restart('chat', (i) => (i < 30 ? 200 + i : 20_000 + i * 100)), ...restart('feed', (i) => 5_000 + (i % 25) * 1_000)]);
+  const live = restartStillConnected('live', (i) => (i < 30 ? 200 + i : 20_000 + i * 100));
+  await t.app.db.writer.write(live.closes);
+  await t.app.db.opens.write(live.opens);
+  // A retried batch of notices changes nothing.
+  assert.deepEqual(await t.app.db.opens.write(live.opens), { accepted: 0, duplicates: 40 });
 });
 after(async () => t.destroy());
 
@@ -50,16 +68,22 @@ it('fires for the service whose clients came back in one second, with the peak a
   clock.now = T0 + MIN + 30_000;
   await t.app.alerts.cycle(clock.now);
   const instances = (await t.app.db.alerts.listInstances()).filter((i) => i.ruleId === rule.id);
-  assert.deepEqual(instances.map((i) => [i.groupKey, i.state]), [['{"service":"chat"}', 'firing']]);
-  const [episode] = (await t.app.db.alerts.openEpisodes()).filter((e) => e.ruleId === rule.id);
-  assert.equal(episode?.peakValue, 30);
+  assert.deepEqual(
+    instances.map((i) => [i.groupKey, i.state]).sort(),
+    [['{"service":"chat"}', 'firing'], ['{"service":"live"}', 'firing']],
+  );
+  const episodes = (await t.app.db.alerts.openEpisodes()).filter((e) => e.ruleId === rule.id);
+  assert.deepEqual(episodes.map((e) => e.peakValue), [30, 30]);
 });
 
-it('a backtest replays the same storm: one episode, on chat, at the restart minute', async () => {
+it('a backtest replays the same storms: one episode each on chat and live, at the restart minute', async () => {
   const { episodes } = await backtest(t.app.db, withRuleDefaults(STORM), { from: T0 - 5 * MIN, to: T0 + 5 * MIN });
   assert.deepEqual(
-    episodes.map((e) => [e.group, e.start, e.peak, e.baseline]),
-    [[{ service: 'chat' }, T0 + MIN, 30, 0.5]],
+    episodes.map((e) => [e.group, e.start, e.peak, e.baseline]).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
+    [
+      [{ service: 'chat' }, T0 + MIN, 30, 0.5],
+      [{ service: 'live' }, T0 + MIN, 30, 0.5],
+    ],
   );
 });
 

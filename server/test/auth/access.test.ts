@@ -87,7 +87,7 @@ describe('access to read routes, from the route table', () => {
       'POST /api/v1/live/ticket',
     ]);
     const open = routes.filter((r) => r.url.startsWith('/api/') && accessOf(r) === 'public').flatMap((r) => methods(r).map((m) => `${m} ${r.url}`));
-    assert.deepEqual(open.sort(), ['DELETE /api/v1/session', 'GET /api/v1/session', 'OPTIONS /api/v1/events', 'POST /api/v1/session']);
+    assert.deepEqual(open.sort(), ['DELETE /api/v1/session', 'GET /api/v1/session', 'OPTIONS /api/v1/events', 'OPTIONS /api/v1/opens', 'POST /api/v1/session']);
   });
 
   it('refuses no credential, an ingest key and a revoked token on every read route', async () => {

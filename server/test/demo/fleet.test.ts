@@ -52,6 +52,14 @@ test('the demo fleet closes real connections in a realistic mix and every close 
   assert.deepEqual(services, [{ service: 'chat' }, { service: 'feed' }, { service: 'trading' }]);
   const trading1013 = t.sqlite.prepare("SELECT count(*) AS n FROM close_event WHERE code = 1013 AND service <> 'trading'").get() as { n: number };
   assert.equal(trading1013.n, 0, 'only the overloaded service sheds with 1013');
+  // The SDK's open notices (reportOpens) came through the same fleet: each names the
+  // connection whose close event carries its id, on the same instance, for the same client.
+  const notices = t.sqlite.prepare(`SELECT COUNT(*) AS n, COUNT(e.seq) AS closed,
+      SUM(CASE WHEN e.seq IS NOT NULL AND (e.client_key <> o.client_key OR e.instance <> o.instance OR e.service <> o.service) THEN 1 ELSE 0 END) AS mismatched
+    FROM connection_open o LEFT JOIN close_event e ON e.key_id = o.key_id AND e.event_id = o.notice_id`).get() as { n: number; closed: number; mismatched: number | null };
+  assert.ok(notices.n > 0, 'some connections lived past a flush and were reported when they opened');
+  assert.equal(notices.closed, notices.n, 'the fleet stopped: every reported connection has closed since');
+  assert.equal(notices.mismatched, 0);
 });
 
 const median = (values: number[]): number => {

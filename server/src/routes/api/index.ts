@@ -5,6 +5,7 @@ import eventsListRoutes from './events-list.js';
 import exportRoutes from './export.js';
 import ingestRoutes from './ingest.js';
 import liveRoutes from './live.js';
+import opensRoutes from './opens.js';
 import sessionRoutes from './session.js';
 import statsRoutes from './stats.js';
 import statusRoutes from './status.js';
@@ -13,6 +14,7 @@ import statusRoutes from './status.js';
 const apiRoutes: FastifyPluginAsync = async (fastify) => {
   await fastify.register(sessionRoutes);
   await fastify.register(ingestRoutes);
+  await fastify.register(opensRoutes);
   await fastify.register(statsRoutes);
   await fastify.register(eventsListRoutes);
   await fastify.register(liveRoutes);

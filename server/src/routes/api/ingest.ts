@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errorBody, ErrorBodySchema, HttpError } from '../../http/http-error.js';
+import { errorBody, HttpError } from '../../http/http-error.js';
 import type { StoredCloseEvent } from '../../storage/types.js';
-import { IngestBodySchema, IngestReportSchema, type IngestReport } from '../../ingest/event-schema.js';
-import { decodeRequestBody } from '../../ingest/gzip-body.js';
-import { applyCors, authenticateIngest, rateLimitKey } from '../../ingest/ingest-auth.js';
+import { IngestBodySchema, type IngestReport } from '../../ingest/event-schema.js';
+import { INGEST_RESPONSES, ingestPreflight, ingestRouteOptions } from '../../ingest/ingest-route.js';
 import { isRejection, validateEvent } from '../../ingest/validate-event.js';
 import { Type } from '@sinclair/typebox';
 import { WriteFailedError, WriterBusyError } from '../../storage/errors.js';
@@ -13,60 +12,23 @@ const STORAGE_RETRY_AFTER_S = 5;
 /** A full queue drains within a second or two; a short wait spreads the retries. */
 const WRITER_BUSY_RETRY_AFTER_S = 2;
 
-const NoValidEventsSchema = Type.Intersect([ErrorBodySchema, IngestReportSchema]);
-
 /** `POST /api/v1/events`: the ingest API. Acknowledges a batch only after it is committed. */
 const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const { MAX_BODY_BYTES, MAX_BATCH_EVENTS, INGEST_RATE_LIMIT, RETENTION_DAYS } = fastify.config;
+  const { MAX_BATCH_EVENTS, RETENTION_DAYS } = fastify.config;
 
   fastify.decorateRequest('ingestKey', null);
 
-  fastify.options('/events', { config: { access: 'public' } }, async (request, reply) => {
-    await applyCors(request, reply);
-    return reply
-      .header('access-control-allow-methods', 'POST')
-      .header('access-control-allow-headers', 'authorization, content-type, content-encoding')
-      .header('access-control-max-age', '600')
-      .status(204)
-      .send();
-  });
+  ingestPreflight(fastify, '/events');
 
   fastify.post(
     '/events',
     {
-      config: {
-        access: 'ingest',
-        // Per key (the hash of the presented secret): one runaway sender cannot starve the rest.
-        rateLimit: { max: INGEST_RATE_LIMIT, timeWindow: 60_000, keyGenerator: (request) => rateLimitKey(request.headers.authorization) },
-      },
-      bodyLimit: MAX_BODY_BYTES,
-      onRequest: authenticateIngest,
-      // Every refusal of a whole request, by status, for operators.
-      onResponse: async (request, reply) => {
-        if (reply.statusCode >= 400) fastify.metrics.requestsRefused.inc({ status: String(reply.statusCode) });
-      },
-      preParsing: async (request, _reply, payload) => {
-        // fastify also parses text/plain; ingest takes JSON only, and says so before reading.
-        if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
-          throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as JSON with Content-Type: application/json');
-        }
-        return decodeRequestBody(request.headers['content-encoding'], payload);
-      },
+      ...ingestRouteOptions(fastify),
       schema: {
         summary: 'Ingest close events',
         headers: Type.Object({ authorization: Type.Optional(Type.String()) }),
         body: IngestBodySchema,
-        response: {
-          200: IngestReportSchema,
-          400: Type.Union([NoValidEventsSchema, ErrorBodySchema]),
-          401: ErrorBodySchema,
-          403: ErrorBodySchema,
-          413: ErrorBodySchema,
-          415: ErrorBodySchema,
-          429: ErrorBodySchema,
-          500: ErrorBodySchema,
-          503: ErrorBodySchema,
-        },
+        response: INGEST_RESPONSES,
       },
     },
     async (request, reply) => {

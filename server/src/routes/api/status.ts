@@ -27,6 +27,7 @@ const statusRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         startedAt,
         database: { engine: fastify.db.engine, bytes: volume.bytes, freeBytes: volume.freeBytes },
         events: { stored: volume.events, oldest: volume.oldestEvent },
+        opens: { stored: volume.opens },
         rollups: { rows: volume.rollupRows, oldest: volume.oldestRollup },
         retention: {
           eventsDays: settings.retentionDays,

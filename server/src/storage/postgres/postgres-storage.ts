@@ -5,7 +5,8 @@ import { AlertStore } from '../alerts/alert-store.js';
 import { CodeNameStore } from '../codes/code-name-store.js';
 import { ReadTimeoutError } from '../errors.js';
 import { AlertReader } from '../sql/alert-reader.js';
-import { Retention } from '../sql/retention.js';
+import { ConnectionOpens } from '../sql/connection-opens.js';
+import { Retention, type RunMaintenance } from '../sql/retention.js';
 import { StatusReader } from '../sql/status-reader.js';
 import { postgresDialect } from '../sql/dialect.js';
 import { EventReader } from '../sql/event-reader.js';
@@ -108,10 +109,13 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   const events = new EventReader(postgresDialect, run, runRaw, runMapped, 5_000);
   const bus = await notifyBus(writes, listener);
   const expected = committedPostgresMigrations();
+  // Prunes and open notices run on the write pool beside ingest; each is a short transaction of its own.
+  const maintain: RunMaintenance = async (statement) => (await writes.query(statement.text, statement.values)).rowCount ?? 0;
 
   return {
     engine: 'postgres',
     writer,
+    opens: new ConnectionOpens(maintain),
     stats: new StatsReader(postgresDialect, run),
     reconnects: new ReconnectReader(postgresDialect, run),
     events,
@@ -124,8 +128,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     alerts: new AlertStore(prisma, options.clock),
     codeNames: new CodeNameStore(prisma),
     alertSeries: new AlertReader(postgresDialect, run),
-    // Prunes run on the write pool beside ingest; each is a short transaction of its own.
-    retention: new Retention(async (statement) => (await writes.query(statement.text, statement.values)).rowCount ?? 0, run, async () => 0),
+    retention: new Retention(maintain, run, async () => 0),
     status: new StatusReader(postgresDialect, run),
     async schemaStatus() {
       const rows = await run(sql`SELECT migration_name AS name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);

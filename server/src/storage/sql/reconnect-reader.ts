@@ -57,13 +57,26 @@ export class ReconnectReader {
         AND client_key IS NOT NULL AND ${and(eventConditions(this.dialect, filters))}`;
   }
 
-  /** When the client of close `c` opened its next connection to the same service, NULL if not within the lookahead. */
+  /**
+   * When the client of close `c` opened its next connection to the same service, NULL if
+   * not within the lookahead: the earliest of the closed connections' opened_at and the
+   * open notices of connections that may still be open (the same connection can be in
+   * both; MIN takes it once). A notice carries the id of its connection's close event,
+   * which tells the closing connection's own notice apart.
+   */
   private nextOpen(): Sql {
     // No alias for the inner table: SQLite wants INDEXED BY after it, PostgreSQL has none.
     const n = raw('close_event');
-    return sql`(SELECT MIN(${n}.opened_at) FROM ${this.dialect.eventsByIndex('client_key_opened_at')}
-      WHERE ${n}.client_key = c.client_key AND ${n}.opened_at >= c.ts - ${int(RECONNECT_SKEW_MS)}
-        AND ${n}.opened_at < c.ts + ${int(RECONNECT_LOOKAHEAD_MS)} AND ${n}.seq <> c.seq AND ${n}.service = c.service)`;
+    const o = raw('connection_open');
+    const lookahead = (t: Sql): Sql => sql`${t}.client_key = c.client_key AND ${t}.opened_at >= c.ts - ${int(RECONNECT_SKEW_MS)}
+        AND ${t}.opened_at < c.ts + ${int(RECONNECT_LOOKAHEAD_MS)} AND ${t}.service = c.service`;
+    return sql`(SELECT MIN(opened_at) FROM (
+      SELECT MIN(${n}.opened_at) AS opened_at FROM ${this.dialect.eventsByIndex('client_key_opened_at')}
+        WHERE ${lookahead(n)} AND ${n}.seq <> c.seq
+      UNION ALL
+      SELECT MIN(${o}.opened_at) AS opened_at FROM ${o} WHERE ${lookahead(o)}
+        AND NOT EXISTS (SELECT 1 FROM close_event AS own WHERE own.seq = c.seq AND own.event_id = ${o}.notice_id AND own.key_id = ${o}.key_id)
+      ) AS next_opens)`;
   }
 
   /** Every reconnect-advising close in the window, counted by code, agent, key prefix and delay step. */

@@ -7,10 +7,11 @@ export interface AgedTable {
   column: string;
 }
 
-/** Raw data, kept RETENTION_DAYS: the events and the SDKs' drop reports. */
+/** Raw data, kept RETENTION_DAYS: the events, the SDKs' drop reports and the connections' open notices. */
 export const RAW_TABLES: readonly AgedTable[] = [
   { table: 'close_event', column: 'ts' },
   { table: 'drop_report', column: 'received_at' },
+  { table: 'connection_open', column: 'opened_at' },
 ];
 
 /** Counts the charts read, kept ROLLUP_RETENTION_DAYS; `bucket` leads each primary key. */

@@ -11,6 +11,8 @@ export interface StoredVolume {
   freeBytes: number;
   /** Raw events stored. */
   events: number;
+  /** Connections' open notices stored (`POST /api/v1/opens`). */
+  opens: number;
   /** Rows of every rollup table together. */
   rollupRows: number;
   /** Epoch ms of the oldest raw event, of the oldest rollup bucket; null when none. */
@@ -19,6 +21,7 @@ export interface StoredVolume {
 }
 
 const EVENTS = RAW_TABLES[0] ?? { table: 'close_event', column: 'ts' };
+const OPENS = RAW_TABLES.find((t) => t.table === 'connection_open') ?? { table: 'connection_open', column: 'opened_at' };
 
 /** What the status endpoint reads: sizes, row counts and the oldest data. */
 export class StatusReader {
@@ -34,6 +37,7 @@ export class StatusReader {
     const [[counts], [size]] = await Promise.all([
       this.run(sql`SELECT (SELECT COUNT(*) FROM ${raw(EVENTS.table)}) AS events,
         (SELECT MIN(${raw(EVENTS.column)}) FROM ${raw(EVENTS.table)}) AS oldest_event,
+        (SELECT COUNT(*) FROM ${raw(OPENS.table)}) AS opens,
         ${rollupCounts} AS rollup_rows,
         (SELECT MIN(b) FROM (${rollupOldest}) AS oldest) AS oldest_rollup`),
       this.run(this.dialect.databaseSize),
@@ -43,6 +47,7 @@ export class StatusReader {
       bytes: toNumber(size?.bytes),
       freeBytes: toNumber(size?.free_bytes),
       events: toNumber(counts?.events),
+      opens: toNumber(counts?.opens),
       rollupRows: toNumber(counts?.rollup_rows),
       oldestEvent: nullable(counts?.oldest_event),
       oldestRollup: nullable(counts?.oldest_rollup),

@@ -7,6 +7,7 @@ import { AlertReader } from '../sql/alert-reader.js';
 import { sqlitePathFromUrl } from '../database-url.js';
 import { sqliteDialect } from '../sql/dialect.js';
 import { EventReader } from '../sql/event-reader.js';
+import { ConnectionOpens } from '../sql/connection-opens.js';
 import { Retention } from '../sql/retention.js';
 import { ReconnectReader } from '../sql/reconnect-reader.js';
 import { StatsReader } from '../sql/stats-reader.js';
@@ -83,6 +84,7 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
   return {
     engine: 'sqlite',
     writer,
+    opens: new ConnectionOpens((statement) => writer.exec(statement)),
     stats: new StatsReader(sqliteDialect, run),
     reconnects: new ReconnectReader(sqliteDialect, run),
     events,

@@ -33,10 +33,10 @@ let collectorUrl: string;
 const instances: Array<{ wss: WebSocketServer; sdk: ClosewatchClient; url: string }> = [];
 const sockets: WebSocket[] = [];
 
-async function instance(name: string): Promise<{ wss: WebSocketServer; sdk: ClosewatchClient; url: string }> {
+async function instance(name: string, service = 'chat'): Promise<{ wss: WebSocketServer; sdk: ClosewatchClient; url: string }> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
-  const sdk = createClient({ apiKey: TEST_KEY, collectorUrl, service: 'chat', instance: name, flushIntervalMs: 100, onError: () => {} });
+  const sdk = createClient({ apiKey: TEST_KEY, collectorUrl, service, instance: name, flushIntervalMs: 100, onError: () => {} });
   sdk.instrument(wss);
   return { wss, sdk, url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}/ws` };
 }
@@ -53,7 +53,7 @@ function connect(url: string, userAgent: string): Promise<WebSocket> {
 before(async () => {
   t = await startTestApp();
   collectorUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  instances.push(await instance('chat-a'), await instance('chat-b'));
+  instances.push(await instance('chat-a'), await instance('chat-b'), await instance('lobby-a', 'lobby'), await instance('lobby-b', 'lobby'));
 });
 after(async () => {
   for (const s of sockets) s.terminate();
@@ -66,6 +66,8 @@ after(async () => {
 
 it('reports the delays the clients used, to the bucket, and the client that never came back', async () => {
   const [a, b] = instances as [(typeof instances)[0], (typeof instances)[0]];
+  const opensBefore = await t.query<{ n: number }>('SELECT COUNT(*) AS n FROM connection_open');
+  assert.equal(Number(opensBefore[0]?.n), 0);
   const from = Date.now() - 60_000;
   const first = await Promise.all(SCHEDULES.map((s) => connect(a.url, s.userAgent)));
   await waitFor('instance A to hold every client', () => a.wss.clients.size === SCHEDULES.length);
@@ -117,4 +119,71 @@ it('reports the delays the clients used, to the bucket, and the client that neve
   // Each connection carries its own client's key: five clients, one address.
   const keys = await t.query<{ k: string }>("SELECT DISTINCT client_key AS k FROM close_event WHERE instance = 'chat-a'");
   assert.equal(keys.length, 5);
+});
+
+// Clients that come back and stay connected: before the SDK reported opens, the collector
+// learnt of a next connection only when it closed, so until then all of them counted as
+// not returned. Now each counts as back, in its delay's bucket, as soon as it is connected.
+const STAYING: Schedule[] = [
+  { name: 'immediate', userAgent: 'okhttp/4.12.0', delayMs: 0 },
+  { name: 'fixed 1 s', userAgent: 'Python/3.11 websockets/13.0', delayMs: 1_000 },
+  { name: 'jittered 6 s', userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0', delayMs: 6_000 },
+  { name: 'never', userAgent: 'okhttp/4.11.0', delayMs: null },
+];
+
+it('counts clients that came back and are still connected as reconnected at once, in their delay bucket', async () => {
+  const [, , a, b] = instances as Array<(typeof instances)[0]> as [unknown, unknown, (typeof instances)[0], (typeof instances)[0]];
+  const from = Date.now() - 60_000;
+  const first = await Promise.all(STAYING.map((s) => connect(a.url, s.userAgent)));
+  await waitFor('instance A to hold every client', () => a.wss.clients.size === STAYING.length);
+  const back = STAYING.map((s, i) =>
+    new Promise<WebSocket | null>((resolve, reject) => {
+      (first[i] as WebSocket).once('close', (code) => {
+        if (code !== 1012) return reject(new Error(`${s.name} was closed with ${code}`));
+        if (s.delayMs === null) return resolve(null);
+        setTimeout(() => connect(b.url, s.userAgent).then(resolve, reject), s.delayMs);
+      });
+    }),
+  );
+  for (const socket of a.wss.clients) socket.close(1012, 'rolling restart');
+  await Promise.all(back);
+  await waitFor('instance B to hold the three clients that came back', () => b.wss.clients.size === 3);
+  await Promise.all(instances.map((i) => i.sdk.flush(5_000)));
+  const count = async (text: string): Promise<number> => Number((await t.query<{ n: number }>(text))[0]?.n);
+  await waitFor('the four closes on A', async () => (await count("SELECT COUNT(*) AS n FROM close_event WHERE service = 'lobby'")) === 4, 10_000);
+  // One notice per connection that stayed open; none of B's connections has closed.
+  assert.equal(await count("SELECT COUNT(*) AS n FROM connection_open WHERE instance = 'lobby-b'"), 3);
+  assert.equal(await count("SELECT COUNT(*) AS n FROM close_event WHERE instance = 'lobby-b'"), 0);
+
+  // One window for both reads: the answer names its window, so a retry must read the same one.
+  const to = Date.now() + 60_000;
+  const res = await t.inject(`/api/v1/stats/reconnects?service=lobby&from=${from}&to=${to}`);
+  assert.equal(res.statusCode, 200, res.body);
+  const body = res.json<Reconnects>();
+  assert.equal(body.closes, 4);
+  assert.equal(body.reconnected, 3);
+  assert.equal(body.notReturned, 1);
+  assert.equal(body.tooFast, 2);
+  // The immediate client's delay is the reconnect handshake itself: on a loaded machine
+  // (a PG run saw it) that takes over 250 ms, so it is held to the two buckets under 750 ms.
+  const under750 = new Set(['0 ms - 250 ms', '250 ms - 750 ms']);
+  const counts = body.delayHistogram.filter((h) => h.count > 0);
+  assert.equal(counts.filter((h) => under750.has(h.label)).reduce((n, h) => n + h.count, 0), 1, JSON.stringify(counts));
+  assert.deepEqual(Object.fromEntries(counts.filter((h) => !under750.has(h.label)).map((h) => [h.label, h.count])), { '750 ms - 1.5 s': 1, '5 s - 10 s': 1 });
+  assert.deepEqual(body.byCode.map((c) => [c.code, c.closes, c.reconnected, c.notReturned]), [[1012, 4, 3, 1]]);
+
+  // The SDK retried nothing here, but a retried batch of the same notices must change no answer.
+  const stored = await t.query<{ notice_id: string; client_key: string; opened_at: number | bigint; instance: string; route: string }>(
+    "SELECT notice_id, client_key, opened_at, instance, route FROM connection_open WHERE service = 'lobby'",
+  );
+  const replay = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/opens',
+    headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' },
+    payload: { opens: stored.map((r) => ({ id: r.notice_id, clientKey: r.client_key, openedAt: Number(r.opened_at), service: 'lobby', instance: r.instance, route: r.route })) },
+  });
+  assert.equal(replay.statusCode, 200, replay.body);
+  assert.deepEqual(replay.json(), { accepted: 0, duplicates: stored.length, rejected: [] });
+  const again = await t.inject(`/api/v1/stats/reconnects?service=lobby&from=${from}&to=${to}`);
+  assert.deepEqual(again.json(), body);
 });

@@ -37,6 +37,7 @@ test('on an empty database: engine, size, nothing stored, the retention settings
     startedAt: 0,
     database: { engine: t.db.engine, bytes: 0, freeBytes: 0 },
     events: { stored: 0, oldest: null },
+    opens: { stored: 0 },
     rollups: { rows: 0, oldest: null },
     retention: { eventsDays: 14, rollupsDays: 90, pruneIntervalMinutes: 0, pruneBatchRows: 2000, pruning: false, lastPrune: null },
     ingest: { eventsPerSecond: 0, windowSeconds: 0, eventsSinceStart: 0, writerQueueBatches: 0, writerQueueLimit: 500 },
@@ -63,4 +64,15 @@ test('after ingest: events and rollup rows counted, the oldest of each, events s
   assert.deepEqual(body.rollups, { rows: rollupRows, oldest: Math.floor(ts / 3_600_000) * 3_600_000 });
   assert.equal(body.ingest.eventsSinceStart, 3);
   assert.equal(body.database.bytes, (await pageBytes()).bytes);
+  assert.deepEqual(body.opens, { stored: 0 });
+  // Open notices are counted apart from the events.
+  const opens = await t.inject({
+    method: 'POST',
+    url: '/api/v1/opens',
+    headers: { authorization: `Bearer ${TEST_KEY}` },
+    payload: { opens: [{ id: 'o-1', clientKey: 'k-1', openedAt: ts, service: 'chat', instance: 'i-1', route: '/ws' }] },
+  });
+  assert.equal(opens.statusCode, 200, opens.body);
+  const after = await status();
+  assert.deepEqual([after.opens, after.events], [{ stored: 1 }, { stored: 3, oldest: ts }]);
 });

@@ -18,6 +18,7 @@ function statusFixture(overrides: Partial<StatusResponse> = {}): StatusResponse 
     startedAt: NOW - 2 * HOUR,
     database: { engine: 'sqlite', bytes: 3 * 1024 * 1024 * 1024, freeBytes: 512 * 1024 },
     events: { stored: 10_250_000, oldest: NOW - 30 * DAY + HOUR },
+    opens: { stored: 4_321 },
     rollups: { rows: 1_234_567, oldest: NOW - 400 * DAY + DAY },
     retention: {
       eventsDays: 30,
@@ -83,6 +84,7 @@ describe('status page', () => {
     renderWithClient(<StatusPage />);
     await screen.findByTestId('status-page');
     expect(row('status-events')).toBe('Raw events0 events · oldest none stored yet: send events with an ingest key');
+    expect(row('status-opens')).toBe('Open notices4,321 notices · connections the server SDK reported when they opened (reportOpens), kept as long as raw events');
     expect(row('status-no-prune')).toBe(
       'No prune has run on this database yet. PRUNE_INTERVAL_MINUTES is 0, so data past retention is only pruned when asked: set it to a number of minutes.',
     );

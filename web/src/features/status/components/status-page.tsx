@@ -68,7 +68,7 @@ export function StatusPage() {
     <QueryView query={query} what="the collector status">
       {(status) => {
         const now = Date.now();
-        const { database, events, rollups, retention, ingest } = status;
+        const { database, events, opens, rollups, retention, ingest } = status;
         return (
           <div className="status-page" data-testid="status-page">
             <Panel title="Storage" caption={`as of ${formatDateTime(now)}, refreshed every ${STATUS_REFRESH_MS / 1000} s`}>
@@ -80,6 +80,12 @@ export function StatusPage() {
                   label="Raw events"
                   value={formatCountOf(events.stored, 'events')}
                   detail={`oldest ${oldest(events.oldest, now, 'none stored yet: send events with an ingest key')}`}
+                />
+                <Row
+                  testId="status-opens"
+                  label="Open notices"
+                  value={formatCountOf(opens.stored, 'notices')}
+                  detail="connections the server SDK reported when they opened (reportOpens), kept as long as raw events"
                 />
                 <Row
                   testId="status-rollups"
