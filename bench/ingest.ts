@@ -15,7 +15,7 @@
  * the idle one.
  *
  * Settings: BENCH_EVENTS (default 1,000,000), BENCH_BATCH (500), BENCH_CONNECTIONS (8),
- * BENCH_PRUNE_EVENTS (default BENCH_EVENTS). `-- --engine postgres` runs bench/ingest-postgres.ts instead.
+ * BENCH_PRUNE_EVENTS (default BENCH_EVENTS), BENCH_READ_NICE (the collector's READ_NICE, default 10). `-- --engine postgres` runs bench/ingest-postgres.ts instead.
  */
 import { buildApp } from '../server/src/build-app.js';
 import { loadConfig } from '../server/src/plugins/config.js';
@@ -43,6 +43,8 @@ function writeOldEvents(path: string, count: number): void {
 }
 
 const PRUNE_EVENTS = Number(process.env.BENCH_PRUNE_EVENTS ?? TOTAL);
+/** The collector's READ_NICE (its default, 10, unless BENCH_READ_NICE says otherwise: 0 shows reads and ingest on equal terms). */
+const READ_NICE = Number(process.env.BENCH_READ_NICE ?? 10);
 
 /** The floor: the same stored rows through one plain prepared INSERT, 10k rows a transaction, same schema and pragmas. */
 function rawPhase(sourcePath: string, targetPath: string): number {
@@ -81,13 +83,14 @@ async function main(): Promise<void> {
       // One key sends everything here; its per-key limit is not what is measured.
       INGEST_RATE_LIMIT: '10000000',
       PRUNE_INTERVAL_MINUTES: '0',
+      READ_NICE: String(READ_NICE),
     }),
   });
   await app.ready();
   await app.db.keys.ensure(KEY, 'bench');
   await app.db.keys.ensure(READ_TOKEN, 'bench reads', 'read');
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  log(`collector on ${url}, database ${db.path}`);
+  log(`collector on ${url}, database ${db.path}, read threads at nice ${READ_NICE}`);
   try {
     const half = Math.floor(TOTAL / BATCH / 2) * BATCH;
     log(`phase 1: ${fmt(half)} events, nothing else running`);

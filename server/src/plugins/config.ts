@@ -51,6 +51,8 @@ export const ConfigSchema = Type.Object({
   WRITER_HEAP_MB: Type.Integer({ minimum: 16, maximum: 65_536, default: 512 }),
   /** Threads that run reads (stats, events, live feed), each with its own read-only connection. */
   READ_WORKERS: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
+  /** Niceness of the read threads on Linux (0-19): when the CPU is short, ingest acknowledgements go before dashboard reads. */
+  READ_NICE: Type.Integer({ minimum: 0, maximum: 19, default: 10 }),
   /** Budget of one read, queueing included, in ms; past it the request gets 503. */
   READ_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
   /** Days raw events (and SDK drop reports) are kept; older ones are pruned, and refused at ingest. */

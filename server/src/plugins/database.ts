@@ -29,6 +29,7 @@ export default fp<DatabasePluginOptions>(
       maxQueuedBatches: config.WRITER_QUEUE_BATCHES,
       maxQueuedBytes: config.WRITER_QUEUE_MB * 1024 * 1024,
       readWorkers: config.READ_WORKERS,
+      readNice: config.READ_NICE,
       readBudgetMs: config.READ_TIMEOUT_MS,
       rowMappers: { [EVENTS_CSV_MAPPER]: EVENTS_CSV_MAPPER_URL },
       ...(opts.clock ? { clock: opts.clock } : {}),

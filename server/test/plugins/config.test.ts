@@ -22,6 +22,7 @@ test('every setting has a working default', () => {
     WRITER_QUEUE_MB: 64,
     WRITER_HEAP_MB: 512,
     READ_WORKERS: 2,
+    READ_NICE: 10,
     READ_TIMEOUT_MS: 10_000,
     RETENTION_DAYS: 30,
     ROLLUP_RETENTION_DAYS: 400,

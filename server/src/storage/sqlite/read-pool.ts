@@ -15,6 +15,12 @@ export interface ReadPoolOptions {
   onFailure?: (message: string, error: unknown) => void;
   /** Row mappers the workers may apply (name -> module URL, see RowMapperModule). */
   mappers?: Record<string, string>;
+  /**
+   * Niceness of the worker threads on Linux, 0 (default) to 19. Linux schedules each
+   * thread by its own nice value, so under CPU contention the writer and the event loop
+   * (ingest acknowledgements) get the CPU first; an idle CPU still runs reads at full speed.
+   */
+  nice?: number;
 }
 
 /** What a mapped read gives back: the text, and how many rows went into it. */
@@ -138,7 +144,7 @@ export class ReadPool {
   }
 
   private start(slot: Slot): Worker {
-    const worker = spawnStorageWorker('read-worker', { path: this.path, mappers: this.options.mappers ?? {} });
+    const worker = spawnStorageWorker('read-worker', { path: this.path, mappers: this.options.mappers ?? {}, nice: this.options.nice ?? 0 });
     worker.on('message', (reply: ReadReply) => {
       const job = slot.job;
       if (job === null || job.id !== reply.id) return;

@@ -4,6 +4,7 @@
  * WAL lets it read beside the writer thread. Every scan calls `cw_within_budget()`,
  * which ends the statement once the read's deadline has passed.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
 import { openSqlite } from './open-sqlite.js';
@@ -16,7 +17,10 @@ const OVER_BUDGET = 'closewatch: read budget spent';
 /** Statements kept prepared; the query API builds a few hundred shapes at most. */
 const MAX_PREPARED = 500;
 
-const { path, mappers } = workerData as { path: string; mappers: Record<string, string> };
+const { path, mappers, nice } = workerData as { path: string; mappers: Record<string, string>; nice: number };
+// Only Linux gives each thread its own nice value; elsewhere setPriority(0) would renice
+// the whole collector, ingest included.
+if (nice > 0 && process.platform === 'linux') setPriority(0, nice);
 const loaded = new Map<string, Promise<RowMapperModule>>();
 function mapper(name: string): Promise<RowMapperModule> {
   let module = loaded.get(name);

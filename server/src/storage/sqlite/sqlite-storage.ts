@@ -33,6 +33,8 @@ export interface SqliteStorageOptions {
   maxQueuedBytes: number;
   /** Read worker threads. */
   readWorkers: number;
+  /** Niceness of the read threads on Linux (0, the default, leaves them as the writer). */
+  readNice?: number;
   /** Budget of one read, in ms. */
   readBudgetMs: number;
   /** The clock of the key cache. */
@@ -78,7 +80,7 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
     await prisma.$disconnect();
     throw error;
   }
-  const reads = new ReadPool(path, { size: options.readWorkers, budgetMs: options.readBudgetMs, onFailure: options.onFailure, mappers: options.rowMappers ?? {} });
+  const reads = new ReadPool(path, { size: options.readWorkers, budgetMs: options.readBudgetMs, onFailure: options.onFailure, mappers: options.rowMappers ?? {}, nice: options.readNice ?? 0 });
   const run = (query: Parameters<ReadPool['run']>[0]) => reads.run(query);
   const events = new EventReader(sqliteDialect, run, (query) => reads.runRaw(query), (query, mapper) => reads.runMapped(query, mapper));
   return {
