@@ -14,7 +14,7 @@ import { openStorage } from '../server/src/storage/open-storage.js';
 import { startPostgresCluster } from '../server/test/helpers/postgres-cluster.js';
 import { createTestDatabase } from '../server/test/helpers/test-database.js';
 import { makeEvents, SPAN } from './dataset.js';
-import { apiCall, ENDPOINTS, measure, RANGES, READ_TOKEN } from './query-shared.js';
+import { ENDPOINTS, RANGES, READ_TOKEN, timeEndpoint } from './query-shared.js';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const CHUNK = 10_000;
@@ -59,7 +59,6 @@ async function main(): Promise<void> {
     const stats = (await client.query('SELECT MAX(ts)::float8 AS t, MAX(seq)::float8 AS n FROM close_event')).rows[0] as { t: number; n: number };
     const end = stats.t + 1;
     const rows: string[] = [];
-    const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
     for (const [label, range, bucketMs] of RANGES) {
       const from = end - range;
       const raw: Record<string, () => Promise<unknown>> = {
@@ -79,10 +78,7 @@ async function main(): Promise<void> {
         events: () => client.query('SELECT * FROM close_event WHERE ts >= $1 AND ts < $2 ORDER BY seq DESC LIMIT 51', [from, end]),
       };
       for (const [name, path] of ENDPOINTS) {
-        const api = await measure(apiCall(app, `${path}?from=${from}&to=${end}`), 40, 4_000);
-        const plain = await measure(raw[name] as () => Promise<unknown>, 10, 4_000);
-        const ratio = plain.p50 / api.p50;
-        const row = `| ${name} | ${label} | ${fmt(api.p50)} | ${fmt(api.p95)} | ${fmt(plain.p50)} | ${fmt(plain.p95)} | ${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(1)}x | ${api.n}/${plain.n} |`;
+        const row = await timeEndpoint(app, name, label, `${path}?from=${from}&to=${end}`, raw[name] as () => Promise<unknown>);
         rows.push(row);
         process.stdout.write(`${row}\n`);
       }

@@ -37,11 +37,49 @@ export async function measure(fn: () => unknown, maxSamples: number, budgetMs: n
   return { p50: percentile(samples, 50), p95: percentile(samples, 95), n: samples.length };
 }
 
+/** A read the collector refused (a 503 READ_TIMEOUT past its read budget, say): a figure of its own, not a crash. */
+export class RefusedRead extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    url: string,
+  ) {
+    super(`${url} answered ${status} ${code}`);
+  }
+}
+
 export function apiCall(app: FastifyInstance, url: string): () => Promise<void> {
   return async () => {
     const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${READ_TOKEN}` } });
-    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
+    if (res.statusCode === 200) return;
+    let code = 'no error code';
+    try {
+      code = String((JSON.parse(res.body) as { error?: { code?: unknown } }).error?.code ?? code);
+    } catch {
+      // not JSON: keep the status alone
+    }
+    throw new RefusedRead(res.statusCode, code, url);
   };
+}
+
+const fmt = (ms: number): string => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+
+/**
+ * One table row: the endpoint through the API next to the same question asked plainly
+ * (`plainQuestion`). A read the API refuses is shown as refused (with its status and
+ * code) and its plain question is not timed, so one slow endpoint does not end the run.
+ */
+export async function timeEndpoint(app: FastifyInstance, name: string, label: string, url: string, plainQuestion: () => unknown): Promise<string> {
+  let api: Timing;
+  try {
+    api = await measure(apiCall(app, url), 40, 4_000);
+  } catch (error) {
+    if (!(error instanceof RefusedRead)) throw error;
+    return `| ${name} | ${label} | refused: ${error.status} ${error.code} | | | | | |`;
+  }
+  const plain = await measure(plainQuestion, 10, 4_000);
+  const ratio = plain.p50 / api.p50;
+  return `| ${name} | ${label} | ${fmt(api.p50)} | ${fmt(api.p95)} | ${fmt(plain.p50)} | ${fmt(plain.p95)} | ${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(1)}x | ${api.n}/${plain.n} |`;
 }
 
 export const ENDPOINTS: Array<[string, string]> = [

@@ -19,7 +19,7 @@ import type { StoredCloseEvent } from '../server/src/storage/types.js';
 import { loadConfig } from '../server/src/plugins/config.js';
 import { benchDatabase } from './dataset.js';
 import { formatSizeReport, measureDatabaseSize } from './db-size.js';
-import { apiCall, ENDPOINTS, measure, RANGES, READ_TOKEN } from './query-shared.js';
+import { ENDPOINTS, RANGES, READ_TOKEN, timeEndpoint } from './query-shared.js';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const CHUNK = 10_000;
@@ -80,15 +80,11 @@ async function main(): Promise<void> {
     const end = Number(stats.t) + 1;
     const count = Number(stats.n);
     const rows: string[] = [];
-    const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
     for (const [label, range, bucketMs] of RANGES) {
       const from = end - range;
       const raw = rawQuestions(baseline, from, end, bucketMs);
       for (const [name, path] of ENDPOINTS) {
-        const api = await measure(apiCall(app, `${path}?from=${from}&to=${end}`), 40, 4_000);
-        const plain = await measure(raw[name] as () => unknown, 10, 4_000);
-        const ratio = plain.p50 / api.p50;
-        const row = `| ${name} | ${label} | ${fmt(api.p50)} | ${fmt(api.p95)} | ${fmt(plain.p50)} | ${fmt(plain.p95)} | ${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(1)}x | ${api.n}/${plain.n} |`;
+        const row = await timeEndpoint(app, name, label, `${path}?from=${from}&to=${end}`, raw[name] as () => unknown);
         rows.push(row);
         process.stdout.write(`${row}\n`);
       }
