@@ -46,9 +46,9 @@ export interface RollupDeltas {
 
 /** The count-only rollup tables and their key columns, in primary-key order. */
 export const COUNT_ROLLUPS: Readonly<Record<string, readonly string[]>> = {
-  code_rollup_minute: ['bucket', 'service', 'code'],
-  code_rollup_hour: ['bucket', 'service', 'code'],
-  code_rollup_day: ['bucket', 'service', 'code'],
+  code_rollup_minute: ['bucket', 'code', 'service'],
+  code_rollup_hour: ['bucket', 'code', 'service'],
+  code_rollup_day: ['bucket', 'code', 'service'],
   instance_rollup_minute: ['bucket', 'service', 'instance', 'code'],
   instance_rollup_hour: ['bucket', 'service', 'instance', 'code'],
   instance_rollup_day: ['bucket', 'service', 'instance', 'code'],
@@ -120,9 +120,9 @@ export function addToRollups(deltas: RollupDeltas, e: StoredCloseEvent): void {
   addClose(deltas.closeMinute, minute, code, e);
   addClose(deltas.closeHour, hour, code, e);
   addClose(deltas.closeDay, day, code, e);
-  addCount(deltas, 'code_rollup_minute', { bucket: minute, service: e.service, code });
-  addCount(deltas, 'code_rollup_hour', { bucket: hour, service: e.service, code });
-  addCount(deltas, 'code_rollup_day', { bucket: day, service: e.service, code });
+  addCount(deltas, 'code_rollup_minute', { bucket: minute, code, service: e.service });
+  addCount(deltas, 'code_rollup_hour', { bucket: hour, code, service: e.service });
+  addCount(deltas, 'code_rollup_day', { bucket: day, code, service: e.service });
   addCount(deltas, 'instance_rollup_minute', { bucket: minute, service: e.service, instance: e.instance, code });
   addCount(deltas, 'instance_rollup_hour', { bucket: hour, service: e.service, instance: e.instance, code });
   addCount(deltas, 'instance_rollup_day', { bucket: day, service: e.service, instance: e.instance, code });

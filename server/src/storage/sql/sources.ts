@@ -95,10 +95,12 @@ function stitchedRollups(
   columns: Sql,
   conditions: readonly Sql[],
   coarsest: RollupLevel,
+  groupBy?: Sql,
 ): Sql {
+  const grouping = groupBy === undefined ? sql`` : sql` GROUP BY ${groupBy}`;
   const legs = rollupLegs(window, coarsest === 'day' && tables.day === undefined ? 'hour' : coarsest).map(({ level, span }) =>
     sql`SELECT ${columns} FROM ${raw(tables[level] as string)}
-      WHERE bucket >= ${int(span.from)} AND bucket < ${int(span.to)} AND ${and([...conditions, dialect.withinBudget])}`,
+      WHERE bucket >= ${int(span.from)} AND bucket < ${int(span.to)} AND ${and([...conditions, dialect.withinBudget])}${grouping}`,
   );
   return join(legs, ' UNION ALL ');
 }
@@ -148,8 +150,13 @@ function onlyServiceAndCodes(filters: CloseFilters): boolean {
  * Closes with `bucket`, `service`, `code` and `count`, from the narrow per-code rollups
  * when the filters allow (a few dozen rows a minute, a few hundred an hour, instead of
  * every route, initiator and reason template), else from `closeSource`.
+ *
+ * With `sumServices`, rows have `bucket`, `code` and `count` only: each rollup leg is
+ * grouped by bucket and code first. The per-code rollups are keyed (bucket, code,
+ * service), so on SQLite that grouping runs in key order instead of sorting every row
+ * (24 h of 15-minute buckets over 10M events: 158k minute rows).
  */
-export function codeSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters, coarsest: RollupLevel = 'day'): Source {
+export function codeSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters, coarsest: RollupLevel = 'day', sumServices = false): Source {
   if (!onlyServiceAndCodes(filters)) return closeSource(dialect, window, filters, coarsest);
   return {
     path: 'rollups',
@@ -157,9 +164,10 @@ export function codeSource(dialect: Dialect, window: TimeWindow, filters: CloseF
       dialect,
       window,
       { minute: 'code_rollup_minute', hour: 'code_rollup_hour', day: 'code_rollup_day' },
-      sql`bucket, service, code, count`,
+      sumServices ? sql`bucket, code, SUM(count) AS count` : sql`bucket, service, code, count`,
       serviceAndCodeConditions(filters),
       coarsest,
+      sumServices ? sql`bucket, code` : undefined,
     ),
   };
 }

@@ -3,7 +3,7 @@ import { HOUR_MS, type CloseFilters, type Read, type TimeWindow } from '../types
 import { categoryIndexSql, severityColumns } from './code-sql.js';
 import type { Dialect } from './dialect.js';
 import { toCode, toNumber, toText, type Row } from './row.js';
-import { closeSource, eventConditions, eventRange, instanceSource, lifetimeSource, codeSource, type Source } from './sources.js';
+import { closeSource, codeSource, eventConditions, eventRange, instanceSource, lifetimeSource, type Source } from './sources.js';
 import { and, int, join, raw, sql, type Sql } from './template.js';
 
 /** Runs one read statement on the engine (within its read budget) and returns its rows. */
@@ -275,10 +275,11 @@ export class StatsReader {
     };
   }
 
-  private timeseriesSource(window: TimeWindow, filters: CloseFilters, bucketMs: number): Source {
+  /** Rows with `bucket`, `code`, `count` (and `service` when `byService`) for series of `bucketMs` buckets. */
+  private timeseriesSource(window: TimeWindow, filters: CloseFilters, bucketMs: number, byService = false): Source {
     // Day (hour) rollups fit only when every day (hour) lies inside one bucket.
-    if (bucketMs % DAY_MS === 0) return codeSource(this.dialect, window, filters, 'day');
-    return codeSource(this.dialect, window, filters, bucketMs % HOUR_MS === 0 ? 'hour' : 'minute');
+    const coarsest = bucketMs % DAY_MS === 0 ? 'day' : bucketMs % HOUR_MS === 0 ? 'hour' : 'minute';
+    return codeSource(this.dialect, window, filters, coarsest, !byService);
   }
 
   private async topTimeseries(
@@ -288,7 +289,7 @@ export class StatsReader {
     key: 'code' | 'service',
     top: number,
   ): Promise<{ rows: Row[]; path: Source['path']; otherGroups: number }> {
-    const source = this.timeseriesSource(window, filters, bucketMs);
+    const source = this.timeseriesSource(window, filters, bucketMs, key === 'service');
     const b = int(bucketMs);
     const column = raw(key);
     const rows = await this.run(sql`
