@@ -15,8 +15,10 @@
  * the idle one.
  *
  * Settings: BENCH_EVENTS (default 1,000,000), BENCH_BATCH (500), BENCH_CONNECTIONS (8),
- * BENCH_PRUNE_EVENTS (default BENCH_EVENTS), BENCH_READ_NICE (the collector's READ_NICE, default 10). `-- --engine postgres` runs bench/ingest-postgres.ts instead.
+ * BENCH_PRUNE_EVENTS (default BENCH_EVENTS), BENCH_READ_NICE (the collector's READ_NICE, default 10),
+ * BENCH_WAL_LIMIT_MB (its WAL_LIMIT_MB, default 128). `-- --engine postgres` runs bench/ingest-postgres.ts instead.
  */
+import { statSync } from 'node:fs';
 import { buildApp } from '../server/src/build-app.js';
 import { loadConfig } from '../server/src/plugins/config.js';
 import { openSqlite } from '../server/src/storage/sqlite/open-sqlite.js';
@@ -45,6 +47,24 @@ function writeOldEvents(path: string, count: number): void {
 const PRUNE_EVENTS = Number(process.env.BENCH_PRUNE_EVENTS ?? TOTAL);
 /** The collector's READ_NICE (its default, 10, unless BENCH_READ_NICE says otherwise: 0 shows reads and ingest on equal terms). */
 const READ_NICE = Number(process.env.BENCH_READ_NICE ?? 10);
+/** The collector's WAL_LIMIT_MB (its default, 128, unless BENCH_WAL_LIMIT_MB says otherwise: 65536 shows a WAL left to grow). */
+const WAL_LIMIT_MB = Number(process.env.BENCH_WAL_LIMIT_MB ?? 128);
+
+/** Largest size the WAL file reached while `work` ran (sampled every 100 ms), in MiB. */
+async function largestWal<T>(path: string, work: Promise<T>): Promise<[T, number]> {
+  let largest = 0;
+  const sample = (): void => {
+    largest = Math.max(largest, statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+  };
+  const timer = setInterval(sample, 100);
+  try {
+    const result = await work;
+    sample();
+    return [result, largest / 1024 / 1024];
+  } finally {
+    clearInterval(timer);
+  }
+}
 
 /** The floor: the same stored rows through one plain prepared INSERT, 10k rows a transaction, same schema and pragmas. */
 function rawPhase(sourcePath: string, targetPath: string): number {
@@ -84,6 +104,7 @@ async function main(): Promise<void> {
       INGEST_RATE_LIMIT: '10000000',
       PRUNE_INTERVAL_MINUTES: '0',
       READ_NICE: String(READ_NICE),
+      WAL_LIMIT_MB: String(WAL_LIMIT_MB),
     }),
   });
   await app.ready();
@@ -94,9 +115,9 @@ async function main(): Promise<void> {
   try {
     const half = Math.floor(TOTAL / BATCH / 2) * BATCH;
     log(`phase 1: ${fmt(half)} events, nothing else running`);
-    const idle = await httpPhase(url, half, 0);
+    const [idle, idleWal] = await largestWal(db.path, httpPhase(url, half, 0));
     log(`phase 2: ${fmt(TOTAL - half)} events while a client repeats ${HEAVY_READ(0).split('?')[0]} over 31 days with a label filter`);
-    const loaded = await httpPhase(url, TOTAL - half, half / BATCH, { path: HEAVY_READ(Date.now()), token: READ_TOKEN });
+    const [loaded, loadedWal] = await largestWal(db.path, httpPhase(url, TOTAL - half, half / BATCH, { path: HEAVY_READ(Date.now()), token: READ_TOKEN }));
     const http: HttpPhase = {
       eventsPerSecond: (TOTAL * 1000) / (idle.elapsedMs + loaded.elapsedMs),
       p50: idle.p50,
@@ -111,7 +132,7 @@ async function main(): Promise<void> {
       pruneMs = Date.now() - pruneStarted;
       return record;
     });
-    const duringPrune = await httpPhase(url, half, TOTAL / BATCH);
+    const [duringPrune, pruneWal] = await largestWal(db.path, httpPhase(url, half, TOTAL / BATCH));
     const ingestMs = Date.now() - pruneStarted;
     const pruned = await pruning;
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
@@ -135,6 +156,7 @@ async function main(): Promise<void> {
       const sortedReads = [...reads.latencies].sort((a, b) => a - b);
       log(`heavy reads during phase 2        ${reads.reads} (p50 ${percentile(sortedReads, 50).toFixed(0)} ms; answers ${Object.entries(reads.statuses).map(([s, n]) => `${n}x ${s}`).join(', ')})`);
     }
+    log(`largest WAL file                  ${idleWal.toFixed(0)} MiB idle, ${loadedWal.toFixed(0)} MiB under reads, ${pruneWal.toFixed(0)} MiB during the prune (WAL_LIMIT_MB ${WAL_LIMIT_MB})`);
     log(`ratio p99 under reads / idle      ${(loaded.p99 / idle.p99).toFixed(2)}x (goal <= 1.5x)`);
     log(`                                  during a prune: p50 ${duringPrune.p50.toFixed(1)} ms, p99 ${duringPrune.p99.toFixed(1)} ms`);
     log(`ratio p99 during prune / idle     ${(duringPrune.p99 / idle.p99).toFixed(2)}x (goal <= 1.5x)`);

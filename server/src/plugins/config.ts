@@ -53,6 +53,8 @@ export const ConfigSchema = Type.Object({
   READ_WORKERS: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
   /** Niceness of the read threads on Linux (0-19): when the CPU is short, ingest acknowledgements go before dashboard reads. */
   READ_NICE: Type.Integer({ minimum: 0, maximum: 19, default: 10 }),
+  /** SQLite: WAL size (MiB) past which new reads wait, up to 2 s, for the WAL to start over; keeps it from growing while reads overlap. */
+  WAL_LIMIT_MB: Type.Integer({ minimum: 16, maximum: 65_536, default: 128 }),
   /** Budget of one read, queueing included, in ms; past it the request gets 503. */
   READ_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
   /** Days raw events (and SDK drop reports) are kept; older ones are pruned, and refused at ingest. */

@@ -30,6 +30,7 @@ export default fp<DatabasePluginOptions>(
       maxQueuedBytes: config.WRITER_QUEUE_MB * 1024 * 1024,
       readWorkers: config.READ_WORKERS,
       readNice: config.READ_NICE,
+      walLimitMb: config.WAL_LIMIT_MB,
       readBudgetMs: config.READ_TIMEOUT_MS,
       rowMappers: { [EVENTS_CSV_MAPPER]: EVENTS_CSV_MAPPER_URL },
       ...(opts.clock ? { clock: opts.clock } : {}),

@@ -9,7 +9,7 @@ export type StorageOptions = SqliteStorageOptions;
 /** Opens the engine `url` names; features see only the Storage it returns. */
 export function openStorage(options: StorageOptions): Promise<Storage> {
   if (engineOf(options.url) === 'postgres') {
-    const { writerHeapMb: _heap, readNice: _nice, readWorkers, ...rest } = options;
+    const { writerHeapMb: _heap, readNice: _nice, walLimitMb: _wal, readWorkers, ...rest } = options;
     return openPostgresStorage({ ...rest, readConnections: Math.max(2, readWorkers * 2) });
   }
   return openSqliteStorage(options);

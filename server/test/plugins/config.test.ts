@@ -23,6 +23,7 @@ test('every setting has a working default', () => {
     WRITER_HEAP_MB: 512,
     READ_WORKERS: 2,
     READ_NICE: 10,
+    WAL_LIMIT_MB: 128,
     READ_TIMEOUT_MS: 10_000,
     RETENTION_DAYS: 30,
     ROLLUP_RETENTION_DAYS: 400,

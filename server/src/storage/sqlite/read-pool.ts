@@ -4,6 +4,7 @@ import type { Row } from '../sql/row.js';
 import type { Sql } from '../sql/template.js';
 import type { ReadReply, ReadRequest } from './read-protocol.js';
 import { spawnStorageWorker } from './spawn-worker.js';
+import { newGateBuffer } from './wal-gate.js';
 
 
 export interface ReadPoolOptions {
@@ -21,6 +22,8 @@ export interface ReadPoolOptions {
    * (ingest acknowledgements) get the CPU first; an idle CPU still runs reads at full speed.
    */
   nice?: number;
+  /** The WAL gate shared with the writer (see wal-gate.ts). Default: one that never closes. */
+  walGate?: SharedArrayBuffer;
 }
 
 /** What a mapped read gives back: the text, and how many rows went into it. */
@@ -144,7 +147,7 @@ export class ReadPool {
   }
 
   private start(slot: Slot): Worker {
-    const worker = spawnStorageWorker('read-worker', { path: this.path, mappers: this.options.mappers ?? {}, nice: this.options.nice ?? 0 });
+    const worker = spawnStorageWorker('read-worker', { path: this.path, mappers: this.options.mappers ?? {}, nice: this.options.nice ?? 0, walGate: (this.options.walGate ??= newGateBuffer()) });
     worker.on('message', (reply: ReadReply) => {
       const job = slot.job;
       if (job === null || job.id !== reply.id) return;

@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
 import { openSqlite } from './open-sqlite.js';
 import type { ReadReply, ReadRequest, RowMapperModule } from './read-protocol.js';
+import { waitForOpenGate } from './wal-gate.js';
 
 const port = parentPort;
 if (port === null) throw new Error('read-worker must run in a worker thread');
@@ -17,7 +18,8 @@ const OVER_BUDGET = 'closewatch: read budget spent';
 /** Statements kept prepared; the query API builds a few hundred shapes at most. */
 const MAX_PREPARED = 500;
 
-const { path, mappers, nice } = workerData as { path: string; mappers: Record<string, string>; nice: number };
+const { path, mappers, nice, walGate } = workerData as { path: string; mappers: Record<string, string>; nice: number; walGate: SharedArrayBuffer };
+const gate = new Int32Array(walGate);
 // Only Linux gives each thread its own nice value; elsewhere setPriority(0) would renice
 // the whole collector, ingest included.
 if (nice > 0 && process.platform === 'linux') setPriority(0, nice);
@@ -63,6 +65,8 @@ port.on('message', async (message: ReadRequest | { type: 'close' }) => {
   try {
     // The mapper loads before the statement runs, so no await falls between reading and replying.
     const map = message.mapper === undefined ? undefined : await mapper(message.mapper);
+    // Before the statement takes its snapshot: a read that starts now would keep the WAL from starting over.
+    waitForOpenGate(gate, deadline);
     const rows = statement(message.sql).raw(message.raw || map !== undefined).all(...message.values) as Array<Record<string, unknown>> | unknown[][];
     if (map === undefined) port.postMessage({ type: 'rows', id: message.id, rows } satisfies ReadReply);
     else port.postMessage({ type: 'mapped', id: message.id, text: map.mapRows(rows as unknown[][]), rows: rows.length } satisfies ReadReply);

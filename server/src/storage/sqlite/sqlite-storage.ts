@@ -20,6 +20,7 @@ import { ensureIncrementalVacuum } from './incremental-vacuum.js';
 import { ReadPool } from './read-pool.js';
 import { createSchemaStatus } from './schema-status.js';
 import { ThreadedWriter } from './threaded-writer.js';
+import { newGateBuffer } from './wal-gate.js';
 
 export interface SqliteStorageOptions {
   /** `file:` URL of the database (or `postgresql://`, through openStorage). */
@@ -35,6 +36,8 @@ export interface SqliteStorageOptions {
   readWorkers: number;
   /** Niceness of the read threads on Linux (0, the default, leaves them as the writer). */
   readNice?: number;
+  /** WAL size past which new reads wait for it to start over (see wal-gate.ts), in MiB. Default 128. */
+  walLimitMb?: number;
   /** Budget of one read, in ms. */
   readBudgetMs: number;
   /** The clock of the key cache. */
@@ -66,7 +69,10 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
   ensureIncrementalVacuum(path, options.log);
   const prisma = createPrismaClient(options.url);
   await prisma.$connect();
+  const walGate = newGateBuffer();
   const writer = new ThreadedWriter(path, {
+    walGate,
+    walLimitBytes: (options.walLimitMb ?? 128) * 1024 * 1024,
     heapLimitMb: options.writerHeapMb,
     maxRoutesPerServiceHour: options.maxRoutesPerServiceHour,
     maxQueuedBatches: options.maxQueuedBatches,
@@ -80,7 +86,7 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
     await prisma.$disconnect();
     throw error;
   }
-  const reads = new ReadPool(path, { size: options.readWorkers, budgetMs: options.readBudgetMs, onFailure: options.onFailure, mappers: options.rowMappers ?? {}, nice: options.readNice ?? 0 });
+  const reads = new ReadPool(path, { size: options.readWorkers, budgetMs: options.readBudgetMs, onFailure: options.onFailure, mappers: options.rowMappers ?? {}, nice: options.readNice ?? 0, walGate });
   const run = (query: Parameters<ReadPool['run']>[0]) => reads.run(query);
   const events = new EventReader(sqliteDialect, run, (query) => reads.runRaw(query), (query, mapper) => reads.runMapped(query, mapper));
   return {

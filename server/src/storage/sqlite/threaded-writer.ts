@@ -3,6 +3,7 @@ import type { EventWriter, WriterHealth } from '../storage.js';
 import { WriteFailedError, WriterBusyError } from '../errors.js';
 import type { BatchWriteResult, DropReportRow, StoredCloseEvent } from '../types.js';
 import { spawnStorageWorker } from './spawn-worker.js';
+import { newGateBuffer } from './wal-gate.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
 
 interface InFlight {
@@ -26,6 +27,10 @@ export interface ThreadedWriterOptions {
   maxQueuedBytes?: number;
   /** Distinct routes kept per service and hour; more are stored as `(other)`. Default 500. */
   maxRoutesPerServiceHour?: number;
+  /** The WAL gate shared with the read threads (see wal-gate.ts). Default: a gate of its own. */
+  walGate?: SharedArrayBuffer;
+  /** WAL size past which new reads wait for it to start over, in bytes. Default 128 MiB. */
+  walLimitBytes?: number;
   /** Receives every failure with its full detail (for the log; clients and probes get the short reason). */
   onFailure?: (reason: string, error: unknown) => void;
 }
@@ -195,7 +200,12 @@ export class ThreadedWriter implements EventWriter {
     this.restartTimer = null;
     const worker = spawnStorageWorker(
       'write-worker',
-      { path: this.path, maxRoutesPerServiceHour: this.options.maxRoutesPerServiceHour ?? 500 },
+      {
+        path: this.path,
+        maxRoutesPerServiceHour: this.options.maxRoutesPerServiceHour ?? 500,
+        walGate: (this.options.walGate ??= newGateBuffer()),
+        walLimitBytes: this.options.walLimitBytes ?? 128 * 1024 * 1024,
+      },
       { maxOldGenerationSizeMb: this.options.heapLimitMb ?? 512 },
     );
     worker.on('message', (reply: WriterReply) => this.onReply(reply));

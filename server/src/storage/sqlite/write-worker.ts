@@ -7,14 +7,21 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { EventStore } from './event-store.js';
 import { GroupCommitter } from './group-commit.js';
 import { openSqlite } from './open-sqlite.js';
+import { WalGate } from './wal-gate.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('write-worker must run in a worker thread');
 
-const { path, maxRoutesPerServiceHour } = workerData as { path: string; maxRoutesPerServiceHour: number };
+const { path, maxRoutesPerServiceHour, walGate, walLimitBytes } = workerData as {
+  path: string;
+  maxRoutesPerServiceHour: number;
+  walGate: SharedArrayBuffer;
+  walLimitBytes: number;
+};
 const db = openSqlite(path);
 const committer = new GroupCommitter(new EventStore(db, maxRoutesPerServiceHour));
+const gate = new WalGate(db, path, walLimitBytes, new Int32Array(walGate), () => committer.pendingBatches > 0);
 const probe = db.prepare('SELECT 1');
 const pageSize = db.pragma('page_size', { simple: true }) as number;
 const freePages = (): number => db.pragma('freelist_count', { simple: true }) as number;
@@ -41,6 +48,7 @@ function errorCode(error: unknown): string | null {
 port.on('message', (message: WriterRequest) => {
   if (message.type === 'close') {
     void committer.drain().then(() => {
+      gate.stop();
       db.close();
       port.postMessage({ type: 'closed' } satisfies WriterReply);
       port.close();
@@ -61,6 +69,7 @@ port.on('message', (message: WriterRequest) => {
     // ingest by its own few milliseconds at most.
     try {
       const changes = message.type === 'exec' ? db.prepare(message.sql).run(...message.values).changes : reclaim(message.pages);
+      gate.afterWrite();
       port.postMessage({ type: 'done', id: message.id, changes } satisfies WriterReply);
     } catch (error) {
       port.postMessage({ type: 'failed', id: message.id, message: String(error), code: errorCode(error) } satisfies WriterReply);
@@ -68,7 +77,10 @@ port.on('message', (message: WriterRequest) => {
     return;
   }
   committer.write(message.events, message.drop).then(
-    (result) => port.postMessage({ type: 'written', id: message.id, result, transactions: committer.transactions } satisfies WriterReply),
+    (result) => {
+      gate.afterWrite();
+      port.postMessage({ type: 'written', id: message.id, result, transactions: committer.transactions } satisfies WriterReply);
+    },
     (error: unknown) =>
       port.postMessage({
         type: 'failed',
