@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
 import { openSqlite } from './open-sqlite.js';
 import type { ReadReply, ReadRequest, RowMapperModule } from './read-protocol.js';
-import { waitForOpenGate } from './wal-gate.js';
+import { gateViews, waitForOpenGate } from './wal-gate.js';
 
 const port = parentPort;
 if (port === null) throw new Error('read-worker must run in a worker thread');
@@ -19,7 +19,7 @@ const OVER_BUDGET = 'closewatch: read budget spent';
 const MAX_PREPARED = 500;
 
 const { path, mappers, nice, walGate } = workerData as { path: string; mappers: Record<string, string>; nice: number; walGate: SharedArrayBuffer };
-const gate = new Int32Array(walGate);
+const gate = gateViews(walGate);
 // Only Linux gives each thread its own nice value; elsewhere setPriority(0) would renice
 // the whole collector, ingest included.
 if (nice > 0 && process.platform === 'linux') setPriority(0, nice);

@@ -13,29 +13,45 @@
  * With no reader left, the writer's next commit checkpoints everything and the one after
  * starts the WAL over; `journal_size_limit` then truncates the file to the limit, and the
  * writer opens the gate. If ingest has stopped, no commit comes, so the writer checkpoints
- * with TRUNCATE itself.
+ * with TRUNCATE itself. A gate still closed after GATE_GIVE_UP_MS is held by a long reader
+ * of another kind (a backup), and reads stop waiting for it.
  */
 import { statSync } from 'node:fs';
 import type { SqliteDatabase } from './open-sqlite.js';
 
 /** The longest a new read waits for the WAL to start over; after it, it reads anyway. */
 export const GATE_MAX_WAIT_MS = 2000;
+/**
+ * A gate closed for longer than this is held by something else than dashboard reads (an
+ * `npm run backup` copy is one read transaction of many seconds): reads stop waiting for
+ * it until it has opened and closed again.
+ */
+export const GATE_GIVE_UP_MS = 10_000;
 /** With the gate closed and no write for this long, the writer truncates the WAL itself. */
 const IDLE_MS = 200;
 const OPEN = 0;
 const CLOSED = 1;
 
-/** The gate's shared word: one Int32, 0 open and 1 closed. */
+/** The gate's shared memory: its state (an Int32 at 0) and when it last closed (epoch ms, an Int64 at 8). */
 export function newGateBuffer(): SharedArrayBuffer {
-  return new SharedArrayBuffer(4);
+  return new SharedArrayBuffer(16);
 }
 
-/** Read side: returns once the gate is open, `deadline` (epoch ms) passed or GATE_MAX_WAIT_MS went by. */
-export function waitForOpenGate(gate: Int32Array, deadline: number): void {
-  if (Atomics.load(gate, 0) === OPEN) return;
-  const until = Math.min(deadline, Date.now() + GATE_MAX_WAIT_MS);
-  for (let left = until - Date.now(); left > 0 && Atomics.load(gate, 0) === CLOSED; left = until - Date.now()) {
-    Atomics.wait(gate, 0, CLOSED, left);
+/** Views of a gate buffer: `state[0]` is OPEN or CLOSED, `closedAt[0]` when it last closed. */
+export function gateViews(buffer: SharedArrayBuffer): { state: Int32Array; closedAt: BigInt64Array } {
+  return { state: new Int32Array(buffer, 0, 1), closedAt: new BigInt64Array(buffer, 8, 1) };
+}
+
+/**
+ * Read side: returns once the gate is open, `deadline` (epoch ms) passed or GATE_MAX_WAIT_MS
+ * went by; at once when it has been closed for GATE_GIVE_UP_MS.
+ */
+export function waitForOpenGate(gate: ReturnType<typeof gateViews>, deadline: number): void {
+  if (Atomics.load(gate.state, 0) === OPEN) return;
+  const giveUpAt = Number(Atomics.load(gate.closedAt, 0)) + GATE_GIVE_UP_MS;
+  const until = Math.min(deadline, Date.now() + GATE_MAX_WAIT_MS, giveUpAt);
+  for (let left = until - Date.now(); left > 0 && Atomics.load(gate.state, 0) === CLOSED; left = until - Date.now()) {
+    Atomics.wait(gate.state, 0, CLOSED, left);
   }
 }
 
@@ -44,14 +60,11 @@ export class WalGate {
   private readonly walPath: string;
   private lastWrite = Date.now();
   private idleTimer: NodeJS.Timeout | null = null;
-  /** Times the gate closed, since start. */
-  closings = 0;
-
   constructor(
     private readonly db: SqliteDatabase,
     dbPath: string,
     private readonly limitBytes: number,
-    private readonly gate: Int32Array,
+    private readonly gate: ReturnType<typeof gateViews>,
     private readonly hasPendingWrites: () => boolean,
   ) {
     this.walPath = `${dbPath}-wal`;
@@ -90,9 +103,9 @@ export class WalGate {
       this.open();
       return;
     }
-    if (Atomics.load(this.gate, 0) === OPEN) {
-      Atomics.store(this.gate, 0, CLOSED);
-      this.closings += 1;
+    if (Atomics.load(this.gate.state, 0) === OPEN) {
+      Atomics.store(this.gate.closedAt, 0, BigInt(Date.now()));
+      Atomics.store(this.gate.state, 0, CLOSED);
     }
     this.idleTimer ??= setTimeout(() => this.idleTick(), IDLE_MS);
   }
@@ -100,14 +113,14 @@ export class WalGate {
   private open(): void {
     if (this.idleTimer !== null) clearTimeout(this.idleTimer);
     this.idleTimer = null;
-    if (Atomics.load(this.gate, 0) === OPEN) return;
-    Atomics.store(this.gate, 0, OPEN);
-    Atomics.notify(this.gate, 0);
+    if (Atomics.load(this.gate.state, 0) === OPEN) return;
+    Atomics.store(this.gate.state, 0, OPEN);
+    Atomics.notify(this.gate.state, 0);
   }
 
   private idleTick(): void {
     this.idleTimer = null;
-    if (Atomics.load(this.gate, 0) === OPEN) return;
+    if (Atomics.load(this.gate.state, 0) === OPEN) return;
     if (!this.hasPendingWrites() && Date.now() - this.lastWrite >= IDLE_MS) {
       // busy_timeout 0: a reader still on an old snapshot makes it give up at once
       // (and try again next tick) instead of holding up the writer thread.

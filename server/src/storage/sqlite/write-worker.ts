@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { EventStore } from './event-store.js';
 import { GroupCommitter } from './group-commit.js';
 import { openSqlite } from './open-sqlite.js';
-import { WalGate } from './wal-gate.js';
+import { gateViews, WalGate } from './wal-gate.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
 
 const port = parentPort;
@@ -21,7 +21,7 @@ const { path, maxRoutesPerServiceHour, walGate, walLimitBytes } = workerData as 
 };
 const db = openSqlite(path);
 const committer = new GroupCommitter(new EventStore(db, maxRoutesPerServiceHour));
-const gate = new WalGate(db, path, walLimitBytes, new Int32Array(walGate), () => committer.pendingBatches > 0);
+const gate = new WalGate(db, path, walLimitBytes, gateViews(walGate), () => committer.pendingBatches > 0);
 const probe = db.prepare('SELECT 1');
 const pageSize = db.pragma('page_size', { simple: true }) as number;
 const freePages = (): number => db.pragma('freelist_count', { simple: true }) as number;

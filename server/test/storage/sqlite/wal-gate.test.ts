@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { storedEvent } from '../../helpers/stored-event.js';
+import { GATE_GIVE_UP_MS, GATE_MAX_WAIT_MS } from '../../../src/storage/sqlite/wal-gate.js';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 
 const LIMIT = 16 * 1024 * 1024;
@@ -85,3 +86,20 @@ test('when ingest stops with the WAL past the limit, the writer truncates it its
 async function countEvents(): Promise<number> {
   return (t.sqlite.prepare('SELECT count(*) AS n FROM close_event').get() as { n: number }).n;
 }
+
+test('a snapshot held for long (a backup) holds reads back for GATE_GIVE_UP_MS at most', async () => {
+  const release = holdSnapshot();
+  try {
+    await writePastLimit();
+    const started = Date.now();
+    // Reads during the first GATE_GIVE_UP_MS each wait up to GATE_MAX_WAIT_MS, and all succeed.
+    while (Date.now() - started < GATE_GIVE_UP_MS) assert.equal((await t.inject('/api/v1/stats/summary')).statusCode, 200);
+    // After it, the same gate (still closed: the WAL cannot start over) holds nothing back.
+    const after = Date.now();
+    for (let i = 0; i < 5; i++) assert.equal((await t.inject('/api/v1/stats/summary')).statusCode, 200);
+    assert.ok(Date.now() - after < GATE_MAX_WAIT_MS, `5 reads took ${Date.now() - after} ms: they still waited for the gate`);
+    assert.ok(walBytes() > LIMIT);
+  } finally {
+    release();
+  }
+});
