@@ -43,3 +43,20 @@ test('a key revoked on one collector is refused by another within 5 s', async ()
   const stored = a.sqlite.prepare('SELECT count(*) AS n FROM close_event').get() as { n: number };
   assert.equal(stored.n, 3);
 });
+
+test('a read token revoked on one collector is refused by another within 5 s', async () => {
+  const { key, secret } = await a.app.db.keys.create({ name: 'grafana', kind: 'read' });
+  const read = (t: TestApp) => t.inject({ url: '/api/v1/stats/summary', headers: { authorization: `Bearer ${secret}` } });
+  assert.equal((await read(b)).statusCode, 200, 'b looked the token up and cached it');
+  assert.equal(await a.app.db.keys.revoke(key.id), true);
+  const onA = await read(a);
+  assert.equal(onA.statusCode, 401, 'the collector that revoked it refuses it at once');
+  assert.equal(onA.json().error.code, 'UNKNOWN_TOKEN');
+
+  clock.now += 4999;
+  assert.equal((await read(b)).statusCode, 200, 'within the 5 s cache window');
+  clock.now += 1;
+  const onB = await read(b);
+  assert.equal(onB.statusCode, 401);
+  assert.equal(onB.json().error.code, 'UNKNOWN_TOKEN');
+});

@@ -52,6 +52,8 @@ test('values are parsed and bad ones are named', () => {
   assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT must be integer/);
   assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL must match pattern/);
   assert.throws(() => loadConfig({ CLOSEWATCH_INGEST_KEY: 'short' }), /CLOSEWATCH_INGEST_KEY must NOT have fewer than 16 characters/);
+  assert.throws(() => loadConfig({ CLOSEWATCH_READ_TOKEN: '15-characters..' }), /CLOSEWATCH_READ_TOKEN must NOT have fewer than 16 characters/);
+  assert.equal(loadConfig({ CLOSEWATCH_READ_TOKEN: '16-characters...' }).CLOSEWATCH_READ_TOKEN, '16-characters...');
   assert.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
 });
 

@@ -117,3 +117,32 @@ test('a full writer queue refuses batches with 503 and Retry-After, and nothing 
     await q.destroy();
   }
 });
+
+test('the writer queue is bounded by bytes too: a batch past WRITER_QUEUE_MB waits for none, 503 with Retry-After, nothing lost', async () => {
+  const q = await startTestApp({ WRITER_QUEUE_MB: '1' });
+  try {
+    const send = (events: Array<Record<string, unknown>>) =>
+      q.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${TEST_KEY}` }, payload: { events } });
+    // ~4 KiB of labels an event: 150 events weigh well over 1 MiB in the queue's estimate.
+    const labels = Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`label${i}`, 'z'.repeat(256)]));
+    const heavy = () => Array.from({ length: 150 }, (_, i) => makeEvent({ labels: { ...labels, n: String(i) } }));
+    const blocker = new Database(q.db.path);
+    blocker.pragma('busy_timeout = 5000');
+    blocker.exec('BEGIN IMMEDIATE');
+    // The first batch is always taken (an empty queue holds any batch); the second would pass the byte bound.
+    const first = send(heavy());
+    while (q.app.db.writer.pendingBatches === 0) await new Promise((resolve) => setImmediate(resolve));
+    const refused = await send(heavy());
+    assert.equal(refused.statusCode, 503, refused.body);
+    assert.equal(refused.headers['retry-after'], '2');
+    assert.equal(refused.json().error.code, 'WRITER_BUSY');
+    assert.match(refused.json().error.message, /^the collector is taking more than its disk writes \(\d+ MiB waiting\); the batch was not stored, retry it in 2 s$/);
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    assert.equal((await first).statusCode, 200);
+    assert.equal((await send(heavy())).statusCode, 200, 'the retry is taken once the queue drained');
+    assert.deepEqual(q.sqlite.prepare('SELECT count(*) AS n FROM close_event').get(), { n: 300 });
+  } finally {
+    await q.destroy();
+  }
+});

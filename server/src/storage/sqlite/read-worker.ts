@@ -67,6 +67,8 @@ port.on('message', async (message: ReadRequest | { type: 'close' }) => {
     const map = message.mapper === undefined ? undefined : await mapper(message.mapper);
     // Before the statement takes its snapshot: a read that starts now would keep the WAL from starting over.
     waitForOpenGate(gate, deadline);
+    // A budget spent waiting there is spent: the read is over it before it began.
+    if (Date.now() >= deadline) throw new Error(OVER_BUDGET);
     const rows = statement(message.sql).raw(message.raw || map !== undefined).all(...message.values) as Array<Record<string, unknown>> | unknown[][];
     if (map === undefined) port.postMessage({ type: 'rows', id: message.id, rows } satisfies ReadReply);
     else port.postMessage({ type: 'mapped', id: message.id, text: map.mapRows(rows as unknown[][]), rows: rows.length } satisfies ReadReply);
