@@ -7,6 +7,7 @@ import { defaultAccess } from '../../src/auth/access.js';
 import { loadConfig } from '../../src/plugins/config.js';
 import { bootstrapAdminPassword } from '../../src/auth/admin-password.js';
 import { makeEvent } from '../helpers/events.js';
+import { recordRoutes, routeMethods as methods, upgradesToWebSocket } from '../helpers/route-table.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -16,7 +17,7 @@ const INGEST_KEY = 'cw_ingest_key_for_access_tests';
 let db: TestDatabase;
 let app: FastifyInstance;
 let base: string;
-const routes: RouteOptions[] = [];
+let routes: RouteOptions[];
 let revokedToken: string;
 let sessionCookie: string;
 
@@ -31,9 +32,7 @@ before(async () => {
     LIVE_TICK_MS: '100',
   });
   app = Fastify();
-  app.addHook('onRoute', (route) => {
-    routes.push(route);
-  });
+  routes = recordRoutes(app);
   await app.register(serviceApp, { config });
   await app.ready();
   await bootstrapAdminPassword(app.db.accounts, PASSWORD);
@@ -55,11 +54,10 @@ after(async () => {
 });
 
 const accessOf = (route: RouteOptions): string => route.config?.access ?? defaultAccess(route.url);
-const methods = (route: RouteOptions): string[] => (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'HEAD');
 /** Read routes answered over plain HTTP (the live WebSocket is checked with real sockets below). */
 const httpReads = (): Array<{ method: string; url: string }> =>
   routes
-    .filter((r) => accessOf(r) === 'read' && !(r as { websocket?: boolean }).websocket)
+    .filter((r) => accessOf(r) === 'read' && !upgradesToWebSocket(r))
     .flatMap((r) => methods(r).map((method) => ({ method, url: r.url })));
 
 describe('access to read routes, from the route table', () => {

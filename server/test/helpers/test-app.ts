@@ -1,9 +1,10 @@
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse, RouteOptions } from 'fastify';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { AppOptions } from '../../src/app.js';
 import { buildApp } from '../../src/build-app.js';
 import { loadConfig, type Config } from '../../src/plugins/config.js';
+import { withRouteTable } from './route-table.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const TEST_KEY = 'cw_test_key_0123456789abcdef';
@@ -12,6 +13,8 @@ export const TEST_READ_TOKEN = 'cw_test_read_token_0123456789';
 
 export interface TestApp {
   app: FastifyInstance;
+  /** Every route the current app registered, in order (fastify's onRoute; HEAD routes included). */
+  routes: RouteOptions[];
   db: TestDatabase;
   config: Config;
   /** A server key, ensured at start. */
@@ -58,17 +61,19 @@ export async function startTestApp(
     PRUNE_INTERVAL_MINUTES: '0',
     ...overrides,
   });
-  const open = async (): Promise<FastifyInstance> => {
-    const app = await buildApp({ ...appOptions, config });
-    await app.ready();
-    await app.db.keys.ensure(TEST_KEY, 'test');
-    await app.db.keys.ensure(TEST_READ_TOKEN, 'test reads', 'read');
-    return app;
+  const open = async (): Promise<{ app: FastifyInstance; routes: RouteOptions[] }> => {
+    const built = await withRouteTable(() => buildApp({ ...appOptions, config }));
+    await built.app.ready();
+    await built.app.db.keys.ensure(TEST_KEY, 'test');
+    await built.app.db.keys.ensure(TEST_READ_TOKEN, 'test reads', 'read');
+    return built;
   };
+  const opened = await open();
   let inspector: Database.Database | null = null;
   let pgInspector: pg.Client | null = null;
   const handle: TestApp = {
-    app: await open(),
+    app: opened.app,
+    routes: opened.routes,
     db,
     config,
     key: TEST_KEY,
@@ -104,7 +109,7 @@ export async function startTestApp(
     close: () => handle.app.close(),
     restart: async () => {
       await handle.app.close();
-      handle.app = await open();
+      ({ app: handle.app, routes: handle.routes } = await open());
       return handle.app;
     },
     destroy: async () => {

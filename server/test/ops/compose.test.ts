@@ -78,3 +78,33 @@ test('the demo profile runs the demo fleet from the same image against the colle
   assert.deepEqual(demo.depends_on, { closewatch: { condition: 'service_healthy' } });
   assert.deepEqual(demo.healthcheck, { disable: true });
 });
+
+/** A service's environment as name → value, from either form Compose takes (a map, or a list of `NAME=value`). */
+function environmentOf(service: Service): Map<string, string | null> {
+  const env = (service.environment ?? {}) as Record<string, string | number | boolean | null> | string[];
+  if (Array.isArray(env)) return new Map(env.map((entry) => [entry.split('=')[0] ?? '', entry.includes('=') ? entry.slice(entry.indexOf('=') + 1) : null]));
+  return new Map(Object.entries(env).map(([name, value]) => [name, value === null ? null : String(value)]));
+}
+
+test('no service of any profile ships a secret: each comes from the environment or .env, with no default', () => {
+  const SECRETS = ['CLOSEWATCH_INGEST_KEY', 'CLOSEWATCH_READ_TOKEN', 'CLOSEWATCH_ADMIN_PASSWORD'];
+  const passed: Record<string, string[]> = {};
+  for (const [name, service] of Object.entries(compose.services)) {
+    const env = environmentOf(service);
+    for (const secret of SECRETS.filter((s) => env.has(s))) {
+      // `${NAME}` or `${NAME:-}`: the value of the shell or .env, else unset (the collector then generates
+      // one and prints it once). A literal or a `${NAME:-default}` would be the same key on every install.
+      // A bare `NAME` in the list form (null here) also passes the shell's value through.
+      const value = env.get(secret) ?? null;
+      assert.ok(value === null || value === `\${${secret}}` || value === `\${${secret}:-}`, `${name}: ${secret} is ${JSON.stringify(value)}`);
+      (passed[name] ??= []).push(secret);
+    }
+  }
+  // The services that take a secret at all: each is checked above, none is missed by a rename.
+  assert.deepEqual(passed, {
+    closewatch: SECRETS,
+    demo: ['CLOSEWATCH_INGEST_KEY'],
+    'collector-1': SECRETS,
+    'collector-2': SECRETS,
+  });
+});

@@ -136,7 +136,7 @@ describe('every read endpoint rejects bad filters the same way', () => {
   });
   after(async () => t.destroy());
 
-  const endpoints = ['stats/summary', 'stats/timeseries', 'stats/reasons', 'stats/breakdown', 'stats/lifetimes', 'events'];
+  const endpoints = ['stats/summary', 'stats/timeseries', 'stats/reasons', 'stats/breakdown', 'stats/lifetimes', 'stats/reconnects', 'events', 'export.csv'];
 
   it('answers 400 INVALID_QUERY naming the parameter', async () => {
     const cases: Array<[string, RegExp]> = [
@@ -181,6 +181,9 @@ describe('every read endpoint rejects bad filters the same way', () => {
       ['events?limit=-Infinity', 'querystring.limit: must be an integer from 1 to 500'],
       ['stats/reasons?limit=Infinity', 'querystring.limit: must be an integer from 1 to 50'],
       ['stats/timeseries?bucketMs=1e400', 'querystring.bucketMs: must be a whole number of minutes in milliseconds (a multiple of 60000)'],
+      ['export.csv?kind=reasons&limit=Infinity', 'querystring.limit: must be an integer from 1 to 50'],
+      ['export.csv?kind=timeseries&bucketMs=1e400', 'querystring.bucketMs: must be a whole number of minutes in milliseconds (a multiple of 60000)'],
+      ['export.csv?kind=summary&top=-Infinity', 'querystring.top: must be an integer from 1 to 200'],
     ];
     for (const [path, message] of numbers) {
       const res = await t.inject(`/api/v1/${path}`);
