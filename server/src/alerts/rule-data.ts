@@ -1,6 +1,6 @@
 import type { AlertReader, CodeMinute } from '../storage/sql/alert-reader.js';
 import type { ReconnectReader } from '../storage/sql/reconnect-reader.js';
-import { needsRawEvents } from '../storage/sql/sources.js';
+import { needsRawEvents } from '../storage/types.js';
 import { MINUTE_MS, type TimeWindow } from '../storage/types.js';
 import { describeCloseCode, type CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import { BASELINE_MINUTES, type GroupSeries } from './detect.js';

@@ -6,7 +6,7 @@
 import { describeCloseCode } from '@closewatch/sdk/close-codes';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CUSTOM_CODE_COLUMN, EVENT_COLUMN } from '../storage/sql/event-columns.js';
+import { CUSTOM_CODE_COLUMN, EVENT_COLUMN } from '../storage/types.js';
 import { csvLines, type Cell } from './csv.js';
 
 export const EVENTS_CSV_MAPPER = 'events-csv';

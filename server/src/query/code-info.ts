@@ -1,5 +1,5 @@
 import { describeCloseCode, isAbnormalClose, type CloseCategory, type CustomCloseCodes } from '@closewatch/sdk/close-codes';
-import { AGAIN_CODE, ERROR_CODE } from '../storage/sql/code-sql.js';
+import { AGAIN_CODE, ERROR_CODE } from '../storage/types.js';
 
 export { AGAIN_CODE, ERROR_CODE };
 

@@ -1,6 +1,7 @@
 import type { CustomCloseCodes } from '@closewatch/sdk/close-codes';
 import { LIFETIME_EDGES_MS, lifetimeBucketLabel } from '@closewatch/sdk/lifetime-buckets';
-import { OTHER_CODE, type StatsReader } from '../storage/sql/stats-reader.js';
+import type { StatsReader } from '../storage/sql/stats-reader.js';
+import { OTHER_CODE } from '../storage/types.js';
 import type { ReadPath } from '../storage/types.js';
 import { byCountDesc, codeFields, codeKey } from './code-info.js';
 import type { ParsedQuery } from './filters.js';

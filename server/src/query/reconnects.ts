@@ -1,5 +1,6 @@
 import { ADVISED_RECONNECT_DELAY_MS, RECONNECT_ADVISING_CODES } from '@closewatch/sdk/close-codes';
-import { RECONNECT_LOOKAHEAD_MS, type ReconnectCell, type ReconnectReader } from '../storage/sql/reconnect-reader.js';
+import type { ReconnectCell, ReconnectReader } from '../storage/sql/reconnect-reader.js';
+import { RECONNECT_LOOKAHEAD_MS } from '../storage/types.js';
 import type { StatsReader } from '../storage/sql/stats-reader.js';
 import type { CloseFilters, TimeWindow } from '../storage/types.js';
 import { codeFields } from './code-info.js';

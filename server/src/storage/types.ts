@@ -125,3 +125,31 @@ export interface Read<T> {
   rows: T[];
   path: ReadPath;
 }
+
+/** Close code 1011 Internal Error: the `error` figure. */
+export const ERROR_CODE = 1011;
+/** Close code 1013 Try Again Later: the `again` figure. */
+export const AGAIN_CODE = 1013;
+/** The key column of rows that stand for "every group beyond the top ones" in code-keyed reads. */
+export const OTHER_CODE = -2;
+/** How long after a close the client's next connection is looked for. */
+export const RECONNECT_LOOKAHEAD_MS = 10 * 60_000;
+
+/**
+ * Whether rollups can answer: they are keyed by service, route, code, initiator and
+ * reason template, so instance and label filters need the raw events.
+ */
+export function needsRawEvents(filters: CloseFilters): boolean {
+  return filters.instance !== undefined || filters.label !== undefined;
+}
+
+/** The columns of a raw event row, in the order every engine returns them. */
+export const EVENT_COLUMN_NAMES = [
+  'seq', 'key_id', 'event_id', 'ts', 'received_at', 'code', 'reason', 'reason_truncated', 'reason_template',
+  'was_clean', 'initiator', 'source', 'service', 'instance', 'route', 'duration_ms', 'messages_in', 'messages_out',
+  'bytes_in', 'bytes_out', 'labels', 'remote_addr_hash', 'client_key', 'client_agent', 'previous_code', 'reconnect_delay_ms',
+] as const;
+/** Positions of the columns in a raw event row (arrays in EVENT_COLUMN_NAMES order), for readers that skip objects. */
+export const EVENT_COLUMN = Object.fromEntries(EVENT_COLUMN_NAMES.map((name, i) => [name, i])) as { readonly [K in (typeof EVENT_COLUMN_NAMES)[number]]: number };
+/** Positions of the two columns after them in an export's rows: the team's own name and category of the code. */
+export const CUSTOM_CODE_COLUMN = { name: EVENT_COLUMN_NAMES.length, category: EVENT_COLUMN_NAMES.length + 1 } as const;

@@ -1,11 +1,7 @@
 import { CLOSE_CATEGORIES, categoryCodeRanges, type CloseCategory, type CustomCloseCodes } from '@closewatch/sdk/close-codes';
-import { NO_CODE_SENTINEL } from '../types.js';
+import { AGAIN_CODE, ERROR_CODE, NO_CODE_SENTINEL } from '../types.js';
 import { int, join, or, sql, type Sql } from './template.js';
 
-/** Close code 1011 Internal Error: the `error` figure. */
-export const ERROR_CODE = 1011;
-/** Close code 1013 Try Again Later: the `again` figure. */
-export const AGAIN_CODE = 1013;
 
 /** `code` (a source column, -1 for "no code") is in one of `categories` by the registry's ranges. */
 export function codeInCategories(categories: readonly CloseCategory[]): Sql {

@@ -1,14 +1,7 @@
-import type { Initiator, EventSource, StoredEventRow } from '../types.js';
+import { CUSTOM_CODE_COLUMN, EVENT_COLUMN, EVENT_COLUMN_NAMES, type Initiator, type EventSource, type StoredEventRow } from '../types.js';
 import { toBool, toCode, toNullableNumber, toNumber, toText, type Row } from './row.js';
 import { raw } from './template.js';
 
-const COLUMN_NAMES = [
-  'seq', 'key_id', 'event_id', 'ts', 'received_at', 'code', 'reason', 'reason_truncated', 'reason_template',
-  'was_clean', 'initiator', 'source', 'service', 'instance', 'route', 'duration_ms', 'messages_in', 'messages_out',
-  'bytes_in', 'bytes_out', 'labels', 'remote_addr_hash', 'client_key', 'client_agent', 'previous_code', 'reconnect_delay_ms',
-] as const;
-/** Positions of the columns in a raw event row (arrays in EVENT_COLUMNS order), for readers that skip objects. */
-export const EVENT_COLUMN = Object.fromEntries(COLUMN_NAMES.map((name, i) => [name, i])) as { readonly [K in (typeof COLUMN_NAMES)[number]]: number };
 
 /**
  * Two columns after EVENT_COLUMNS in an export's rows: the team's own name and category
@@ -20,10 +13,9 @@ export const CUSTOM_CODE_COLUMNS = raw(
     .map((c) => `CASE WHEN close_event.code BETWEEN 3000 AND 4999 THEN (SELECT n.${c} FROM close_code_name n WHERE n.code = close_event.code) END AS custom_${c}`)
     .join(', '),
 );
-export const CUSTOM_CODE_COLUMN = { name: COLUMN_NAMES.length, category: COLUMN_NAMES.length + 1 } as const;
 
 /** The columns `toStoredEvent` reads (the explorer, the live tail and the export share them). */
-export const EVENT_COLUMNS = raw(COLUMN_NAMES.join(', '));
+export const EVENT_COLUMNS = raw(EVENT_COLUMN_NAMES.join(', '));
 
 function parseLabels(value: unknown): Record<string, string> {
   // SQLite hands back the JSON text, PostgreSQL's jsonb an object.

@@ -1,13 +1,10 @@
 import { ADVISED_RECONNECT_DELAY_MS, RECONNECT_ADVISING_CODES } from '@closewatch/sdk/close-codes';
-import type { CloseFilters, TimeWindow } from '../types.js';
+import { RECONNECT_LOOKAHEAD_MS, type CloseFilters, type TimeWindow } from '../types.js';
 import type { Dialect } from './dialect.js';
 import { toNumber, type Row } from './row.js';
 import { eventConditions, eventRange } from './sources.js';
 import type { RunRead } from './stats-reader.js';
 import { and, int, join, raw, sql, type Sql } from './template.js';
-
-/** How long after a close the client's next connection is looked for. */
-export const RECONNECT_LOOKAHEAD_MS = 10 * 60_000;
 
 /**
  * A connection of the same client opened up to this long before the close still counts

@@ -1,17 +1,9 @@
 import { categoryCodeRanges } from '@closewatch/sdk/close-codes';
 import { LIFETIME_EDGES_MS } from '@closewatch/sdk/lifetime-buckets';
-import { MINUTE_MS, NO_CODE_SENTINEL, type CloseFilters, type ReadPath, type TimeWindow } from '../types.js';
+import { MINUTE_MS, needsRawEvents, NO_CODE_SENTINEL, type CloseFilters, type ReadPath, type TimeWindow } from '../types.js';
 import type { Dialect } from './dialect.js';
 import { rollupLegs, type RollupLevel } from '../time-window.js';
 import { and, int, join, or, raw, sql, type Sql } from './template.js';
-
-/**
- * Whether rollups can answer: they are keyed by service, route, code, initiator and
- * reason template, so instance and label filters need the raw events.
- */
-export function needsRawEvents(filters: CloseFilters): boolean {
-  return filters.instance !== undefined || filters.label !== undefined;
-}
 
 /**
  * A subquery and the storage it reads. Close sources have the columns `bucket` (minute

@@ -1,5 +1,5 @@
 import { DAY_MS } from '../time-window.js';
-import { HOUR_MS, type CloseFilters, type Read, type TimeWindow } from '../types.js';
+import { HOUR_MS, OTHER_CODE, type CloseFilters, type Read, type TimeWindow } from '../types.js';
 import { categoryIndexSql, severityColumns } from './code-sql.js';
 import type { Dialect } from './dialect.js';
 import { toCode, toNumber, toText, type Row } from './row.js';
@@ -78,9 +78,6 @@ export interface LifetimesRead extends Read<LifetimeCount> {
 
 /** SQLite allows 500 terms in a compound SELECT; codes with reasons are far fewer in practice. */
 const MAX_CODES_PER_STATEMENT = 100;
-
-/** The key column of rows that stand for "every group beyond the top ones" in code-keyed reads. */
-export const OTHER_CODE = -2;
 
 /** A timeseries row whose key is SQL NULL sums the groups beyond the top ones (no real key is NULL: "no code" is -1). */
 function cell<K>(r: Row, key: (value: unknown) => K): TimeseriesCell<K> {
