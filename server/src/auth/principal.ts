@@ -1,4 +1,4 @@
-import type { ResolvedKey } from '../keys/key-store.js';
+import type { ResolvedKey } from '../storage/keys/key-store.js';
 
 /** Who made a request, once their credential checked out. */
 export type Principal =

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { generatePassword, hashPassword } from '../auth/password.js';
-import { KeyStore, type KeyListing } from '../keys/key-store.js';
+import { KeyStore, type KeyListing } from '../storage/keys/key-store.js';
 import { AccountStore } from '../storage/accounts/account-store.js';
 import { SessionStore } from '../storage/accounts/session-store.js';
 import { loadConfig } from '../plugins/config.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../http/http-error.js';
-import type { ResolvedKey } from '../keys/key-store.js';
+import type { ResolvedKey } from '../storage/keys/key-store.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

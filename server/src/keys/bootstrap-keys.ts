@@ -1,4 +1,4 @@
-import type { KeyStore } from './key-store.js';
+import type { KeyStore } from '../storage/keys/key-store.js';
 
 export type KeyBootstrap =
   | { kind: 'ensured'; keyId: string; created: boolean }

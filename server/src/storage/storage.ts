@@ -1,4 +1,4 @@
-import type { KeyStore } from '../keys/key-store.js';
+import type { KeyStore } from './keys/key-store.js';
 import type { AccountStore } from './accounts/account-store.js';
 import type { AlertStore } from './alerts/alert-store.js';
 import type { CodeNameStore } from './codes/code-name-store.js';

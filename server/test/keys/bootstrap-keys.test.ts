@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { bootstrapKeys } from '../../src/keys/bootstrap-keys.js';
-import { KeyStore } from '../../src/keys/key-store.js';
+import { KeyStore } from '../../src/storage/keys/key-store.js';
 import { createPrismaClient, type PrismaClient } from '../../src/storage/sqlite/prisma-client.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 

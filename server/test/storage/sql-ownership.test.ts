@@ -34,6 +34,7 @@ const ENGINE_NEUTRAL = new Set([
   'storage/migrate.ts',
   'storage/open-storage.ts',
   'storage/accounts/account-store.ts',
+  'storage/keys/key-store.ts',
   'storage/accounts/session-store.ts',
   'storage/alerts/alert-store.ts',
   'storage/codes/code-name-store.ts',
@@ -54,7 +55,6 @@ const READER_TYPES = new Set(['storage/sql/stats-reader.ts', 'storage/sql/event-
 const KNOWN_LEAKS = [
   'cli/backup.ts → storage/sqlite/backup.ts',
   'cli/keys.ts → storage/prisma-for-url.ts',
-  'keys/key-store.ts → storage/sqlite/prisma-client.ts',
 ];
 
 /** SQL statements as the storage layer writes them (upper-case keywords). */

@@ -1,4 +1,4 @@
-import { KeyStore } from '../../keys/key-store.js';
+import { KeyStore } from '../keys/key-store.js';
 import { AccountStore } from '../accounts/account-store.js';
 import { SessionStore } from '../accounts/session-store.js';
 import { AlertStore } from '../alerts/alert-store.js';

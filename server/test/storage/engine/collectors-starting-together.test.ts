@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { BUILTIN_RULES, withRuleDefaults } from '../../../src/alerts/rule.js';
 import { toFields } from '../../../src/alerts/rule-codec.js';
-import { KeyStore } from '../../../src/keys/key-store.js';
+import { KeyStore } from '../../../src/storage/keys/key-store.js';
 import { AlertStore } from '../../../src/storage/alerts/alert-store.js';
 import { createPrismaClientFor } from '../../../src/storage/prisma-for-url.js';
 import type { PrismaClient } from '../../../src/storage/sqlite/prisma-client.js';

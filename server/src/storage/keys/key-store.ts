@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { PrismaClient } from '../storage/sqlite/prisma-client.js';
-import { generateKeySecret, hashKeySecret, keyDisplayPrefix } from './key-secret.js';
-import { isUniqueViolation } from '../storage/errors.js';
+import type { PrismaClient } from '../sqlite/prisma-client.js';
+import { generateKeySecret, hashKeySecret, keyDisplayPrefix } from '../../keys/key-secret.js';
+import { isUniqueViolation } from '../errors.js';
 
 /** `server` and `browser` keys send events; `read` tokens read the API. */
 export type KeyKind = 'server' | 'browser' | 'read';
