@@ -11,8 +11,13 @@ import { HOUR, makeEvents, seed } from '../query/fixtures.js';
 // them and part of the rollups, are past retention.
 const DAY = 24 * HOUR;
 const BATCH_ROWS = 500;
-/** The clock starts on an hour boundary with 23 h of events behind it. */
-const T = Math.floor(Date.now() / HOUR) * HOUR;
+/**
+ * The clock starts at 06:00 UTC (the last one not ahead of now) with 23 h of events behind
+ * it. A fixed hour, because the day rollups start at midnight: started after noon, the
+ * day bucket of the oldest events would begin before the first prune's rollup cut-off
+ * (36 h back), and "rollups are kept longer" would fail on the time of day alone.
+ */
+const T = ((sixAm) => (sixAm <= Date.now() ? sixAm : sixAm - DAY))(Math.floor(Date.now() / DAY) * DAY + 6 * HOUR);
 const N = 12_000;
 const now = { value: T };
 
