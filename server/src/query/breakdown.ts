@@ -8,9 +8,8 @@ import type { Breakdown } from './schemas.js';
  * each by count, the rest summed in `other`), from rollups when the filters allow.
  */
 export async function queryBreakdown(stats: StatsReader, query: ParsedQuery, top: number): Promise<{ body: Breakdown; path: ReadPath }> {
-  const [services, routes, instances] = await Promise.all([
-    stats.breakdown(query.window, query.filters, 'service', top),
-    stats.breakdown(query.window, query.filters, 'route', top),
+  const [{ routes, services }, instances] = await Promise.all([
+    stats.routesAndServices(query.window, query.filters, top),
     stats.breakdown(query.window, query.filters, 'instance', top),
   ]);
   return {

@@ -18,14 +18,6 @@ export interface CloseRollupDelta {
   bytesOut: number;
 }
 
-export interface LifetimeRollupDelta {
-  bucket: number;
-  service: string;
-  code: number;
-  lifetimeBucket: number;
-  count: number;
-}
-
 /** A row of a count-only rollup: its key columns (snake_case, as in SQL) and the count. */
 export interface CountRollupDelta {
   key: Record<string, string | number>;
@@ -37,10 +29,7 @@ export interface RollupDeltas {
   closeMinute: Map<string, CloseRollupDelta>;
   closeHour: Map<string, CloseRollupDelta>;
   closeDay: Map<string, CloseRollupDelta>;
-  lifetimeMinute: Map<string, LifetimeRollupDelta>;
-  lifetimeHour: Map<string, LifetimeRollupDelta>;
-  lifetimeDay: Map<string, LifetimeRollupDelta>;
-  /** Keyed on the table name: code_rollup_ and instance_rollup_ minute, hour and day. */
+  /** Keyed on the table name: the code, instance, reason and lifetime rollups' minute, hour and day tables. */
   counts: Map<string, Map<string, CountRollupDelta>>;
 }
 
@@ -52,6 +41,12 @@ export const COUNT_ROLLUPS: Readonly<Record<string, readonly string[]>> = {
   instance_rollup_minute: ['bucket', 'service', 'instance', 'code'],
   instance_rollup_hour: ['bucket', 'service', 'instance', 'code'],
   instance_rollup_day: ['bucket', 'service', 'instance', 'code'],
+  reason_rollup_minute: ['bucket', 'code', 'reason_template', 'service'],
+  reason_rollup_hour: ['bucket', 'code', 'reason_template', 'service'],
+  reason_rollup_day: ['bucket', 'code', 'reason_template', 'service'],
+  lifetime_rollup_minute: ['bucket', 'code', 'lifetime_bucket', 'service'],
+  lifetime_rollup_hour: ['bucket', 'code', 'lifetime_bucket', 'service'],
+  lifetime_rollup_day: ['bucket', 'code', 'lifetime_bucket', 'service'],
 };
 
 export function emptyRollupDeltas(): RollupDeltas {
@@ -59,9 +54,6 @@ export function emptyRollupDeltas(): RollupDeltas {
     closeMinute: new Map(),
     closeHour: new Map(),
     closeDay: new Map(),
-    lifetimeMinute: new Map(),
-    lifetimeHour: new Map(),
-    lifetimeDay: new Map(),
     counts: new Map(Object.keys(COUNT_ROLLUPS).map((table) => [table, new Map()])),
   };
 }
@@ -104,13 +96,6 @@ function addClose(map: Map<string, CloseRollupDelta>, bucket: number, code: numb
   row.bytesOut += e.bytesOut ?? 0;
 }
 
-function addLifetime(map: Map<string, LifetimeRollupDelta>, bucket: number, code: number, service: string, lb: number): void {
-  const key = `${bucket}\u0000${service}\u0000${code}\u0000${lb}`;
-  const row = map.get(key);
-  if (row === undefined) map.set(key, { bucket, service, code, lifetimeBucket: lb, count: 1 });
-  else row.count += 1;
-}
-
 /** Counts one newly stored event into every rollup it belongs to. */
 export function addToRollups(deltas: RollupDeltas, e: StoredCloseEvent): void {
   const code = e.code ?? NO_CODE_SENTINEL;
@@ -126,10 +111,14 @@ export function addToRollups(deltas: RollupDeltas, e: StoredCloseEvent): void {
   addCount(deltas, 'instance_rollup_minute', { bucket: minute, service: e.service, instance: e.instance, code });
   addCount(deltas, 'instance_rollup_hour', { bucket: hour, service: e.service, instance: e.instance, code });
   addCount(deltas, 'instance_rollup_day', { bucket: day, service: e.service, instance: e.instance, code });
+  const template = e.reasonTemplate;
+  addCount(deltas, 'reason_rollup_minute', { bucket: minute, code, reason_template: template, service: e.service });
+  addCount(deltas, 'reason_rollup_hour', { bucket: hour, code, reason_template: template, service: e.service });
+  addCount(deltas, 'reason_rollup_day', { bucket: day, code, reason_template: template, service: e.service });
   if (e.durationMs !== null) {
     const lb = lifetimeBucket(e.durationMs);
-    addLifetime(deltas.lifetimeMinute, minute, code, e.service, lb);
-    addLifetime(deltas.lifetimeHour, hour, code, e.service, lb);
-    addLifetime(deltas.lifetimeDay, day, code, e.service, lb);
+    addCount(deltas, 'lifetime_rollup_minute', { bucket: minute, code, lifetime_bucket: lb, service: e.service });
+    addCount(deltas, 'lifetime_rollup_hour', { bucket: hour, code, lifetime_bucket: lb, service: e.service });
+    addCount(deltas, 'lifetime_rollup_day', { bucket: day, code, lifetime_bucket: lb, service: e.service });
   }
 }

@@ -25,6 +25,7 @@ const ROLLUP_TABLES = [
   'close_rollup_minute', 'close_rollup_hour', 'lifetime_rollup_minute', 'lifetime_rollup_hour',
   'code_rollup_minute', 'instance_rollup_minute', 'instance_rollup_hour',
   'close_rollup_day', 'lifetime_rollup_day', 'instance_rollup_day', 'code_rollup_hour', 'code_rollup_day',
+  'reason_rollup_minute', 'reason_rollup_hour', 'reason_rollup_day',
 ];
 
 let t: TestApp;

@@ -74,7 +74,7 @@ test('rollups equal raw event counts for every code and service after a randomiz
     assert.deepEqual(rows(`SELECT code AS key, sum(count) AS n FROM ${table} GROUP BY 1`), expectedByCode, table);
     assert.deepEqual(rows(`SELECT service AS key, sum(count) AS n FROM ${table} GROUP BY 1`), expectedByService, table);
   }
-  for (const table of ['code_rollup_minute', 'code_rollup_hour', 'code_rollup_day', 'instance_rollup_minute', 'instance_rollup_hour', 'instance_rollup_day']) {
+  for (const table of ['code_rollup_minute', 'code_rollup_hour', 'code_rollup_day', 'instance_rollup_minute', 'instance_rollup_hour', 'instance_rollup_day', 'reason_rollup_minute', 'reason_rollup_hour', 'reason_rollup_day']) {
     assert.deepEqual(rows(`SELECT code AS key, sum(count) AS n FROM ${table} GROUP BY 1`), expectedByCode, table);
     assert.deepEqual(rows(`SELECT service AS key, sum(count) AS n FROM ${table} GROUP BY 1`), expectedByService, table);
   }
@@ -88,6 +88,12 @@ test('rollups equal raw event counts for every code and service after a randomiz
   const cleanRolled = t.sqlite.prepare('SELECT sum(clean_count) AS n FROM close_rollup_hour').get() as { n: number };
   assert.equal(cleanRolled.n, clean.n);
   assert.equal(clean.n, sent.filter((e) => e.wasClean).length);
+  const byTemplate = rows("SELECT coalesce(code, -1) || ' ' || reason_template AS key, count(*) AS n FROM close_event GROUP BY 1");
+  for (const table of ['reason_rollup_minute', 'reason_rollup_hour', 'reason_rollup_day']) {
+    assert.deepEqual(rows(`SELECT code || ' ' || reason_template AS key, sum(count) AS n FROM ${table} GROUP BY 1`), byTemplate, table);
+  }
+  const lifetimes = rows('SELECT coalesce(code, -1) AS key, count(*) AS n FROM close_event WHERE duration_ms IS NOT NULL GROUP BY 1');
+  assert.deepEqual(rows('SELECT code AS key, sum(count) AS n FROM lifetime_rollup_hour GROUP BY 1'), lifetimes);
   const templates = rows("SELECT reason_template AS key, sum(count) AS n FROM close_rollup_minute WHERE reason_template LIKE 'user%' GROUP BY 1");
   assert.deepEqual([...templates.keys()], ['user {n} banned']);
   assert.equal(templates.get('user {n} banned'), sent.filter((e) => String(e.reason).startsWith('user')).length);

@@ -49,9 +49,7 @@ const CLOSE_COLUMNS = [
   ['count', 'int4'], ['clean_count', 'int4'], ['duration_sum_ms', 'int8'], ['duration_count', 'int4'], ['bytes_in', 'int8'], ['bytes_out', 'int8'],
 ] as const;
 const CLOSE_KEYS = ['bucket', 'service', 'route', 'code', 'initiator', 'reason_template'];
-const LIFETIME_COLUMNS = [['bucket', 'int8'], ['service', 'text'], ['code', 'int4'], ['lifetime_bucket', 'int4'], ['count', 'int4']] as const;
-const LIFETIME_KEYS = ['bucket', 'service', 'code', 'lifetime_bucket'];
-const KEY_TYPES: Record<string, string> = { bucket: 'int8', service: 'text', instance: 'text', code: 'int4' };
+const KEY_TYPES: Record<string, string> = { bucket: 'int8', service: 'text', instance: 'text', code: 'int4', lifetime_bucket: 'int4', reason_template: 'text' };
 
 /** Sorts rows by their key, so concurrent collectors lock rollup rows in one order and never deadlock. */
 function byKey<T>(rows: Iterable<[string, T]>): T[] {
@@ -291,21 +289,10 @@ export class PostgresWriter implements EventWriter {
         ]),
       );
     };
-    const lifetime = (table: string, rows: RollupDeltas['lifetimeMinute']) => {
-      const sorted = byKey(rows);
-      if (sorted.length === 0) return null;
-      return client.query(
-        rollupUpsert(table, LIFETIME_COLUMNS, LIFETIME_KEYS),
-        columnArrays(sorted, LIFETIME_COLUMNS.length, (r) => [r.bucket, r.service, r.code, r.lifetimeBucket, r.count]),
-      );
-    };
     // Always in this order: every collector locks rollup rows table by table, key by key.
     await close('close_rollup_minute', deltas.closeMinute);
     await close('close_rollup_hour', deltas.closeHour);
     await close('close_rollup_day', deltas.closeDay);
-    await lifetime('lifetime_rollup_minute', deltas.lifetimeMinute);
-    await lifetime('lifetime_rollup_hour', deltas.lifetimeHour);
-    await lifetime('lifetime_rollup_day', deltas.lifetimeDay);
     for (const [table, keys] of Object.entries(COUNT_ROLLUPS)) {
       const sorted = byKey(deltas.counts.get(table) ?? new Map());
       if (sorted.length === 0) continue;

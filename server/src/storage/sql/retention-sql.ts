@@ -19,9 +19,6 @@ export const ROLLUP_TABLES: readonly AgedTable[] = [
   'close_rollup_minute',
   'close_rollup_hour',
   'close_rollup_day',
-  'lifetime_rollup_minute',
-  'lifetime_rollup_hour',
-  'lifetime_rollup_day',
   ...Object.keys(COUNT_ROLLUPS),
 ].map((table) => ({ table, column: 'bucket' }));
 

@@ -3,7 +3,7 @@ import { HOUR_MS, OTHER_CODE, type CloseFilters, type Read, type TimeWindow } fr
 import { categoryIndexSql, severityColumns } from './code-sql.js';
 import type { Dialect } from './dialect.js';
 import { toCode, toNumber, toText, type Row } from './row.js';
-import { closeSource, codeSource, eventConditions, eventRange, instanceSource, lifetimeSource, type Source } from './sources.js';
+import { closeSource, codeSource, eventConditions, eventRange, instanceSource, lifetimeSource, reasonSource, type LegGrouping, type Source } from './sources.js';
 import { and, int, join, raw, sql, type Sql } from './template.js';
 
 /** Runs one read statement on the engine (within its read budget) and returns its rows. */
@@ -63,7 +63,7 @@ export interface GroupedRead<G> extends Read<G & SeverityCounts> {
   other: OtherGroups;
 }
 
-export type BreakdownGroup = 'service' | 'route' | 'instance';
+export type BreakdownGroup = 'route' | 'instance';
 
 export interface LifetimeCount {
   code: number | null;
@@ -145,7 +145,7 @@ export class StatsReader {
     topCodes: number,
     perCode: number,
   ): Promise<Read<CodeTemplates> & { otherCodes: { codes: number; count: number } }> {
-    const source = closeSource(this.dialect, window, filters);
+    const source = reasonSource(this.dialect, window, filters);
     const rows = await this.run(sql`
       WITH t AS (SELECT code, reason_template AS template, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY code, reason_template),
       c AS (SELECT code, SUM(n) AS code_total, COUNT(*) AS templates FROM t GROUP BY code),
@@ -216,8 +216,7 @@ export class StatsReader {
     return out;
   }
 
-  /** The `top` services, routes (with their service) or instances (with theirs) by closes, with their four figures. */
-  async breakdown(window: TimeWindow, filters: CloseFilters, group: 'service', top: number): Promise<GroupedRead<{ service: string }>>;
+  /** The `top` routes or instances (each with its service) by closes, with their four figures (services: `routesAndServices`). */
   async breakdown(window: TimeWindow, filters: CloseFilters, group: 'route', top: number): Promise<GroupedRead<{ service: string; route: string }>>;
   async breakdown(window: TimeWindow, filters: CloseFilters, group: 'instance', top: number): Promise<GroupedRead<{ service: string; instance: string }>>;
   async breakdown(
@@ -226,32 +225,44 @@ export class StatsReader {
     group: BreakdownGroup,
     top: number,
   ): Promise<GroupedRead<{ service: string; route?: string; instance?: string }>> {
-    const source =
-      group === 'instance' ? instanceSource(this.dialect, window, filters) : group === 'service' ? codeSource(this.dialect, window, filters) : closeSource(this.dialect, window, filters);
-    const keys = group === 'service' ? ['service'] : ['service', group];
-    const keyList = raw(keys.join(', '));
-    const nulls = raw(keys.map(() => 'NULL').join(', '));
+    const keys = ['service', group];
+    const grouping = severityGrouping(keys);
+    const source = group === 'instance' ? instanceSource(this.dialect, window, filters, grouping) : closeSource(this.dialect, window, filters, 'day', grouping);
     const rows = await this.run(sql`
-      WITH g AS (SELECT ${keyList}, ${severityColumns()} FROM (${source.sql}) AS s GROUP BY ${keyList}),
-      r AS (SELECT g.*, ROW_NUMBER() OVER (ORDER BY total DESC, ${keyList}) AS rank FROM g)
-      SELECT ${keyList}, total, abnormal, error, again, rank FROM r WHERE rank <= ${int(top)}
+      WITH g AS (${groupSeverity(source, keys)}),
+      ${rankedGroups('r', 'g', keys)}
+      ${topAndOther('r', keys, top)}
+      ORDER BY 1, 2, 3`);
+    return { ...readGroups(rows, keys), path: source.path };
+  }
+
+  /**
+   * The `top` routes and the `top` services by closes in one pass over the close
+   * rollups: a service's figures are the sums of its routes'. Half the rows the two
+   * reads of `breakdown` would scan (the service read sorts the per-code rollups).
+   */
+  async routesAndServices(
+    window: TimeWindow,
+    filters: CloseFilters,
+    top: number,
+  ): Promise<{ routes: GroupedRead<{ service: string; route: string }>; services: GroupedRead<{ service: string }> }> {
+    const routeKeys = ['service', 'route'];
+    const serviceKeys = ['service'];
+    const source = closeSource(this.dialect, window, filters, 'day', severityGrouping(routeKeys));
+    const rows = await this.run(sql`
+      WITH g AS (${groupSeverity(source, routeKeys)}),
+      sg AS (SELECT service, SUM(total) AS total, SUM(abnormal) AS abnormal, SUM(error) AS error, SUM(again) AS again FROM g GROUP BY service),
+      ${rankedGroups('r', 'g', routeKeys)},
+      ${rankedGroups('sr', 'sg', serviceKeys)}
+      ${topAndOther('r', routeKeys, top, 'route')}
       UNION ALL
-      SELECT ${nulls}, SUM(total), SUM(abnormal), SUM(error), SUM(again), COUNT(*) FROM r WHERE rank > ${int(top)}
-      ORDER BY 1, 2`);
-    const groups: Array<{ service: string; route?: string; instance?: string } & SeverityCounts> = [];
-    let other: OtherGroups = { groups: 0, total: 0, abnormal: 0, error: 0, again: 0 };
-    for (const r of rows) {
-      if (r.service === null || r.service === undefined) {
-        other = { groups: toNumber(r.rank), ...severity(r) };
-        continue;
-      }
-      const row: { service: string; route?: string; instance?: string } & SeverityCounts = { service: toText(r.service), ...severity(r) };
-      if (group === 'route') row.route = toText(r.route);
-      if (group === 'instance') row.instance = toText(r.instance);
-      groups.push(row);
-    }
-    groups.sort((a, b) => b.total - a.total || keyOrder(a, b, keys));
-    return { rows: groups, other, path: source.path };
+      ${topAndOther('sr', serviceKeys, top, 'service')}
+      ORDER BY 1, 2, 3`);
+    const kind = (wanted: string) => rows.filter((r) => r.kind === wanted);
+    return {
+      routes: { ...readGroups(kind('route'), routeKeys), path: source.path } as GroupedRead<{ service: string; route: string }>,
+      services: { ...readGroups(kind('service'), serviceKeys), path: source.path },
+    };
   }
 
   /** Closes with a known lifetime per lifetime bucket (edges in the registry), for the `top` codes; the rest as code -2. */
@@ -276,7 +287,7 @@ export class StatsReader {
   private timeseriesSource(window: TimeWindow, filters: CloseFilters, bucketMs: number, byService = false): Source {
     // Day (hour) rollups fit only when every day (hour) lies inside one bucket.
     const coarsest = bucketMs % DAY_MS === 0 ? 'day' : bucketMs % HOUR_MS === 0 ? 'hour' : 'minute';
-    return codeSource(this.dialect, window, filters, coarsest, !byService);
+    return codeSource(this.dialect, window, filters, coarsest, byService ? undefined : { columns: sql`bucket, code, SUM(count) AS count`, keys: sql`code` });
   }
 
   private async topTimeseries(
@@ -305,4 +316,57 @@ function keyOrder(a: object, b: object, keys: readonly string[]): number {
     if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
+}
+
+/**
+ * Each leg of a breakdown's source sums its rows per bucket and group first: the close
+ * and instance rollups are keyed (bucket, service, route or instance, ...), so SQLite
+ * does that in key order, and the severity figures are computed once per group.
+ */
+function severityGrouping(keys: readonly string[]): LegGrouping {
+  const keyList = raw(keys.join(', '));
+  return { columns: sql`${keyList}, ${severityColumns()}`, keys: keyList };
+}
+
+/** The source's legs (grouped by `severityGrouping`) summed per group. */
+function groupSeverity(source: Source, keys: readonly string[]): Sql {
+  const keyList = raw(keys.join(', '));
+  return sql`SELECT ${keyList}, SUM(total) AS total, SUM(abnormal) AS abnormal, SUM(error) AS error, SUM(again) AS again
+    FROM (${source.sql}) AS s GROUP BY ${keyList}`;
+}
+
+/** A CTE `name` with the groups of `from` ranked by total (then by key). */
+function rankedGroups(name: string, from: string, keys: readonly string[]): Sql {
+  return sql`${raw(name)} AS (SELECT x.*, ROW_NUMBER() OVER (ORDER BY total DESC, ${raw(keys.join(', '))}) AS rank FROM ${raw(from)} AS x)`;
+}
+
+/**
+ * The `top` groups of ranked CTE `name`, then one row summing the rest (keys NULL,
+ * `rank` the number of groups summed). Rows have `kind`, service, route-or-instance,
+ * the four figures and `rank`.
+ */
+function topAndOther(name: string, keys: readonly string[], top: number, kind = 'group'): Sql {
+  const second = keys.length > 1 ? raw(keys[1] as string) : raw('NULL');
+  const table = raw(name);
+  return sql`SELECT ${raw(`'${kind}'`)} AS kind, service, ${second} AS k2, total, abnormal, error, again, rank FROM ${table} WHERE rank <= ${int(top)}
+    UNION ALL
+    SELECT ${raw(`'${kind}'`)}, NULL, NULL, SUM(total), SUM(abnormal), SUM(error), SUM(again), COUNT(*) FROM ${table} WHERE rank > ${int(top)}`;
+}
+
+/** The groups (largest first) and the summed rest, from rows of `topAndOther`. */
+function readGroups(rows: readonly Row[], keys: readonly string[]): { rows: Array<{ service: string; route?: string; instance?: string } & SeverityCounts>; other: OtherGroups } {
+  const groups: Array<{ service: string; route?: string; instance?: string } & SeverityCounts> = [];
+  let other: OtherGroups = { groups: 0, total: 0, abnormal: 0, error: 0, again: 0 };
+  for (const r of rows) {
+    if (r.service === null || r.service === undefined) {
+      other = { groups: toNumber(r.rank), ...severity(r) };
+      continue;
+    }
+    const row: { service: string; route?: string; instance?: string } & SeverityCounts = { service: toText(r.service), ...severity(r) };
+    if (keys[1] === 'route') row.route = toText(r.k2);
+    if (keys[1] === 'instance') row.instance = toText(r.k2);
+    groups.push(row);
+  }
+  groups.sort((a, b) => b.total - a.total || keyOrder(a, b, keys));
+  return { rows: groups, other };
 }

@@ -7,7 +7,6 @@ import {
   COUNT_ROLLUPS,
   emptyRollupDeltas,
   type CloseRollupDelta,
-  type LifetimeRollupDelta,
   type RollupDeltas,
 } from '../rollup-deltas.js';
 
@@ -24,11 +23,6 @@ const closeRollupSql = (table: string): string => `
     bytes_in = bytes_in + excluded.bytes_in,
     bytes_out = bytes_out + excluded.bytes_out`;
 
-const lifetimeRollupSql = (table: string): string => `
-  INSERT INTO ${table} (bucket, service, code, lifetime_bucket, count)
-  VALUES (@bucket, @service, @code, @lifetimeBucket, @count)
-  ON CONFLICT (bucket, service, code, lifetime_bucket) DO UPDATE SET count = count + excluded.count`;
-
 const countRollupSql = (table: string, keys: readonly string[]): string => `
   INSERT INTO ${table} (${keys.join(', ')}, count) VALUES (${keys.map((k) => `@${k}`).join(', ')}, @count)
   ON CONFLICT (${keys.join(', ')}) DO UPDATE SET count = count + excluded.count`;
@@ -43,9 +37,6 @@ export class EventStore {
   private readonly upsertCloseMinute: Statement;
   private readonly upsertCloseHour: Statement;
   private readonly upsertCloseDay: Statement;
-  private readonly upsertLifetimeMinute: Statement;
-  private readonly upsertLifetimeHour: Statement;
-  private readonly upsertLifetimeDay: Statement;
   private readonly upsertCounts: Map<string, Statement>;
   private readonly insertDropReport: Statement;
   private readonly writeBatchesTx: Transaction<
@@ -71,9 +62,6 @@ export class EventStore {
     this.upsertCloseMinute = db.prepare(closeRollupSql('close_rollup_minute'));
     this.upsertCloseHour = db.prepare(closeRollupSql('close_rollup_hour'));
     this.upsertCloseDay = db.prepare(closeRollupSql('close_rollup_day'));
-    this.upsertLifetimeMinute = db.prepare(lifetimeRollupSql('lifetime_rollup_minute'));
-    this.upsertLifetimeHour = db.prepare(lifetimeRollupSql('lifetime_rollup_hour'));
-    this.upsertLifetimeDay = db.prepare(lifetimeRollupSql('lifetime_rollup_day'));
     this.upsertCounts = new Map(Object.entries(COUNT_ROLLUPS).map(([table, keys]) => [table, db.prepare(countRollupSql(table, keys))]));
     this.insertDropReport = db.prepare(
       'INSERT INTO drop_report (key_id, service, instance, dropped, received_at) VALUES (?, ?, ?, ?, ?)',
@@ -160,15 +148,12 @@ export class EventStore {
   }
 
   private applyRollups(deltas: RollupDeltas): void {
-    const runAll = <T>(stmt: Statement, rows: Map<string, T>): void => {
-      for (const row of rows.values()) stmt.run(row as CloseRollupDelta | LifetimeRollupDelta);
+    const runAll = (stmt: Statement, rows: Map<string, CloseRollupDelta>): void => {
+      for (const row of rows.values()) stmt.run(row);
     };
     runAll(this.upsertCloseMinute, deltas.closeMinute);
     runAll(this.upsertCloseHour, deltas.closeHour);
     runAll(this.upsertCloseDay, deltas.closeDay);
-    runAll(this.upsertLifetimeMinute, deltas.lifetimeMinute);
-    runAll(this.upsertLifetimeHour, deltas.lifetimeHour);
-    runAll(this.upsertLifetimeDay, deltas.lifetimeDay);
     for (const [table, rows] of deltas.counts) {
       const stmt = this.upsertCounts.get(table) as Statement;
       for (const row of rows.values()) stmt.run({ ...row.key, count: row.count });

@@ -57,7 +57,7 @@ test('after ingest: events and rollup rows counted, the oldest of each, events s
   assert.equal(res.statusCode, 200);
   const body = await status();
   let rollupRows = 0;
-  for (const table of ['close_rollup_minute', 'close_rollup_hour', 'lifetime_rollup_minute', 'lifetime_rollup_hour', 'code_rollup_minute', 'instance_rollup_minute', 'instance_rollup_hour', 'close_rollup_day', 'instance_rollup_day', 'lifetime_rollup_day', 'code_rollup_hour', 'code_rollup_day']) {
+  for (const table of ['close_rollup_minute', 'close_rollup_hour', 'lifetime_rollup_minute', 'lifetime_rollup_hour', 'code_rollup_minute', 'instance_rollup_minute', 'instance_rollup_hour', 'close_rollup_day', 'instance_rollup_day', 'lifetime_rollup_day', 'code_rollup_hour', 'code_rollup_day', 'reason_rollup_minute', 'reason_rollup_hour', 'reason_rollup_day']) {
     rollupRows += ((await t.query(`SELECT count(*) AS n FROM ${table}`))[0] as { n: number }).n;
   }
   assert.deepEqual(body.events, { stored: 3, oldest: ts });
