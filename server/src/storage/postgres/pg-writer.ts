@@ -60,7 +60,7 @@ const ROLLUP_WRITES: ReadonlyArray<{ table: string; columns: ReadonlyArray<reado
 
 /**
  * Every rollup upsert of a transaction as one statement (one round trip, prepared once
- * per connection, instead of one each: 18 tables). Tables without rows get empty arrays.
+ * per connection, instead of one each: 15 tables). Tables without rows get empty arrays.
  * Each upsert is a data-modifying CTE; the main query reads them one after the other,
  * which runs them in that order, so every collector still locks rollup rows table by
  * table, key by key, and none deadlocks.
