@@ -57,7 +57,9 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     // Rollup reads group tens of thousands of rows: starting parallel workers for them
     // (the default setup cost of 1000 lets the planner) cost more than the work, 15-30 ms a
     // read on bench:query. Scans of raw events (instance and label filters) still go parallel.
-    settings: { parallel_setup_cost: 20_000 },
+    // JIT off: the reconnect matching's per-close subqueries give plans a cost far above
+    // jit_above_cost, and compiling them took 4.9 of a 4.93 s read (1M events, 1 h window).
+    settings: { parallel_setup_cost: 20_000, jit: 'off' },
     onError: fail('a PostgreSQL read connection failed'),
   });
   const writes = createPgPool({ url: options.url, max: 2, applicationName: 'closewatch ingest', onError: fail('a PostgreSQL write connection failed') });
