@@ -1,4 +1,5 @@
 import { ADVISED_RECONNECT_DELAY_MS, RECONNECT_ADVISING_CODES } from '@closewatch/sdk/close-codes';
+import { COARSE_UNTIL_MS } from '../storage/reconnect-cells.js';
 import type { ReconnectCell, ReconnectReader } from '../storage/sql/reconnect-reader.js';
 import { RECONNECT_LOOKAHEAD_MS } from '../storage/types.js';
 import type { StatsReader } from '../storage/sql/stats-reader.js';
@@ -94,8 +95,10 @@ function offender(kind: 'agent' | 'keyPrefix', value: string, t: DelayTally): Re
   const p10 = t.quantile(0.1);
   const p90 = t.quantile(0.9);
   const spreadMs = p10 === null || p90 === null ? null : p90 - p10;
-  // One step is all a fixed delay spreads over: 100 ms below 5 s (two steps: a delay on an edge), 1 s above.
-  const fixedDelay = t.reconnected >= FIXED_MIN_RECONNECTS && spreadMs !== null && p90 !== null && spreadMs <= (p90 < ADVISED_RECONNECT_DELAY_MS.from ? 200 : 1_000);
+  // One step is all a fixed delay spreads over: 100 ms below 5 s (two steps: a delay on an edge), 1 s to a
+  // minute. Past a minute the steps are too wide to tell a fixed delay from a spread one.
+  const fixedDelay =
+    t.reconnected >= FIXED_MIN_RECONNECTS && spreadMs !== null && p90 !== null && p90 < COARSE_UNTIL_MS && spreadMs <= (p90 < ADVISED_RECONNECT_DELAY_MS.from ? 200 : 1_000);
   return {
     kind,
     value,

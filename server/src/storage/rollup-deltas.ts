@@ -1,4 +1,5 @@
 import { lifetimeBucket } from '@closewatch/sdk/lifetime-buckets';
+import { RECONNECT_ROLLUPS } from './reconnect-cells.js';
 import { DAY_MS } from './time-window.js';
 import { HOUR_MS, MINUTE_MS, NO_CODE_SENTINEL, type StoredCloseEvent } from './types.js';
 
@@ -29,7 +30,7 @@ export interface RollupDeltas {
   closeMinute: Map<string, CloseRollupDelta>;
   closeHour: Map<string, CloseRollupDelta>;
   closeDay: Map<string, CloseRollupDelta>;
-  /** Keyed on the table name: the code, instance, reason and lifetime rollups' minute, hour and day tables. */
+  /** Keyed on the table name: the code, instance, reason and lifetime rollups' minute, hour and day tables, and the reconnect cells. */
   counts: Map<string, Map<string, CountRollupDelta>>;
 }
 
@@ -47,6 +48,8 @@ export const COUNT_ROLLUPS: Readonly<Record<string, readonly string[]>> = {
   lifetime_rollup_minute: ['bucket', 'code', 'lifetime_bucket', 'service'],
   lifetime_rollup_hour: ['bucket', 'code', 'lifetime_bucket', 'service'],
   lifetime_rollup_day: ['bucket', 'code', 'lifetime_bucket', 'service'],
+  // Written from the reconnect matching, not from each event (see reconnect-cells.ts).
+  ...RECONNECT_ROLLUPS,
 };
 
 export function emptyRollupDeltas(): RollupDeltas {

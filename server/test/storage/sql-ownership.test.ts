@@ -18,8 +18,9 @@ const ENGINE_PACKAGES = /^(better-sqlite3|pg|pg-copy-streams|sql-template-tag|pr
 
 /**
  * The storage modules code outside storage/ may import, each engine-neutral: the Storage
- * interface and its value types, its errors, time windows, DATABASE_URL parsing, the two
- * doors that take a URL and pick the engine themselves (migrate, open-storage), and the
+ * interface and its value types, its errors, time windows, the reconnect delay steps,
+ * DATABASE_URL parsing, the two doors that take a URL and pick the engine themselves
+ * (migrate, open-storage), and the
  * Prisma-model stores whose row types features show (their queries run on either engine).
  * storage/sqlite/, storage/postgres/, storage/sql/ and prisma-for-url.ts (it hands out a
  * Prisma client, a handle) are not in it.
@@ -29,6 +30,7 @@ const ENGINE_NEUTRAL = new Set([
   'storage/types.ts',
   'storage/errors.ts',
   'storage/time-window.ts',
+  'storage/reconnect-cells.ts',
   'storage/database-url.ts',
   'storage/event-tail.ts',
   'storage/migrate.ts',

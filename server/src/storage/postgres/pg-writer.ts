@@ -3,8 +3,9 @@ import { WriteFailedError, WriterBusyError } from '../errors.js';
 import { RouteCap } from '../route-cap.js';
 import { addToRollups, COUNT_ROLLUPS, emptyRollupDeltas, type RollupDeltas } from '../rollup-deltas.js';
 import type { EventWriter, WriterHealth } from '../storage.js';
-import { HOUR_MS, openedAtOf, type BatchWriteResult, type DropReportRow, type StoredCloseEvent } from '../types.js';
+import { HOUR_MS, openedAtOf, type BatchWriteResult, type DropReportRow, type StoredCloseEvent, type StoredOpen } from '../types.js';
 import { describePostgresFailure } from './pg-pool.js';
+import { matchReconnects } from './pg-reconnect-matcher.js';
 
 /** The channel on which each committed transaction announces the seq range it wrote (the live tail). */
 export const EVENTS_CHANNEL = 'closewatch_events';
@@ -50,7 +51,7 @@ const CLOSE_COLUMNS = [
 ] as const;
 const CLOSE_KEYS = ['bucket', 'service', 'route', 'code', 'initiator', 'reason_template'];
 const CLOSE_TABLES = ['close_rollup_minute', 'close_rollup_hour', 'close_rollup_day'] as const;
-const KEY_TYPES: Record<string, string> = { bucket: 'int8', service: 'text', instance: 'text', code: 'int4', lifetime_bucket: 'int4', reason_template: 'text' };
+const KEY_TYPES: Record<string, string> = { bucket: 'int8', service: 'text', instance: 'text', code: 'int4', lifetime_bucket: 'int4', reason_template: 'text', step: 'int4' };
 
 /** Every rollup table and its columns, in the one order all collectors write them. */
 const ROLLUP_WRITES: ReadonlyArray<{ table: string; columns: ReadonlyArray<readonly [string, string]>; keys: readonly string[] }> = [
@@ -215,6 +216,7 @@ export class PostgresWriter implements EventWriter {
       const results: BatchWriteResult[] = group.map(() => ({ accepted: 0, duplicates: 0, routesCapped: 0, duplicateIndexes: [] }));
       const deltas: RollupDeltas = emptyRollupDeltas();
       const seqs: number[] = [];
+      const kept: Array<{ seq: number; event: StoredCloseEvent }> = [];
       for (const s of stored) {
         const id = `${s.event.keyId}\u0000${s.event.eventId}`;
         const seq = inserted.get(id);
@@ -227,10 +229,12 @@ export class PostgresWriter implements EventWriter {
         // The first of two equal ids in one transaction is the one stored.
         inserted.delete(id);
         seqs.push(seq);
+        kept.push({ seq, event: s.event });
         result.accepted += 1;
         if (s.capped) result.routesCapped += 1;
         addToRollups(deltas, s.event);
       }
+      await matchReconnects(client, deltas, kept);
       await this.applyRollups(client, deltas);
       // A batch whose events were all stored before is a retry of one committed but not
       // acknowledged: its drop report was stored with it then.
@@ -259,6 +263,41 @@ export class PostgresWriter implements EventWriter {
       // Routes admitted in a transaction that rolled back may not be stored: read them again.
       this.knownRoutes.clear();
       this.routeCap.forget();
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /**
+   * Stores connections' open notices (a retried one once) and matches them to the
+   * reconnect-advising closes they answer, in one transaction; answers how many were new.
+   */
+  async writeOpens(opens: ReadonlyArray<StoredOpen>): Promise<number> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const arrays = columnArrays(opens, 8, (o) => [o.keyId, o.noticeId, o.clientKey, o.openedAt, o.service, o.instance, o.route, o.receivedAt]);
+      const inserted = await client.query<{ key_id: string; notice_id: string }>({
+        name: 'closewatch_opens',
+        text: `INSERT INTO connection_open (key_id, notice_id, client_key, opened_at, service, instance, route, received_at)
+          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[], $8::int8[])
+          ON CONFLICT (key_id, notice_id) DO NOTHING RETURNING key_id, notice_id`,
+        values: arrays,
+      });
+      const isNew = new Set(inserted.rows.map((r) => `${r.key_id}\u0000${r.notice_id}`));
+      // The first of two equal ids in one request is the one stored.
+      const stored = opens.filter((o) => isNew.delete(`${o.keyId}\u0000${o.noticeId}`));
+      const deltas = emptyRollupDeltas();
+      await matchReconnects(client, deltas, [], stored);
+      await this.applyRollups(client, deltas);
+      await client.query('COMMIT');
+      return stored.length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
       throw error;
     } finally {
       client.release(broken);

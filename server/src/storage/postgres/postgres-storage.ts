@@ -111,13 +111,13 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   const events = new EventReader(postgresDialect, run, runRaw, runMapped, 5_000);
   const bus = await notifyBus(writes, listener);
   const expected = committedPostgresMigrations();
-  // Prunes and open notices run on the write pool beside ingest; each is a short transaction of its own.
+  // Prunes run on the write pool beside ingest; each is a short transaction of its own.
   const maintain: RunMaintenance = async (statement) => (await writes.query(statement.text, statement.values)).rowCount ?? 0;
 
   return {
     engine: 'postgres',
     writer,
-    opens: new ConnectionOpens(maintain),
+    opens: new ConnectionOpens((opens) => writer.writeOpens(opens)),
     stats: new StatsReader(postgresDialect, run),
     reconnects: new ReconnectReader(postgresDialect, run),
     events,

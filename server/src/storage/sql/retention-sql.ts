@@ -7,11 +7,12 @@ export interface AgedTable {
   column: string;
 }
 
-/** Raw data, kept RETENTION_DAYS: the events, the SDKs' drop reports and the connections' open notices. */
+/** Raw data, kept RETENTION_DAYS: the events, the SDKs' drop reports, the connections' open notices and the followed closes. */
 export const RAW_TABLES: readonly AgedTable[] = [
   { table: 'close_event', column: 'ts' },
   { table: 'drop_report', column: 'received_at' },
   { table: 'connection_open', column: 'opened_at' },
+  { table: 'reconnect_close', column: 'ts' },
 ];
 
 /** Counts the charts read, kept ROLLUP_RETENTION_DAYS; `bucket` leads each primary key. */

@@ -1,6 +1,7 @@
 import type { Statement, Transaction } from 'better-sqlite3';
-import { openedAtOf, type BatchWriteResult, type DropReportRow, type StoredCloseEvent } from '../types.js';
+import { openedAtOf, type BatchWriteResult, type DropReportRow, type StoredCloseEvent, type StoredOpen } from '../types.js';
 import { RouteCap } from '../route-cap.js';
+import { SqliteReconnectMatcher } from './reconnect-matcher.js';
 import type { SqliteDatabase } from './open-sqlite.js';
 import {
   addToRollups,
@@ -39,6 +40,9 @@ export class EventStore {
   private readonly upsertCloseDay: Statement;
   private readonly upsertCounts: Map<string, Statement>;
   private readonly insertDropReport: Statement;
+  private readonly insertOpen: Statement;
+  private readonly matcher: SqliteReconnectMatcher;
+  private readonly writeOpensTx: Transaction<(opens: ReadonlyArray<StoredOpen>) => number>;
   private readonly writeBatchesTx: Transaction<
     (batches: ReadonlyArray<ReadonlyArray<StoredCloseEvent>>, drops: ReadonlyArray<DropReportRow | null>, now: number) => BatchWriteResult[]
   >;
@@ -66,6 +70,21 @@ export class EventStore {
     this.insertDropReport = db.prepare(
       'INSERT INTO drop_report (key_id, service, instance, dropped, received_at) VALUES (?, ?, ?, ?, ?)',
     );
+    this.matcher = new SqliteReconnectMatcher(db);
+    this.insertOpen = db.prepare(`INSERT INTO connection_open (key_id, notice_id, client_key, opened_at, service, instance, route, received_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key_id, notice_id) DO NOTHING`);
+    this.writeOpensTx = db.transaction((opens: ReadonlyArray<StoredOpen>) => {
+      const deltas = emptyRollupDeltas();
+      let accepted = 0;
+      for (const o of opens) {
+        const info = this.insertOpen.run(o.keyId, o.noticeId, o.clientKey, o.openedAt, o.service, o.instance, o.route, o.receivedAt);
+        if (info.changes !== 1) continue;
+        accepted += 1;
+        this.matcher.opened(deltas, { clientKey: o.clientKey, service: o.service, openedAt: o.openedAt, seq: null, notice: { keyId: o.keyId, noticeId: o.noticeId } });
+      }
+      this.applyRollups(deltas);
+      return accepted;
+    });
     this.writeBatchesTx = db.transaction(
       (batches: ReadonlyArray<ReadonlyArray<StoredCloseEvent>>, drops: ReadonlyArray<DropReportRow | null>, now: number) => {
       const deltas = emptyRollupDeltas();
@@ -98,6 +117,15 @@ export class EventStore {
     // another connection (Prisma on the main thread, a backup, `npm run keys`) holds the
     // write lock; taking the lock first waits for it instead.
     return this.writeBatchesTx.immediate(batches, drops, now);
+  }
+
+  /**
+   * Stores connections' open notices and matches each to the reconnect-advising closes
+   * it answers, in one transaction. Answers how many were new (a retried notice is
+   * stored once).
+   */
+  writeOpens(opens: ReadonlyArray<StoredOpen>): number {
+    return this.writeOpensTx.immediate(opens);
   }
 
   private insertBatch(batch: ReadonlyArray<StoredCloseEvent>, deltas: RollupDeltas): BatchWriteResult {
@@ -140,6 +168,7 @@ export class EventStore {
         accepted += 1;
         if (e !== given) routesCapped += 1;
         addToRollups(deltas, e);
+        this.matcher.stored(deltas, e, Number(info.lastInsertRowid));
       } else {
         duplicateIndexes.push(index);
       }

@@ -92,7 +92,7 @@ export async function openSqliteStorage(options: SqliteStorageOptions): Promise<
   return {
     engine: 'sqlite',
     writer,
-    opens: new ConnectionOpens((statement) => writer.exec(statement)),
+    opens: new ConnectionOpens((opens) => writer.writeOpens(opens)),
     stats: new StatsReader(sqliteDialect, run),
     reconnects: new ReconnectReader(sqliteDialect, run),
     events,

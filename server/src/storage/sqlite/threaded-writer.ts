@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { EventWriter, WriterHealth } from '../storage.js';
 import { WriteFailedError, WriterBusyError } from '../errors.js';
-import type { BatchWriteResult, DropReportRow, StoredCloseEvent } from '../types.js';
+import type { BatchWriteResult, DropReportRow, StoredCloseEvent, StoredOpen } from '../types.js';
 import { spawnStorageWorker } from './spawn-worker.js';
 import { newGateBuffer } from './wal-gate.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
@@ -117,6 +117,14 @@ export class ThreadedWriter implements EventWriter {
    */
   exec(statement: { sql: string; values: unknown[] }): Promise<number> {
     return this.send('maintain', (id) => ({ type: 'exec', id, sql: statement.sql, values: statement.values })) as Promise<number>;
+  }
+
+  /**
+   * Stores open notices and matches them to the reconnect-advising closes they answer,
+   * in one transaction between group commits; resolves with how many were new.
+   */
+  writeOpens(opens: ReadonlyArray<StoredOpen>): Promise<number> {
+    return this.send('maintain', (id) => ({ type: 'opens', id, opens })) as Promise<number>;
   }
 
   /** One step of giving free pages back to the file system; resolves with the bytes given back (0: none left). */

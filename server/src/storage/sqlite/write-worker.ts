@@ -20,7 +20,8 @@ const { path, maxRoutesPerServiceHour, walGate, walLimitBytes } = workerData as 
   walLimitBytes: number;
 };
 const db = openSqlite(path);
-const committer = new GroupCommitter(new EventStore(db, maxRoutesPerServiceHour));
+const store = new EventStore(db, maxRoutesPerServiceHour);
+const committer = new GroupCommitter(store);
 const gate = new WalGate(db, path, walLimitBytes, gateViews(walGate), () => committer.pendingBatches > 0);
 const probe = db.prepare('SELECT 1');
 const pageSize = db.pragma('page_size', { simple: true }) as number;
@@ -64,11 +65,12 @@ port.on('message', (message: WriterRequest) => {
     }
     return;
   }
-  if (message.type === 'exec' || message.type === 'reclaim') {
+  if (message.type === 'exec' || message.type === 'reclaim' || message.type === 'opens') {
     // Runs between group commits (they wait for setImmediate), so a prune batch delays
     // ingest by its own few milliseconds at most.
     try {
-      const changes = message.type === 'exec' ? db.prepare(message.sql).run(...message.values).changes : reclaim(message.pages);
+      const changes =
+        message.type === 'exec' ? db.prepare(message.sql).run(...message.values).changes : message.type === 'opens' ? store.writeOpens(message.opens) : reclaim(message.pages);
       gate.afterWrite();
       port.postMessage({ type: 'done', id: message.id, changes } satisfies WriterReply);
     } catch (error) {

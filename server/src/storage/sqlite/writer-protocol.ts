@@ -1,4 +1,4 @@
-import type { BatchWriteResult, DropReportRow, StoredCloseEvent } from '../types.js';
+import type { BatchWriteResult, DropReportRow, StoredCloseEvent, StoredOpen } from '../types.js';
 
 /** Messages from the collector to its writer thread. */
 export type WriterRequest =
@@ -6,6 +6,8 @@ export type WriterRequest =
   | { type: 'ping'; id: number }
   /** One maintenance statement (a prune batch), run between write transactions. */
   | { type: 'exec'; id: number; sql: string; values: unknown[] }
+  /** Connections' open notices, stored and matched to the closes they answer in one transaction. */
+  | { type: 'opens'; id: number; opens: ReadonlyArray<StoredOpen> }
   /** One step of giving freed pages back to the file system (at most `pages`). */
   | { type: 'reclaim'; id: number; pages: number }
   | { type: 'close' };
@@ -15,6 +17,6 @@ export type WriterReply =
   | { type: 'written'; id: number; result: BatchWriteResult; transactions: number }
   | { type: 'failed'; id: number; message: string; code: string | null }
   | { type: 'pong'; id: number }
-  /** `changes`: rows an exec changed, or bytes a reclaim step gave back. */
+  /** `changes`: rows an exec changed, notices an opens request stored, or bytes a reclaim step gave back. */
   | { type: 'done'; id: number; changes: number }
   | { type: 'closed' };

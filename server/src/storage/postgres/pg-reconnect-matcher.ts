@@ -1,0 +1,105 @@
+import type pg from 'pg';
+import { addFollowedClose, isAdvisingClose, moveFollowedClose, RECONNECT_SKEW_MS } from '../reconnect-cells.js';
+import type { RollupDeltas } from '../rollup-deltas.js';
+import { openedAtOf, RECONNECT_LOOKAHEAD_MS, type StoredCloseEvent, type StoredOpen } from '../types.js';
+
+/**
+ * The transaction lock every collector takes before it matches reconnects. A close and
+ * the client's next connection can be ingested at once by two collectors; each one's
+ * matching would miss the other's uncommitted row. Under the lock, the second matching
+ * runs after the first commits and sees it.
+ */
+const RECONNECT_MATCH_LOCK = 7_202_613_013;
+
+const FOLLOW_CLOSES = `
+  INSERT INTO reconnect_close (seq, ts, service, code, agent, key_prefix, client_key, next_open)
+  SELECT c.seq, c.ts, c.service, c.code, COALESCE(c.client_agent, ''),
+    COALESCE(CASE WHEN strpos(c.client_key, ':') > 1 THEN split_part(c.client_key, ':', 1) END, ''), c.client_key,
+    (SELECT MIN(opened_at) FROM (
+      SELECT MIN(n.opened_at) AS opened_at FROM close_event AS n
+        WHERE n.client_key = c.client_key AND n.opened_at >= c.ts - ${RECONNECT_SKEW_MS} AND n.opened_at < c.ts + ${RECONNECT_LOOKAHEAD_MS}
+          AND n.service = c.service AND n.seq <> c.seq
+      UNION ALL
+      SELECT MIN(o.opened_at) AS opened_at FROM connection_open AS o
+        WHERE o.client_key = c.client_key AND o.opened_at >= c.ts - ${RECONNECT_SKEW_MS} AND o.opened_at < c.ts + ${RECONNECT_LOOKAHEAD_MS}
+          AND o.service = c.service AND NOT (o.key_id = c.key_id AND o.notice_id = c.event_id)) AS next_opens)
+  FROM close_event AS c WHERE c.seq = ANY($1::int8[])
+  RETURNING ts, code, agent, key_prefix, next_open`;
+
+/**
+ * Moves the followed closes each opening answers to it, where it is earlier than their
+ * next connection so far: one statement for all openings of a transaction. The CTEs
+ * read one snapshot, so `matched` holds each close's next connection before the update.
+ */
+const MATCH_OPENINGS = `
+  WITH o AS (SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::text[], $6::text[])
+      AS o(client_key, service, opened_at, seq, key_id, notice_id)),
+    earliest AS (
+      SELECT r.seq, MIN(o.opened_at) AS opened_at FROM o JOIN reconnect_close AS r
+        ON r.client_key = o.client_key AND r.ts > o.opened_at - ${RECONNECT_LOOKAHEAD_MS} AND r.ts <= o.opened_at + ${RECONNECT_SKEW_MS}
+          AND r.service = o.service AND r.seq <> o.seq AND (r.next_open IS NULL OR r.next_open > o.opened_at)
+          AND NOT EXISTS (SELECT 1 FROM close_event AS own WHERE own.seq = r.seq AND own.key_id = o.key_id AND own.event_id = o.notice_id)
+      GROUP BY r.seq),
+    matched AS (SELECT r.seq, r.ts, r.code, r.agent, r.key_prefix, r.next_open AS before, e.opened_at AS after
+      FROM reconnect_close AS r JOIN earliest AS e ON e.seq = r.seq),
+    moved AS (UPDATE reconnect_close AS r SET next_open = e.opened_at FROM earliest AS e WHERE r.seq = e.seq)
+  SELECT * FROM matched`;
+
+interface Opening {
+  clientKey: string;
+  service: string;
+  openedAt: number;
+  /** The close event carrying the opening (-1: a notice). */
+  seq: number;
+  keyId: string | null;
+  noticeId: string | null;
+}
+
+const num = (v: unknown): number => Number(v);
+
+/**
+ * The reconnect matching at ingest (PostgreSQL, inside the ingest transaction): follows
+ * the reconnect-advising closes just stored, each with the earliest next connection
+ * already committed, and moves earlier closes to the openings just stored. Adds the
+ * reconnect cells' changes to `deltas`, written with the other rollups.
+ */
+export async function matchReconnects(
+  client: pg.PoolClient,
+  deltas: RollupDeltas,
+  stored: ReadonlyArray<{ seq: number; event: StoredCloseEvent }>,
+  notices: ReadonlyArray<StoredOpen> = [],
+): Promise<void> {
+  const followed = stored.filter((s) => isAdvisingClose(s.event)).map((s) => s.seq);
+  const openings: Opening[] = [];
+  for (const { seq, event: e } of stored) {
+    const openedAt = openedAtOf(e);
+    if (e.clientKey !== null && openedAt !== null) openings.push({ clientKey: e.clientKey, service: e.service, openedAt, seq, keyId: null, noticeId: null });
+  }
+  for (const n of notices) openings.push({ clientKey: n.clientKey, service: n.service, openedAt: n.openedAt, seq: -1, keyId: n.keyId, noticeId: n.noticeId });
+  if (followed.length === 0 && openings.length === 0) return;
+  await client.query('SELECT pg_advisory_xact_lock($1)', [RECONNECT_MATCH_LOCK]);
+  if (followed.length > 0) {
+    const rows = await client.query({ name: 'closewatch_follow_closes', text: FOLLOW_CLOSES, values: [followed] });
+    for (const r of rows.rows) {
+      addFollowedClose(deltas, { ts: num(r.ts), code: num(r.code), agent: String(r.agent), keyPrefix: String(r.key_prefix) }, r.next_open === null ? null : num(r.next_open));
+    }
+  }
+  if (openings.length > 0) {
+    const rows = await client.query({
+      name: 'closewatch_match_openings',
+      text: MATCH_OPENINGS,
+      values: [
+        openings.map((o) => o.clientKey),
+        openings.map((o) => o.service),
+        openings.map((o) => o.openedAt),
+        openings.map((o) => o.seq),
+        openings.map((o) => o.keyId),
+        openings.map((o) => o.noticeId),
+      ],
+    });
+    for (const r of rows.rows) {
+      const close = { ts: num(r.ts), code: num(r.code), agent: String(r.agent), keyPrefix: String(r.key_prefix) };
+      moveFollowedClose(deltas, close, r.before === null ? null : num(r.before), num(r.after));
+    }
+  }
+}

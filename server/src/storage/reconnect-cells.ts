@@ -1,0 +1,98 @@
+import { ADVISED_RECONNECT_DELAY_MS, RECONNECT_ADVISING_CODES } from '@closewatch/sdk/close-codes';
+import type { RollupDeltas } from './rollup-deltas.js';
+import { DAY_MS } from './time-window.js';
+import { HOUR_MS, RECONNECT_LOOKAHEAD_MS, type StoredCloseEvent } from './types.js';
+
+/**
+ * A connection of the same client opened up to this long before the close still counts
+ * as its reconnect: the client may open its next connection (on another instance, whose
+ * clock differs a little) before the closing server has seen the TCP connection end.
+ */
+export const RECONNECT_SKEW_MS = 1_000;
+
+/**
+ * Delay steps: 100 ms below the advised window's start (fixed fast delays show as one
+ * step), 1 s up to a minute, then the histogram's own edges. Coarser steps past a minute
+ * keep the stored cells few (an hour of 7,750 advising closes fits in ~1,500 cells
+ * instead of one per close); no figure of the answer needs more there.
+ */
+export const FINE_STEP_MS = 100;
+export const COARSE_STEP_MS = 1_000;
+export const FINE_UNTIL_MS = ADVISED_RECONNECT_DELAY_MS.from;
+export const COARSE_UNTIL_MS = 60_000;
+export const WIDE_STEP_EDGES_MS = [60_000, 120_000, 300_000] as const;
+
+/** The step of a close whose client did not come back within the lookahead. */
+export const NOT_RETURNED_STEP = -1;
+
+/** The delay step of a close at `ts` whose client's next connection opened at `nextOpen` (null: not back). */
+export function reconnectStep(ts: number, nextOpen: number | null): number {
+  if (nextOpen === null) return NOT_RETURNED_STEP;
+  const delay = Math.max(0, nextOpen - ts);
+  if (delay < FINE_UNTIL_MS) return Math.floor(delay / FINE_STEP_MS) * FINE_STEP_MS;
+  if (delay < COARSE_UNTIL_MS) return Math.floor(delay / COARSE_STEP_MS) * COARSE_STEP_MS;
+  let step: number = COARSE_UNTIL_MS;
+  for (const edge of WIDE_STEP_EDGES_MS) if (delay >= edge) step = edge;
+  return step;
+}
+
+/** The population prefix of a clientKey: its text before the first `:`, null without one. */
+export function keyPrefixOf(clientKey: string): string | null {
+  const at = clientKey.indexOf(':');
+  return at > 0 ? clientKey.slice(0, at) : null;
+}
+
+/** Whether the collector follows this close to the client's next connection: a server's 1001/1012/1013 to a known client. */
+export function isAdvisingClose(e: Pick<StoredCloseEvent, 'code' | 'initiator' | 'clientKey'>): boolean {
+  return e.clientKey !== null && e.initiator === 'server' && e.code !== null && (RECONNECT_ADVISING_CODES as readonly number[]).includes(e.code);
+}
+
+/** A followed close as the reconnect cells key it. Agent and prefix are '' when unknown (key columns cannot be NULL). */
+export interface FollowedClose {
+  ts: number;
+  code: number;
+  agent: string;
+  keyPrefix: string;
+}
+
+/** The rollup tables of followed closes: cells by hour and by day, and closes per second. */
+export const RECONNECT_ROLLUPS = {
+  reconnect_rollup_hour: ['bucket', 'code', 'agent', 'key_prefix', 'step'],
+  reconnect_rollup_day: ['bucket', 'code', 'agent', 'key_prefix', 'step'],
+  reconnect_close_second: ['bucket'],
+} as const;
+
+function addCell(deltas: RollupDeltas, table: keyof typeof RECONNECT_ROLLUPS, key: Record<string, string | number>, count: number): void {
+  const map = deltas.counts.get(table);
+  if (map === undefined) throw new Error(`no rollup deltas for ${table}`);
+  const id = Object.values(key).join('\u0000');
+  const row = map.get(id);
+  if (row === undefined) map.set(id, { key, count });
+  else row.count += count;
+}
+
+function addStep(deltas: RollupDeltas, c: FollowedClose, step: number, count: number): void {
+  const cell = { code: c.code, agent: c.agent, key_prefix: c.keyPrefix, step };
+  addCell(deltas, 'reconnect_rollup_hour', { bucket: c.ts - (c.ts % HOUR_MS), ...cell }, count);
+  addCell(deltas, 'reconnect_rollup_day', { bucket: c.ts - (c.ts % DAY_MS), ...cell }, count);
+}
+
+/** Counts a newly followed close in the cells of its step, and in its second. */
+export function addFollowedClose(deltas: RollupDeltas, c: FollowedClose, nextOpen: number | null): void {
+  addStep(deltas, c, reconnectStep(c.ts, nextOpen), 1);
+  addCell(deltas, 'reconnect_close_second', { bucket: c.ts - (c.ts % 1000) }, 1);
+}
+
+/** Moves a followed close from the cell of its old next connection to the cell of an earlier one. */
+export function moveFollowedClose(deltas: RollupDeltas, c: FollowedClose, before: number | null, after: number): void {
+  const from = reconnectStep(c.ts, before);
+  const to = reconnectStep(c.ts, after);
+  if (from === to) return;
+  addStep(deltas, c, from, -1);
+  addStep(deltas, c, to, 1);
+}
+
+/** The window, before a close, in which a connection's opening is that close's reconnect: opened_at in [ts - skew, ts + lookahead). */
+export function closesReachedBy(openedAt: number): { fromTs: number; toTs: number } {
+  return { fromTs: openedAt - RECONNECT_LOOKAHEAD_MS + 1, toTs: openedAt + RECONNECT_SKEW_MS };
+}
