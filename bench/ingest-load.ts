@@ -42,6 +42,9 @@ const MIX: ReadonlyArray<{ weight: number; code: number | null; initiator: strin
   { weight: 1, code: null, initiator: 'client', clean: true, reasons: [''] },
 ];
 const TOTAL_WEIGHT = MIX.reduce((sum, m) => sum + m.weight, 0);
+/** Distinct clients of the load, and their user agents. */
+const CLIENTS = 20_000;
+const AGENTS = ['Chrome 131', 'Firefox 133', 'okhttp 4', 'ws 8'] as const;
 const SERVICES: ReadonlyArray<{ name: string; routes: readonly string[] }> = [
   { name: 'chat', routes: ['/ws', '/ws/rooms'] },
   { name: 'feed', routes: ['/live'] },
@@ -83,6 +86,9 @@ function makeBatch(spec: LoadSpec, batchNo: number): string {
       bytesIn: Math.floor(random() * 50_000),
       bytesOut: Math.floor(random() * 50_000),
       labels: { region: random() < 0.5 ? 'eu-west' : 'us-east' },
+      // As the server SDK sends by default: each stored close is matched as a reconnect.
+      clientKey: `client-${Math.floor(random() * CLIENTS)}`,
+      clientAgent: AGENTS[Math.floor(random() * AGENTS.length)],
     };
   });
   return JSON.stringify({ events });

@@ -56,7 +56,10 @@ export class SqliteReconnectMatcher {
           AND o.service = @service AND NOT (o.key_id = @keyId AND o.notice_id = @eventId))`);
     this.insertClose = db.prepare(`INSERT INTO reconnect_close (seq, ts, service, code, agent, key_prefix, client_key, next_open)
       VALUES (@seq, @ts, @service, @code, @agent, @keyPrefix, @clientKey, @nextOpen)`);
-    this.answered = db.prepare(`SELECT r.seq, r.ts, r.code, r.agent, r.key_prefix, r.next_open FROM reconnect_close AS r
+    // INDEXED BY: without statistics SQLite picks (service, ts), every close of the service in
+    // the lookahead, for each event stored (4.5k events/s instead of 17k filling bench:query).
+    this.answered = db.prepare(`SELECT r.seq, r.ts, r.code, r.agent, r.key_prefix, r.next_open
+      FROM reconnect_close AS r INDEXED BY reconnect_close_client_key_ts_idx
       WHERE r.client_key = @clientKey AND r.ts >= @fromTs AND r.ts <= @toTs AND r.service = @service
         AND (r.next_open IS NULL OR r.next_open > @openedAt) AND r.seq <> @seq
         AND NOT EXISTS (SELECT 1 FROM close_event AS own WHERE own.seq = r.seq AND own.key_id = @keyId AND own.event_id = @noticeId)`);
