@@ -14,7 +14,7 @@
  * transaction, between ingest transactions): the goal is again an ack p99 within 1.5x of
  * the idle one.
  *
- * Settings: BENCH_EVENTS (default 1,000,000), BENCH_BATCH (500), BENCH_CONNECTIONS (8),
+ * Settings: BENCH_EVENTS (default 1,000,000), BENCH_BATCH (500), BENCH_CONNECTIONS (8), BENCH_CLIENTS (1,000,000),
  * BENCH_PRUNE_EVENTS (default BENCH_EVENTS), BENCH_READ_NICE (the collector's READ_NICE, default 10),
  * BENCH_WAL_LIMIT_MB (its WAL_LIMIT_MB, default 128). `-- --engine postgres` runs bench/ingest-postgres.ts instead.
  */
