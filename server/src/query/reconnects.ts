@@ -147,8 +147,7 @@ async function storm(reader: ReconnectReader, stats: StatsReader, window: TimeWi
   const mass = busiest.filter((s) => s.closes >= MASS_CLOSE_MIN && s.closes >= peak * MASS_CLOSE_SHARE).sort((a, b) => b.t - a.t)[0];
   if (mass === undefined) return null;
   const span = { from: mass.t - STORM_BEFORE_MS, to: mass.t + STORM_AFTER_MS };
-  const series = await reader.stormSeconds(span, span.from, filters);
-  const all = await stats.codeCounts(window, connectionFilters(filters));
+  const [series, all] = await Promise.all([reader.stormSeconds(span, span.from, filters), stats.codeCounts(window, connectionFilters(filters))]);
   const connections = all.rows.reduce((sum, r) => sum + r.count, 0);
   const baselinePerSecond = connections / ((window.to - window.from) / 1_000);
   let top = series[0];
@@ -167,7 +166,8 @@ async function storm(reader: ReconnectReader, stats: StatsReader, window: TimeWi
 
 /** `GET /stats/reconnects`: how long clients waited after a reconnect-advising close, and who stormed. */
 export async function queryReconnects(reader: ReconnectReader, stats: StatsReader, query: ParsedQuery): Promise<Reconnects> {
-  const cells = await reader.delays(query.window, query.filters);
+  // Two reads of the pool at once: the storm does not wait for the delays.
+  const [cells, stormed] = await Promise.all([reader.delays(query.window, query.filters), storm(reader, stats, query.window, query.filters)]);
   const all = new DelayTally();
   for (const c of cells) all.add(c.delayMs, c.count);
   const perCode = tallyBy(cells, (c) => c.code);
@@ -187,7 +187,7 @@ export async function queryReconnects(reader: ReconnectReader, stats: StatsReade
       return { ...codeFields(code), closes: t.closes, reconnected: t.reconnected, notReturned: t.notReturned, compliantShare: t.compliantShare() };
     }),
     delayHistogram: all.histogram(),
-    storm: await storm(reader, stats, query.window, query.filters),
+    storm: stormed,
     offenders: offenders(cells),
   };
 }
