@@ -68,7 +68,7 @@ async function copyRate(sourceUrl: string): Promise<{ rows: number; perSecond: n
   await client.connect();
   try {
     const exported: string[] = [];
-    const columns = 'key_id, event_id, ts, received_at, code, reason, reason_truncated, reason_template, was_clean, initiator, source, service, instance, route, duration_ms, messages_in, messages_out, bytes_in, bytes_out, labels, remote_addr_hash';
+    const columns = 'key_id, event_id, ts, received_at, code, reason, reason_truncated, reason_template, was_clean, initiator, source, service, instance, route, duration_ms, messages_in, messages_out, bytes_in, bytes_out, labels, remote_addr_hash, client_key, client_agent, opened_at, previous_code, reconnect_delay_ms';
     // The rows as COPY text, read once before the clock starts.
     const text = await client.query(`SELECT concat_ws(E'\\t', ${columns.split(', ').map((c) => `coalesce(replace(replace(replace(${c}::text, '\\', '\\\\'), E'\\t', '\\t'), E'\\n', '\\n'), '\\N')`).join(', ')}) AS line FROM close_event`);
     for (const row of text.rows as Array<{ line: string }>) exported.push(`${row.line}\n`);

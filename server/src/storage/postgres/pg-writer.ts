@@ -4,6 +4,7 @@ import { RouteCap } from '../route-cap.js';
 import { addToRollups, COUNT_ROLLUPS, emptyRollupDeltas, type RollupDeltas } from '../rollup-deltas.js';
 import type { EventWriter, WriterHealth } from '../storage.js';
 import { HOUR_MS, openedAtOf, type BatchWriteResult, type DropReportRow, type StoredCloseEvent, type StoredOpen } from '../types.js';
+import { copyEvents } from './pg-event-copy.js';
 import { describePostgresFailure } from './pg-pool.js';
 import { matchReconnects } from './pg-reconnect-matcher.js';
 
@@ -102,7 +103,7 @@ export function seqSpan(seqs: readonly number[]): string {
 /**
  * The PostgreSQL ingest path: batches that arrive while a transaction runs are
  * group-committed in the next one, as on SQLite. One transaction writes the events
- * (one multi-row INSERT from arrays; a unique key makes retries idempotent), the rollups
+ * (with COPY, or a multi-row INSERT that skips duplicates when a retry holds one), the rollups
  * that count them (upserts sorted by key), drop reports, and a notification of its seq
  * range that PostgreSQL delivers to every collector's live tail at commit.
  */
@@ -330,8 +331,23 @@ export class PostgresWriter implements EventWriter {
     }
   }
 
-  /** Inserts the events; answers the seq of each stored one by `keyId \0 eventId` (duplicates are absent). */
+  /**
+   * Stores the events, with COPY unless one was stored before; answers the seq of each
+   * stored one by `keyId \0 eventId` (duplicates are absent).
+   */
   private async insertEvents(client: pg.PoolClient, events: readonly StoredCloseEvent[]): Promise<Map<string, number>> {
+    if (events.length === 0) return new Map();
+    // The first of two equal ids in one transaction is the one stored.
+    const unique = new Map<string, StoredCloseEvent>();
+    for (const e of events) {
+      const id = `${e.keyId}\u0000${e.eventId}`;
+      if (!unique.has(id)) unique.set(id, e);
+    }
+    return (await copyEvents(client, [...unique.values()])) ?? this.insertSkippingDuplicates(client, events);
+  }
+
+  /** A multi-row INSERT that skips the events stored before (a unique key makes retries idempotent). */
+  private async insertSkippingDuplicates(client: pg.PoolClient, events: readonly StoredCloseEvent[]): Promise<Map<string, number>> {
     const arrays = columnArrays(events, 26, (e) => [
       e.keyId, e.eventId, e.ts, e.receivedAt, e.code, e.reason, e.reasonTruncated, e.reasonTemplate, e.wasClean, e.initiator,
       e.source, e.service, e.instance, e.route, e.durationMs, e.messagesIn, e.messagesOut, e.bytesIn, e.bytesOut,

@@ -42,6 +42,17 @@ describe('POST /api/v1/events', () => {
     assert.deepEqual(row, { reason: 'user 8812 banned', reason_template: 'user {n} banned' });
   });
 
+  test('stores text with tabs, newlines, backslashes, quotes and non-ASCII as it was sent, and an id repeated in a batch once', async () => {
+    // PostgreSQL takes events with COPY, whose text format escapes these characters.
+    const reason = 'tab\there\nnew line\r\\N \\ "quoted" é 😀';
+    const labels = { plan: 'a\tb\nc \\N "d"', tier: '\\' };
+    const odd = makeEvent({ code: 4321, reason, labels, route: '/ws/\\N', instance: 'pod "7"' });
+    const res = await post({ events: [odd, makeEvent({ code: 4322 }), { ...odd, reason: 'the second copy' }] });
+    assert.deepEqual(res.json(), { accepted: 2, duplicates: 1, rejected: [] });
+    const rows = await t.query<{ reason: string; labels: string; route: string; instance: string }>('SELECT reason, labels, route, instance FROM close_event WHERE code = 4321');
+    assert.deepEqual(rows.map((r) => ({ ...r, labels: JSON.parse(r.labels) as unknown })), [{ reason, labels, route: '/ws/\\N', instance: 'pod "7"' }]);
+  });
+
   test('accepts RFC 3339 and epoch-ms timestamps', async () => {
     // Yesterday at 10:00 UTC: inside RETENTION_DAYS whenever the test runs.
     const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
