@@ -92,7 +92,52 @@ export function moveFollowedClose(deltas: RollupDeltas, c: FollowedClose, before
   addStep(deltas, c, to, 1);
 }
 
-/** The window, before a close, in which a connection's opening is that close's reconnect: opened_at in [ts - skew, ts + lookahead). */
-export function closesReachedBy(openedAt: number): { fromTs: number; toTs: number } {
-  return { fromTs: openedAt - RECONNECT_LOOKAHEAD_MS + 1, toTs: openedAt + RECONNECT_SKEW_MS };
+/** A followed close as the matching's SQL reads it: an SQL expression for each of its columns. */
+export interface CloseColumns {
+  seq: string;
+  ts: string;
+  clientKey: string;
+  service: string;
+  keyId: string;
+  eventId: string;
+}
+
+/**
+ * The earliest opening of a close's client and service (in `close_event`, read as
+ * `events`: `close_event AS n` with the index hint an engine needs, and in
+ * `connection_open`) within the skew before it and the lookahead after
+ * it: its next connection, NULL when none. Its own connection does not count: neither the
+ * close's own row nor its own open notice (the SDK gives both the same id).
+ */
+export function nextOpeningSql(c: CloseColumns, events: string): string {
+  const within = (column: string) => `${column} >= ${c.ts} - ${RECONNECT_SKEW_MS} AND ${column} < ${c.ts} + ${RECONNECT_LOOKAHEAD_MS}`;
+  return `(SELECT MIN(opened_at) FROM (
+      SELECT MIN(n.opened_at) AS opened_at FROM ${events}
+        WHERE n.client_key = ${c.clientKey} AND ${within('n.opened_at')} AND n.service = ${c.service} AND n.seq <> ${c.seq}
+      UNION ALL
+      SELECT MIN(o.opened_at) AS opened_at FROM connection_open AS o
+        WHERE o.client_key = ${c.clientKey} AND ${within('o.opened_at')} AND o.service = ${c.service}
+          AND NOT (o.key_id = ${c.keyId} AND o.notice_id = ${c.eventId})) AS next_opens)`;
+}
+
+/** An opening as the matching's SQL reads it: an SQL expression for each field (`seq` -1 and the notice's ids for a notice). */
+export interface OpeningColumns {
+  clientKey: string;
+  service: string;
+  openedAt: string;
+  seq: string;
+  keyId: string;
+  noticeId: string;
+}
+
+/**
+ * Whether the followed close `r` (a `reconnect_close` row) is answered by an opening:
+ * same client and service, the opening within the skew before the close or the lookahead
+ * after it, earlier than its next connection so far, and not the close's own connection.
+ * The inverse of nextOpeningSql's window.
+ */
+export function answeredBySql(o: OpeningColumns): string {
+  return `r.client_key = ${o.clientKey} AND r.ts > ${o.openedAt} - ${RECONNECT_LOOKAHEAD_MS} AND r.ts <= ${o.openedAt} + ${RECONNECT_SKEW_MS}
+    AND r.service = ${o.service} AND r.seq <> ${o.seq} AND (r.next_open IS NULL OR r.next_open > ${o.openedAt})
+    AND NOT EXISTS (SELECT 1 FROM close_event AS own WHERE own.seq = r.seq AND own.key_id = ${o.keyId} AND own.event_id = ${o.noticeId})`;
 }

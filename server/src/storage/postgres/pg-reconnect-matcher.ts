@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { addFollowedClose, isAdvisingClose, moveFollowedClose, RECONNECT_SKEW_MS } from '../reconnect-cells.js';
+import { addFollowedClose, answeredBySql, isAdvisingClose, moveFollowedClose, nextOpeningSql } from '../reconnect-cells.js';
 import type { RollupDeltas } from '../rollup-deltas.js';
-import { openedAtOf, RECONNECT_LOOKAHEAD_MS, type StoredCloseEvent, type StoredOpen } from '../types.js';
+import { openedAtOf, type StoredCloseEvent, type StoredOpen } from '../types.js';
 
 /**
  * The transaction lock every collector takes before it matches reconnects. A close and
@@ -15,14 +15,7 @@ const FOLLOW_CLOSES = `
   INSERT INTO reconnect_close (seq, ts, service, code, agent, key_prefix, client_key, next_open)
   SELECT c.seq, c.ts, c.service, c.code, COALESCE(c.client_agent, ''),
     COALESCE(CASE WHEN strpos(c.client_key, ':') > 1 THEN split_part(c.client_key, ':', 1) END, ''), c.client_key,
-    (SELECT MIN(opened_at) FROM (
-      SELECT MIN(n.opened_at) AS opened_at FROM close_event AS n
-        WHERE n.client_key = c.client_key AND n.opened_at >= c.ts - ${RECONNECT_SKEW_MS} AND n.opened_at < c.ts + ${RECONNECT_LOOKAHEAD_MS}
-          AND n.service = c.service AND n.seq <> c.seq
-      UNION ALL
-      SELECT MIN(o.opened_at) AS opened_at FROM connection_open AS o
-        WHERE o.client_key = c.client_key AND o.opened_at >= c.ts - ${RECONNECT_SKEW_MS} AND o.opened_at < c.ts + ${RECONNECT_LOOKAHEAD_MS}
-          AND o.service = c.service AND NOT (o.key_id = c.key_id AND o.notice_id = c.event_id)) AS next_opens)
+    ${nextOpeningSql({ seq: 'c.seq', ts: 'c.ts', clientKey: 'c.client_key', service: 'c.service', keyId: 'c.key_id', eventId: 'c.event_id' }, 'close_event AS n')}
   FROM close_event AS c WHERE c.seq = ANY($1::int8[])
   RETURNING ts, code, agent, key_prefix, next_open`;
 
@@ -36,9 +29,7 @@ const MATCH_OPENINGS = `
       AS o(client_key, service, opened_at, seq, key_id, notice_id)),
     earliest AS (
       SELECT r.seq, MIN(o.opened_at) AS opened_at FROM o JOIN reconnect_close AS r
-        ON r.client_key = o.client_key AND r.ts > o.opened_at - ${RECONNECT_LOOKAHEAD_MS} AND r.ts <= o.opened_at + ${RECONNECT_SKEW_MS}
-          AND r.service = o.service AND r.seq <> o.seq AND (r.next_open IS NULL OR r.next_open > o.opened_at)
-          AND NOT EXISTS (SELECT 1 FROM close_event AS own WHERE own.seq = r.seq AND own.key_id = o.key_id AND own.event_id = o.notice_id)
+        ON ${answeredBySql({ clientKey: 'o.client_key', service: 'o.service', openedAt: 'o.opened_at', seq: 'o.seq', keyId: 'o.key_id', noticeId: 'o.notice_id' })}
       GROUP BY r.seq),
     matched AS (SELECT r.seq, r.ts, r.code, r.agent, r.key_prefix, r.next_open AS before, e.opened_at AS after
       FROM reconnect_close AS r JOIN earliest AS e ON e.seq = r.seq),

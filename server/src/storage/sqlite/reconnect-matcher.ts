@@ -1,15 +1,7 @@
 import type { Statement } from 'better-sqlite3';
-import {
-  addFollowedClose,
-  closesReachedBy,
-  isAdvisingClose,
-  keyPrefixOf,
-  moveFollowedClose,
-  RECONNECT_SKEW_MS,
-  type FollowedClose,
-} from '../reconnect-cells.js';
+import { addFollowedClose, answeredBySql, isAdvisingClose, keyPrefixOf, moveFollowedClose, nextOpeningSql, type FollowedClose } from '../reconnect-cells.js';
 import type { RollupDeltas } from '../rollup-deltas.js';
-import { openedAtOf, RECONNECT_LOOKAHEAD_MS, type StoredCloseEvent } from '../types.js';
+import { openedAtOf, type StoredCloseEvent } from '../types.js';
 import type { SqliteDatabase } from './open-sqlite.js';
 
 /** A connection's opening as the matching sees it: from a stored close (`seq`) or from an open notice. */
@@ -46,23 +38,15 @@ export class SqliteReconnectMatcher {
   private readonly updateNext: Statement;
 
   constructor(db: SqliteDatabase) {
-    this.nextOpen = db.prepare(`SELECT MIN(opened_at) AS next_open FROM (
-      SELECT MIN(n.opened_at) AS opened_at FROM close_event AS n INDEXED BY close_event_client_key_opened_at_idx
-        WHERE n.client_key = @clientKey AND n.opened_at >= @ts - ${RECONNECT_SKEW_MS} AND n.opened_at < @ts + ${RECONNECT_LOOKAHEAD_MS}
-          AND n.service = @service AND n.seq <> @seq
-      UNION ALL
-      SELECT MIN(o.opened_at) AS opened_at FROM connection_open AS o
-        WHERE o.client_key = @clientKey AND o.opened_at >= @ts - ${RECONNECT_SKEW_MS} AND o.opened_at < @ts + ${RECONNECT_LOOKAHEAD_MS}
-          AND o.service = @service AND NOT (o.key_id = @keyId AND o.notice_id = @eventId))`);
+    const close = { seq: '@seq', ts: '@ts', clientKey: '@clientKey', service: '@service', keyId: '@keyId', eventId: '@eventId' };
+    this.nextOpen = db.prepare(`SELECT ${nextOpeningSql(close, 'close_event AS n INDEXED BY close_event_client_key_opened_at_idx')} AS next_open`);
     this.insertClose = db.prepare(`INSERT INTO reconnect_close (seq, ts, service, code, agent, key_prefix, client_key, next_open)
       VALUES (@seq, @ts, @service, @code, @agent, @keyPrefix, @clientKey, @nextOpen)`);
     // INDEXED BY: without statistics SQLite picks (service, ts), every close of the service in
     // the lookahead, for each event stored (4.5k events/s instead of 17k filling bench:query).
     this.answered = db.prepare(`SELECT r.seq, r.ts, r.code, r.agent, r.key_prefix, r.next_open
       FROM reconnect_close AS r INDEXED BY reconnect_close_client_key_ts_idx
-      WHERE r.client_key = @clientKey AND r.ts >= @fromTs AND r.ts <= @toTs AND r.service = @service
-        AND (r.next_open IS NULL OR r.next_open > @openedAt) AND r.seq <> @seq
-        AND NOT EXISTS (SELECT 1 FROM close_event AS own WHERE own.seq = r.seq AND own.key_id = @keyId AND own.event_id = @noticeId)`);
+      WHERE ${answeredBySql({ clientKey: '@clientKey', service: '@service', openedAt: '@openedAt', seq: '@seq', keyId: '@keyId', noticeId: '@noticeId' })}`);
     this.updateNext = db.prepare('UPDATE reconnect_close SET next_open = ? WHERE seq = ?');
   }
 
@@ -85,7 +69,6 @@ export class SqliteReconnectMatcher {
       clientKey: o.clientKey,
       service: o.service,
       openedAt: o.openedAt,
-      ...closesReachedBy(o.openedAt),
       seq: o.seq ?? -1,
       keyId: o.notice?.keyId ?? null,
       noticeId: o.notice?.noticeId ?? null,
