@@ -4,12 +4,15 @@
  * every read endpoint over 1 h, 24 h and 7 d next to a plain GROUP BY over close_event.
  * PostgreSQL is a throwaway cluster in a temporary folder, or BENCH_PG_URL (an admin URL;
  * the database is made there and dropped after). BENCH_EVENTS (default 10,000,000).
+ *   BENCH_PG_DB=postgresql://.../closewatch_bench npm run bench:query -- --engine postgres
+ * fills that (existing, empty) database and keeps it; the next run finds it filled and only reads.
  */
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { LIFETIME_EDGES_MS } from '@closewatch/sdk/lifetime-buckets';
 import { buildApp } from '../server/src/build-app.js';
 import { loadConfig } from '../server/src/plugins/config.js';
+import { applyMigrations } from '../server/src/storage/migrate.js';
 import { openStorage } from '../server/src/storage/open-storage.js';
 import { startPostgresCluster } from '../server/test/helpers/postgres-cluster.js';
 import { createTestDatabase } from '../server/test/helpers/test-database.js';
@@ -42,14 +45,19 @@ async function fill(url: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const cluster = process.env.BENCH_PG_URL ? null : await startPostgresCluster();
+  const keep = process.env.BENCH_PG_DB;
+  const cluster = keep || process.env.BENCH_PG_URL ? null : await startPostgresCluster();
   process.env.CLOSEWATCH_TEST_PG_URL = cluster?.adminUrl ?? process.env.BENCH_PG_URL;
-  const db = await createTestDatabase('postgres');
+  const db = keep ? { url: keep, cleanup: async () => undefined } : await createTestDatabase('postgres');
+  if (keep) await applyMigrations(keep);
   const client = new pg.Client({ connectionString: db.url });
   try {
-    process.stdout.write(`filling a PostgreSQL database with ${TOTAL.toLocaleString('en')} events over 7 days\n`);
-    await fill(db.url);
     await client.connect();
+    const filled = (await client.query<{ filled: boolean }>('SELECT EXISTS (SELECT 1 FROM close_event) AS filled')).rows[0]?.filled === true;
+    if (!filled) {
+      process.stdout.write(`filling a PostgreSQL database with ${TOTAL.toLocaleString('en')} events over 7 days\n`);
+      await fill(db.url);
+    } else process.stdout.write('reading the events stored by an earlier run (BENCH_PG_DB)\n');
     await client.query('VACUUM ANALYZE');
     const size = await client.query('SELECT pg_database_size(current_database())::float8 AS bytes');
     process.stdout.write(`database: ${((size.rows[0] as { bytes: number }).bytes / 1024 / 1024).toFixed(0)} MiB\n`);

@@ -57,6 +57,8 @@ export type RollupLevel = 'minute' | 'hour' | 'day';
 export interface RollupLeg {
   level: RollupLevel;
   span: TimeWindow;
+  /** Rows to take away: the part of a day read whole that lies outside the window. */
+  subtract?: true;
 }
 
 /**
@@ -64,8 +66,13 @@ export interface RollupLeg {
  * `coarsest`: whole (epoch-aligned) days from day rollups, the whole hours at their
  * edges from hour rollups, the minutes at the edges of those from minute rollups. A
  * week then reads about six days' rows and a day's worth of hours instead of 168 hours.
+ *
+ * With `subtractEdges` (for sums only), an edge longer than half a day is read as its
+ * whole day minus the hours and minutes of that day outside the window (`subtract`
+ * legs): a 7-day window that starts at 03:00 reads 3 hours of hour rows there, not 21.
+ * Groups outside the window then sum to zero and the caller must drop them.
  */
-export function rollupLegs(window: TimeWindow, coarsest: RollupLevel): RollupLeg[] {
+export function rollupLegs(window: TimeWindow, coarsest: RollupLevel, subtractEdges = false): RollupLeg[] {
   if (coarsest === 'minute') return [{ level: 'minute', span: window }];
   const hourLegs = (w: TimeWindow): RollupLeg[] => {
     const spans = rollupSpans(w);
@@ -76,11 +83,16 @@ export function rollupLegs(window: TimeWindow, coarsest: RollupLevel): RollupLeg
   };
   const d0 = ceilTo(window.from, DAY_MS);
   const d1 = floorTo(window.to, DAY_MS);
-  if (coarsest === 'hour' || d0 >= d1) return hourLegs(window);
+  if (coarsest === 'hour' || d0 > d1 || (d0 === d1 && !subtractEdges)) return hourLegs(window);
+  /** The edge `inside` of `day`: its hours, or the whole day less the hours `outside` it. */
+  const edge = (inside: TimeWindow, day: TimeWindow, outside: TimeWindow): RollupLeg[] =>
+    subtractEdges && inside.to - inside.from > DAY_MS / 2
+      ? [{ level: 'day', span: day }, ...hourLegs(outside).map((leg) => ({ ...leg, subtract: true as const }))]
+      : hourLegs(inside);
   return [
-    { level: 'day', span: { from: d0, to: d1 } },
-    ...(window.from < d0 ? hourLegs({ from: window.from, to: d0 }) : []),
-    ...(d1 < window.to ? hourLegs({ from: d1, to: window.to }) : []),
+    ...(d0 < d1 ? [{ level: 'day' as const, span: { from: d0, to: d1 } }] : []),
+    ...(window.from < d0 ? edge({ from: window.from, to: d0 }, { from: d0 - DAY_MS, to: d0 }, { from: d0 - DAY_MS, to: window.from }) : []),
+    ...(d1 < window.to ? edge({ from: d1, to: window.to }, { from: d1, to: d1 + DAY_MS }, { from: window.to, to: d1 + DAY_MS }) : []),
   ];
 }
 

@@ -127,6 +127,37 @@ describe('time windows', () => {
       { level: 'minute', span: { from: D0 + MINUTE, to: D0 + HOUR } },
     ]);
   });
+
+  it('reads an edge longer than half a day as its whole day less the rest of it, for sums', () => {
+    const D0 = Date.UTC(2026, 10, 20);
+    const DAY = 24 * HOUR;
+    // 03:07 on the first day to 13:30 on the last: both edges are longer than 12 hours.
+    const week = { from: D0 - DAY + 3 * HOUR + 7 * MINUTE, to: D0 + 6 * DAY + 13 * HOUR + 30 * MINUTE };
+    assert.deepEqual(rollupLegs(week, 'day', true), [
+      { level: 'day', span: { from: D0, to: D0 + 6 * DAY } },
+      { level: 'day', span: { from: D0 - DAY, to: D0 } },
+      { level: 'hour', span: { from: D0 - DAY, to: D0 - DAY + 3 * HOUR }, subtract: true },
+      { level: 'minute', span: { from: D0 - DAY + 3 * HOUR, to: D0 - DAY + 3 * HOUR + 7 * MINUTE }, subtract: true },
+      { level: 'day', span: { from: D0 + 6 * DAY, to: D0 + 7 * DAY } },
+      { level: 'hour', span: { from: D0 + 6 * DAY + 14 * HOUR, to: D0 + 7 * DAY }, subtract: true },
+      { level: 'minute', span: { from: D0 + 6 * DAY + 13 * HOUR + 30 * MINUTE, to: D0 + 6 * DAY + 14 * HOUR }, subtract: true },
+    ]);
+    // 24 hours across one midnight: the long edge from its day, the short one from its hours.
+    assert.deepEqual(rollupLegs({ from: D0 - 20 * HOUR, to: D0 + 4 * HOUR }, 'day', true), [
+      { level: 'day', span: { from: D0 - DAY, to: D0 } },
+      { level: 'hour', span: { from: D0 - DAY, to: D0 - 20 * HOUR }, subtract: true },
+      { level: 'hour', span: { from: D0, to: D0 + 4 * HOUR } },
+    ]);
+    // Edges of half a day or less, and windows inside one day, read as without.
+    const short = { from: D0 - 2 * HOUR - 5 * MINUTE, to: D0 + 2 * DAY + HOUR + 7 * MINUTE };
+    assert.deepEqual(rollupLegs(short, 'day', true), rollupLegs(short, 'day'));
+    assert.deepEqual(rollupLegs({ from: D0 + MINUTE, to: D0 + DAY - HOUR }, 'day', true), rollupLegs({ from: D0 + MINUTE, to: D0 + DAY - HOUR }, 'day'));
+    // A day but its first minute: the day less that minute.
+    assert.deepEqual(rollupLegs({ from: D0 + MINUTE, to: D0 + DAY }, 'day', true), [
+      { level: 'day', span: { from: D0, to: D0 + DAY } },
+      { level: 'minute', span: { from: D0, to: D0 + MINUTE }, subtract: true },
+    ]);
+  });
 });
 
 describe('every read endpoint rejects bad filters the same way', () => {

@@ -203,4 +203,7 @@ export const RANGES: Array<{ from: number; to: number }> = [
   { from: BASE - HOUR, to: BASE + HOUR },
   // A whole UTC day (read from day rollups) with hour and minute rows at both ends.
   { from: BASE - 30 * HOUR - 7 * MINUTE - 2_345, to: BASE + 4 * HOUR + 41 * MINUTE + 9 },
+  // Edges longer than half a day: sums read them as their whole day less the rest of it
+  // (the rest of the last day holds events), and must drop what that cancels.
+  { from: BASE - 20 * HOUR - 3 * MINUTE - 17, to: BASE + 6 * HOUR + 29 * MINUTE + 77 },
 ];

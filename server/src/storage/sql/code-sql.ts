@@ -32,9 +32,9 @@ export function categoryIndexSql(custom?: CustomCloseCodes): Sql {
  * Totals of a group as the dashboard shows them everywhere: all closes, abnormal ones
  * (no close frame or a server error, `isAbnormalClose`), 1011 and 1013.
  */
-export function severityColumns(): Sql {
-  return sql`SUM(count) AS total,
-    SUM(CASE WHEN ${codeInCategories(['abnormal', 'server-error'])} THEN count ELSE 0 END) AS abnormal,
-    SUM(CASE WHEN code = ${int(ERROR_CODE)} THEN count ELSE 0 END) AS error,
-    SUM(CASE WHEN code = ${int(AGAIN_CODE)} THEN count ELSE 0 END) AS again`;
+export function severityColumns(count: Sql = sql`count`): Sql {
+  return sql`SUM(${count}) AS total,
+    SUM(CASE WHEN ${codeInCategories(['abnormal', 'server-error'])} THEN ${count} ELSE 0 END) AS abnormal,
+    SUM(CASE WHEN code = ${int(ERROR_CODE)} THEN ${count} ELSE 0 END) AS error,
+    SUM(CASE WHEN code = ${int(AGAIN_CODE)} THEN ${count} ELSE 0 END) AS again`;
 }

@@ -90,6 +90,12 @@ interface RollupTables {
 export interface LegGrouping {
   columns: Sql;
   keys: Sql;
+  /**
+   * The same columns with every figure negated, when all of them are sums of `count`:
+   * such a grouping reads a long edge of a window as its whole day minus the rest of it
+   * (see rollupLegs), and its caller drops the groups that sum to zero.
+   */
+  subtracted?: Sql;
 }
 
 /** UNION ALL of one rollup family over a window: day rows for whole days, hour rows for whole hours at their edges, minute rows at the edges of those. */
@@ -105,11 +111,11 @@ function stitchedRollups(
   // The budget is checked per group where legs are grouped: on SQLite the check is a
   // JavaScript function, ~0.5 µs a call, as much as the rest of the row's work; a leg
   // grouped in key order still checks every few rows.
-  const select = grouping === undefined ? columns : grouping.columns;
   const where = and(grouping === undefined ? [...conditions, dialect.withinBudget] : conditions);
   const groupBy = grouping === undefined ? sql`` : sql` GROUP BY bucket, ${grouping.keys} HAVING ${dialect.withinBudget}`;
-  const legs = rollupLegs(window, coarsest === 'day' && tables.day === undefined ? 'hour' : coarsest).map(({ level, span }) =>
-    sql`SELECT ${select} FROM ${raw(tables[level] as string)}
+  const subtracted = grouping?.subtracted;
+  const legs = rollupLegs(window, coarsest === 'day' && tables.day === undefined ? 'hour' : coarsest, subtracted !== undefined).map(({ level, span, subtract }) =>
+    sql`SELECT ${grouping === undefined ? columns : subtract ? (subtracted as Sql) : grouping.columns} FROM ${raw(tables[level] as string)}
       WHERE bucket >= ${int(span.from)} AND bucket < ${int(span.to)} AND ${where}${groupBy}`,
   );
   return join(legs, ' UNION ALL ');

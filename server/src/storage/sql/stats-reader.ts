@@ -325,14 +325,14 @@ function keyOrder(a: object, b: object, keys: readonly string[]): number {
  */
 function severityGrouping(keys: readonly string[]): LegGrouping {
   const keyList = raw(keys.join(', '));
-  return { columns: sql`${keyList}, ${severityColumns()}`, keys: keyList };
+  return { columns: sql`${keyList}, ${severityColumns()}`, keys: keyList, subtracted: sql`${keyList}, ${severityColumns(sql`(-count)`)}` };
 }
 
-/** The source's legs (grouped by `severityGrouping`) summed per group. */
+/** The source's legs (grouped by `severityGrouping`) summed per group; groups that a subtracted leg cancels are none of the window's. */
 function groupSeverity(source: Source, keys: readonly string[]): Sql {
   const keyList = raw(keys.join(', '));
   return sql`SELECT ${keyList}, SUM(total) AS total, SUM(abnormal) AS abnormal, SUM(error) AS error, SUM(again) AS again
-    FROM (${source.sql}) AS s GROUP BY ${keyList}`;
+    FROM (${source.sql}) AS s GROUP BY ${keyList} HAVING SUM(total) > 0`;
 }
 
 /** A CTE `name` with the groups of `from` ranked by total (then by key). */

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { StoredCloseEvent } from '../../../src/storage/types.js';
+import { storedEvent } from '../../helpers/stored-event.js';
 import type { TestApp } from '../../helpers/test-app.js';
-import { ABNORMAL, aligned, RANGES, RAW_FILTERS, ROLLUP_FILTERS, select, type Filter, rangeQuery, seededApp } from '../../query/fixtures.js';
+import { ABNORMAL, aligned, MINUTE, RANGES, RAW_FILTERS, ROLLUP_FILTERS, select, type Filter, rangeQuery, seededApp } from '../../query/fixtures.js';
 
 interface Severity {
   total: number;
@@ -71,6 +72,17 @@ describe('GET /api/v1/stats/breakdown', () => {
     // Instance rollups key on service and code only: a route or initiator filter reads the instances from raw events.
     const expectedPath = (f: (typeof ROLLUP_FILTERS)[number]): string => ('route' in f || 'initiator' in f ? 'events' : 'rollups');
     for (const range of RANGES) for (const f of ROLLUP_FILTERS) assert.equal(await check(range, f), expectedPath(f));
+  });
+
+  it('lists no group whose closes all fall outside the window on a day read whole', async () => {
+    // The last range's last day is read as the whole day less its hours after the window.
+    const range = RANGES[RANGES.length - 1] as { from: number; to: number };
+    const after = storedEvent({ ts: aligned(range.from, range.to).to + 10 * MINUTE, service: 'after-window', route: '/late', instance: 'late-1', code: 1011 });
+    await t.app.db.writer.write([after]);
+    events.push(after);
+    const body = (await t.inject(`/api/v1/stats/breakdown?${rangeQuery(range, {})}`)).json<BreakdownBody>();
+    assert.deepEqual([...body.services, ...body.routes, ...body.instances].filter((g) => g.service === 'after-window'), []);
+    assert.equal(await check(range, {}), 'rollups');
   });
 
   it('breaks down raw-event filters', async () => {
