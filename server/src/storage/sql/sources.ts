@@ -98,6 +98,11 @@ export interface LegGrouping {
   subtracted?: Sql;
 }
 
+/** Legs grouped by `keys` with their summed `count`; subtracted legs sum it negated (the caller drops groups of zero). */
+function countGrouping(keys: Sql): LegGrouping {
+  return { columns: sql`${keys}, SUM(count) AS count`, keys, subtracted: sql`${keys}, SUM(-count) AS count` };
+}
+
 /** UNION ALL of one rollup family over a window: day rows for whole days, hour rows for whole hours at their edges, minute rows at the edges of those. */
 function stitchedRollups(
   dialect: Dialect,
@@ -201,7 +206,7 @@ export function codeSource(dialect: Dialect, window: TimeWindow, filters: CloseF
  * from `closeSource` grouped the same way.
  */
 export function reasonSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters): Source {
-  const grouping = { columns: sql`code, reason_template, SUM(count) AS count`, keys: sql`code, reason_template` };
+  const grouping = countGrouping(sql`code, reason_template`);
   if (!onlyServiceAndCodes(filters)) return closeSource(dialect, window, filters, 'day', grouping);
   return {
     path: 'rollups',
@@ -262,7 +267,7 @@ function lifetimeBucketSql(): Sql {
  * by bucket, code and lifetime bucket, their key order.
  */
 export function lifetimeSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters): Source {
-  const grouping = { columns: sql`code, lifetime_bucket, SUM(count) AS count`, keys: sql`code, lifetime_bucket` };
+  const grouping = countGrouping(sql`code, lifetime_bucket`);
   if (!onlyServiceAndCodes(filters)) {
     return {
       path: 'events',

@@ -147,7 +147,7 @@ export class StatsReader {
   ): Promise<Read<CodeTemplates> & { otherCodes: { codes: number; count: number } }> {
     const source = reasonSource(this.dialect, window, filters);
     const rows = await this.run(sql`
-      WITH t AS (SELECT code, reason_template AS template, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY code, reason_template),
+      WITH t AS (SELECT code, reason_template AS template, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY code, reason_template HAVING SUM(count) > 0),
       c AS (SELECT code, SUM(n) AS code_total, COUNT(*) AS templates FROM t GROUP BY code),
       rc AS (SELECT code, code_total, templates, ROW_NUMBER() OVER (ORDER BY code_total DESC, code) AS code_rank FROM c),
       rt AS (SELECT t.code, t.template, t.n, ROW_NUMBER() OVER (PARTITION BY t.code ORDER BY t.n DESC, t.template) AS rank
@@ -271,7 +271,7 @@ export class StatsReader {
     // One pass over the source: the codes are ranked from the small grouped rows, not
     // by grouping the source again per question.
     const rows = await this.run(sql`
-      WITH g AS (SELECT code, lifetime_bucket AS lb, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY code, lifetime_bucket),
+      WITH g AS (SELECT code, lifetime_bucket AS lb, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY code, lifetime_bucket HAVING SUM(count) > 0),
       ranked AS (SELECT code, ROW_NUMBER() OVER (ORDER BY SUM(n) DESC, code) AS code_rank, COUNT(*) OVER () AS codes FROM g GROUP BY code)
       SELECT CASE WHEN ranked.code_rank <= ${int(top)} THEN g.code ELSE ${int(OTHER_CODE)} END AS c, g.lb AS lb, SUM(g.n) AS n, MAX(ranked.codes) AS codes
       FROM g JOIN ranked ON ranked.code = g.code GROUP BY 1, 2`);

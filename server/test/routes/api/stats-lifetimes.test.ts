@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { LIFETIME_EDGES_MS } from '@closewatch/sdk/lifetime-buckets';
 import type { StoredCloseEvent } from '../../../src/storage/types.js';
 import type { TestApp } from '../../helpers/test-app.js';
-import { aligned, codeKey, RANGES, RAW_FILTERS, ROLLUP_FILTERS, select, type Filter, rangeQuery, seededApp } from '../../query/fixtures.js';
+import { aligned, codeKey, MINUTE, RANGES, RAW_FILTERS, ROLLUP_FILTERS, select, type Filter, rangeQuery, seededApp } from '../../query/fixtures.js';
+import { storedEvent } from '../../helpers/stored-event.js';
 
 interface LifetimesBody {
   window: { from: number; to: number };
@@ -57,6 +58,15 @@ describe('GET /api/v1/stats/lifetimes', () => {
   it('reads lifetime rollups for service and code filters', async () => {
     const filters = ROLLUP_FILTERS.filter((f) => f.route === undefined && f.initiator === undefined);
     for (const range of RANGES) for (const f of filters) assert.equal(await check(range, f), 'rollups');
+  });
+
+  it('lists no code whose closes all fall outside the window on a day read whole', async () => {
+    // The last range's last day is read as the whole day less its hours after the window.
+    const range = RANGES[RANGES.length - 1] as { from: number; to: number };
+    const after = storedEvent({ ts: aligned(range.from, range.to).to + 10 * MINUTE, code: 4999, durationMs: 5_000 });
+    await t.app.db.writer.write([after]);
+    events.push(after);
+    assert.equal(await check(range, {}), 'rollups');
   });
 
   it('reads raw events when a filter is not in the lifetime rollups (route, initiator, instance, label)', async () => {

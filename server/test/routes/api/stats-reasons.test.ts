@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { StoredCloseEvent } from '../../../src/storage/types.js';
 import type { TestApp } from '../../helpers/test-app.js';
-import { aligned, codeKey, filterQuery, RANGES, RAW_FILTERS, ROLLUP_FILTERS, select, type Filter, seededApp } from '../../query/fixtures.js';
+import { aligned, codeKey, filterQuery, MINUTE, RANGES, RAW_FILTERS, ROLLUP_FILTERS, select, type Filter, seededApp } from '../../query/fixtures.js';
+import { storedEvent } from '../../helpers/stored-event.js';
 
 interface ReasonsBody {
   window: { from: number; to: number };
@@ -68,6 +69,17 @@ describe('GET /api/v1/stats/reasons', () => {
         check(body, range, f, 5);
       }
     }
+  });
+
+  it('lists no code whose closes all fall outside the window on a day read whole', async () => {
+    // The last range's last day is read as the whole day less its hours after the window.
+    const range = RANGES[RANGES.length - 1] as { from: number; to: number };
+    const after = storedEvent({ ts: aligned(range.from, range.to).to + 10 * MINUTE, code: 4999, reason: 'after the window', reasonTemplate: 'after the window' });
+    await t.app.db.writer.write([after]);
+    events.push(after);
+    const { body, path } = await get(range, {});
+    assert.equal(path, 'rollups');
+    check(body, range, {}, 5);
   });
 
   it('answers raw-event filters', async () => {
