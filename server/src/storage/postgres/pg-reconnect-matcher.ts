@@ -20,13 +20,13 @@ const FOLLOW_CLOSES = `
   RETURNING ts, code, agent, key_prefix, next_open`;
 
 /**
- * Moves the followed closes each opening (a row of `openings`) answers to it, where it is
- * earlier than their next connection so far: one statement for all openings of a
- * transaction. The CTEs read one snapshot, so `matched` holds each close's next connection
- * before the update.
+ * Moves the followed closes each opening answers to it, where it is earlier than their
+ * next connection so far: one statement for all openings of a transaction. The CTEs
+ * read one snapshot, so `matched` holds each close's next connection before the update.
  */
-const matchOpenings = (openings: string): string => `
-  WITH o AS (${openings}),
+const MATCH_OPENINGS = `
+  WITH o AS (SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::text[], $6::text[])
+      AS o(client_key, service, opened_at, seq, key_id, notice_id)),
     earliest AS (
       SELECT r.seq, MIN(o.opened_at) AS opened_at FROM o JOIN reconnect_close AS r
         ON ${answeredBySql({ clientKey: 'o.client_key', service: 'o.service', openedAt: 'o.opened_at', seq: 'o.seq', keyId: 'o.key_id', noticeId: 'o.notice_id' })}
@@ -36,13 +36,15 @@ const matchOpenings = (openings: string): string => `
     moved AS (UPDATE reconnect_close AS r SET next_open = e.opened_at FROM earliest AS e WHERE r.seq = e.seq)
   SELECT * FROM matched`;
 
-/** The openings the close events just stored carry, read back by seq (one array to send instead of six). */
-const MATCH_STORED = matchOpenings(`SELECT client_key, service, opened_at, seq, NULL::text AS key_id, NULL::text AS notice_id
-  FROM close_event WHERE seq = ANY($1::int8[]) AND client_key IS NOT NULL AND opened_at IS NOT NULL`);
-
-/** Open notices: the closes of their own connection (the same id) are not their reconnects. */
-const MATCH_NOTICES = matchOpenings(`SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::text[], $6::text[])
-  AS o(client_key, service, opened_at, seq, key_id, notice_id)`);
+interface Opening {
+  clientKey: string;
+  service: string;
+  openedAt: number;
+  /** The close event carrying the opening (-1: a notice). */
+  seq: number;
+  keyId: string | null;
+  noticeId: string | null;
+}
 
 const num = (v: unknown): number => Number(v);
 
@@ -59,8 +61,13 @@ export async function matchReconnects(
   notices: ReadonlyArray<StoredOpen> = [],
 ): Promise<void> {
   const followed = stored.filter((s) => isAdvisingClose(s.event)).map((s) => s.seq);
-  const opening = stored.filter((s) => s.event.clientKey !== null && openedAtOf(s.event) !== null).map((s) => s.seq);
-  if (followed.length === 0 && opening.length === 0 && notices.length === 0) return;
+  const openings: Opening[] = [];
+  for (const { seq, event: e } of stored) {
+    const openedAt = openedAtOf(e);
+    if (e.clientKey !== null && openedAt !== null) openings.push({ clientKey: e.clientKey, service: e.service, openedAt, seq, keyId: null, noticeId: null });
+  }
+  for (const n of notices) openings.push({ clientKey: n.clientKey, service: n.service, openedAt: n.openedAt, seq: -1, keyId: n.keyId, noticeId: n.noticeId });
+  if (followed.length === 0 && openings.length === 0) return;
   await client.query('SELECT pg_advisory_xact_lock($1)', [RECONNECT_MATCH_LOCK]);
   if (followed.length > 0) {
     const rows = await client.query({ name: 'closewatch_follow_closes', text: FOLLOW_CLOSES, values: [followed] });
@@ -68,14 +75,22 @@ export async function matchReconnects(
       addFollowedClose(deltas, { ts: num(r.ts), code: num(r.code), agent: String(r.agent), keyPrefix: String(r.key_prefix) }, r.next_open === null ? null : num(r.next_open));
     }
   }
-  const moved: pg.QueryResult[] = [];
-  if (opening.length > 0) moved.push(await client.query({ name: 'closewatch_match_stored', text: MATCH_STORED, values: [opening] }));
-  if (notices.length > 0) {
-    const values = [notices.map((n) => n.clientKey), notices.map((n) => n.service), notices.map((n) => n.openedAt), notices.map(() => -1), notices.map((n) => n.keyId), notices.map((n) => n.noticeId)];
-    moved.push(await client.query({ name: 'closewatch_match_notices', text: MATCH_NOTICES, values }));
-  }
-  for (const r of moved.flatMap((m) => m.rows)) {
-    const close = { ts: num(r.ts), code: num(r.code), agent: String(r.agent), keyPrefix: String(r.key_prefix) };
-    moveFollowedClose(deltas, close, r.before === null ? null : num(r.before), num(r.after));
+  if (openings.length > 0) {
+    const rows = await client.query({
+      name: 'closewatch_match_openings',
+      text: MATCH_OPENINGS,
+      values: [
+        openings.map((o) => o.clientKey),
+        openings.map((o) => o.service),
+        openings.map((o) => o.openedAt),
+        openings.map((o) => o.seq),
+        openings.map((o) => o.keyId),
+        openings.map((o) => o.noticeId),
+      ],
+    });
+    for (const r of rows.rows) {
+      const close = { ts: num(r.ts), code: num(r.code), agent: String(r.agent), keyPrefix: String(r.key_prefix) };
+      moveFollowedClose(deltas, close, r.before === null ? null : num(r.before), num(r.after));
+    }
   }
 }
