@@ -32,23 +32,22 @@ function copyLine(seq: number, e: StoredCloseEvent): string {
 }
 
 /**
- * Stores events with COPY, the fastest way into PostgreSQL (about twice the rows a second
- * of a multi-row INSERT ... ON CONFLICT here), under a savepoint of the caller's
- * transaction. Seqs are drawn from the table's sequence first, since COPY returns nothing.
- * Answers the seq of each event by `keyId \0 eventId`, or null, with the savepoint rolled
- * back, when one was stored before (a retried batch, maybe at once through another
- * collector): COPY cannot skip a duplicate, the caller's INSERT ... ON CONFLICT can.
- * `events` must not repeat an id.
+ * Stores events with COPY, the fastest way into PostgreSQL (32 µs a row here against 41 for
+ * a multi-row INSERT ... ON CONFLICT), under a savepoint of the caller's transaction. Seqs
+ * are drawn from the table's sequence first, since COPY returns nothing. `events` is keyed
+ * by `keyId \0 eventId`; answers the seq of each by the same key, or null, with the
+ * savepoint rolled back, when one was stored before (a retried batch, maybe at once through
+ * another collector): COPY cannot skip a duplicate, the caller's INSERT ... ON CONFLICT can.
  */
-export async function copyEvents(client: pg.PoolClient, events: readonly StoredCloseEvent[]): Promise<Map<string, number> | null> {
-  const seqs = await client.query<{ seq: string }>({ name: 'closewatch_event_seqs', text: SEQS, values: [events.length] });
+export async function copyEvents(client: pg.PoolClient, events: ReadonlyMap<string, StoredCloseEvent>): Promise<Map<string, number> | null> {
+  const seqs = await client.query<{ seq: string }>({ name: 'closewatch_event_seqs', text: SEQS, values: [events.size] });
   const stored = new Map<string, number>();
-  const lines: string[] = new Array<string>(events.length);
-  events.forEach((e, i) => {
-    const seq = Number((seqs.rows[i] as { seq: string }).seq);
-    stored.set(`${e.keyId}\u0000${e.eventId}`, seq);
-    lines[i] = copyLine(seq, e);
-  });
+  const lines: string[] = [];
+  for (const [id, e] of events) {
+    const seq = Number((seqs.rows[lines.length] as { seq: string }).seq);
+    stored.set(id, seq);
+    lines.push(copyLine(seq, e));
+  }
   await client.query('SAVEPOINT closewatch_copy');
   try {
     const stream = client.query(copyFrom(COPY_EVENTS));

@@ -343,7 +343,7 @@ export class PostgresWriter implements EventWriter {
       const id = `${e.keyId}\u0000${e.eventId}`;
       if (!unique.has(id)) unique.set(id, e);
     }
-    return (await copyEvents(client, [...unique.values()])) ?? this.insertSkippingDuplicates(client, events);
+    return (await copyEvents(client, unique)) ?? this.insertSkippingDuplicates(client, events);
   }
 
   /** A multi-row INSERT that skips the events stored before (a unique key makes retries idempotent). */
