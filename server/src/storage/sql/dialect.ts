@@ -1,4 +1,5 @@
-import { raw, sql, type Sql } from './template.js';
+import type { TimeWindow } from '../types.js';
+import { int, raw, sql, type Sql } from './template.js';
 
 /** What differs between the engines' SQL; everything else in `storage/sql/` is shared. */
 export interface Dialect {
@@ -15,6 +16,11 @@ export interface Dialect {
   readonly eventsBySeq: Sql;
   /** `close_event` for a search by time or by code and time, past the walk's budget. */
   eventsByIndex(index: 'ts' | 'code_ts' | 'client_key_opened_at'): Sql;
+  /**
+   * The closes of `code` in `window`, put so that they are read newest first down the
+   * (code, ts) index whatever the code's share of the window.
+   */
+  closesOfCode(code: number, window: TimeWindow): Sql;
   /** The text of `column` before its first `:`, NULL when it has none (a clientKey's population prefix). */
   prefixBeforeColon(column: Sql): Sql;
   /**
@@ -37,6 +43,7 @@ export const sqliteDialect: Dialect = {
   databaseSize: sql`SELECT c.page_count * s.page_size AS bytes, f.freelist_count * s.page_size AS free_bytes
     FROM pragma_page_count() AS c, pragma_page_size() AS s, pragma_freelist_count() AS f`,
   eventsByIndex: (index) => raw(`close_event INDEXED BY close_event_${index}_idx`),
+  closesOfCode: (code, window) => sql`code = ${int(code)} AND ts >= ${int(window.from)} AND ts < ${int(window.to)}`,
   prefixBeforeColon: (column) => sql`CASE WHEN instr(${column}, ':') > 1 THEN substr(${column}, 1, instr(${column}, ':') - 1) END`,
 };
 
@@ -49,6 +56,11 @@ export const postgresDialect: Dialect = {
   // The planner picks between the primary key and the indexes itself.
   eventsBySeq: sql`close_event`,
   eventsByIndex: () => sql`close_event`,
+  // The row comparison bounds the (code, ts) index only. Without it, for a code with a few
+  // percent of the window, the planner prices the ts index (in heap order) below the
+  // (code, ts) one (scattered rows) and walks 40-50k rows of the ts index to keep 1,000.
+  closesOfCode: (code, window) =>
+    sql`code = ${int(code)} AND ts >= ${int(window.from)} AND ts < ${int(window.to)} AND (code, ts) >= (${int(code)}, ${int(window.from)})`,
   prefixBeforeColon: (column) => sql`CASE WHEN strpos(${column}, ':') > 1 THEN split_part(${column}, ':', 1) END`,
   // Autovacuum makes deleted rows' space reusable inside the files; nothing waits to be given back.
   databaseSize: sql`SELECT pg_database_size(current_database()) AS bytes, 0 AS free_bytes`,

@@ -196,10 +196,10 @@ export class StatsReader {
     const out: ReasonExample[] = [];
     for (let i = 0; i < wanted.length; i += MAX_CODES_PER_STATEMENT) {
       const scans = wanted.slice(i, i + MAX_CODES_PER_STATEMENT).map(({ code, templates }, n) => {
-        const codeCondition = code === null ? sql`code IS NULL` : sql`code = ${int(code)}`;
+        const closes = code === null ? sql`code IS NULL AND ${eventRange(window)}` : this.dialect.closesOfCode(code, window);
         return sql`SELECT * FROM (
             SELECT code, reason_template, reason, ts FROM close_event
-            WHERE ${codeCondition} AND ${eventRange(window)} AND ${and(eventConditions(this.dialect, filters))}
+            WHERE ${closes} AND ${and(eventConditions(this.dialect, filters))}
             ORDER BY ts DESC LIMIT ${int(scanRows)}
           ) AS ${raw(`scan${n}`)} WHERE reason_template IN (${join([...templates])})`;
       });
