@@ -3,7 +3,6 @@ import { RECONNECT_ROLLUPS } from './reconnect-cells.js';
 import { DAY_MS } from './time-window.js';
 import { HOUR_MS, MINUTE_MS, NO_CODE_SENTINEL, type StoredCloseEvent } from './types.js';
 
-
 export interface CloseRollupDelta {
   bucket: number;
   service: string;
@@ -25,13 +24,25 @@ export interface CountRollupDelta {
   count: number;
 }
 
-/** Rollup rows to add for a set of newly stored events, one map per table. */
+/**
+ * What a transaction's newly stored events (and its reconnect matching) add to the
+ * rollups, at the finest level only: each event is counted once per family, by minute.
+ * The hour and day rows, and the code and reason rollups, which are sums of the close
+ * rows, are derived from these by `rollupRows`: a batch holds far fewer distinct minute
+ * rows than events, so most of the work is done once per row instead of once per event.
+ */
 export interface RollupDeltas {
   closeMinute: Map<string, CloseRollupDelta>;
-  closeHour: Map<string, CloseRollupDelta>;
-  closeDay: Map<string, CloseRollupDelta>;
-  /** Keyed on the table name: the code, instance, reason and lifetime rollups' minute, hour and day tables, and the reconnect cells. */
+  /** Keyed on the table name: the instance and lifetime rollups by minute, and the reconnect cells (see reconnect-cells.ts). */
   counts: Map<string, Map<string, CountRollupDelta>>;
+}
+
+/** Every rollup row a transaction adds, by table. */
+export interface RollupRows {
+  /** close_rollup_minute, close_rollup_hour and close_rollup_day. */
+  close: ReadonlyMap<string, ReadonlyMap<string, CloseRollupDelta>>;
+  /** Every table of COUNT_ROLLUPS. */
+  counts: ReadonlyMap<string, ReadonlyMap<string, CountRollupDelta>>;
 }
 
 /** The count-only rollup tables and their key columns, in primary-key order. */
@@ -52,53 +63,43 @@ export const COUNT_ROLLUPS: Readonly<Record<string, readonly string[]>> = {
   ...RECONNECT_ROLLUPS,
 };
 
+/** The tables counted into directly; the other count tables are derived. */
+const COUNTED = ['instance_rollup_minute', 'lifetime_rollup_minute', ...Object.keys(RECONNECT_ROLLUPS)];
+
 export function emptyRollupDeltas(): RollupDeltas {
-  return {
-    closeMinute: new Map(),
-    closeHour: new Map(),
-    closeDay: new Map(),
-    counts: new Map(Object.keys(COUNT_ROLLUPS).map((table) => [table, new Map()])),
-  };
+  return { closeMinute: new Map(), counts: new Map(COUNTED.map((table) => [table, new Map()])) };
 }
 
-/**
- * Counts one event into a count-only rollup row: `values` in the order of the table's key
- * columns. The key object is built only for a row the transaction has not seen yet: this
- * runs a dozen times for every event ingested.
- */
-function addCount(deltas: RollupDeltas, table: string, values: ReadonlyArray<string | number>): void {
-  const map = deltas.counts.get(table) as Map<string, CountRollupDelta>;
-  const id = values.join('\u0000');
+/** Adds `count` to the row `id` of `map`; `key` (the key columns by name) is kept for a new row only. */
+function addCount(map: Map<string, CountRollupDelta>, id: string, key: Record<string, string | number>, count: number): void {
   const row = map.get(id);
-  if (row !== undefined) {
-    row.count += 1;
+  if (row === undefined) map.set(id, { key, count });
+  else row.count += count;
+}
+
+function addClose(map: Map<string, CloseRollupDelta>, id: string, bucket: number, from: CloseRollupDelta): void {
+  const row = map.get(id);
+  if (row === undefined) {
+    map.set(id, { ...from, bucket });
     return;
   }
-  const columns = COUNT_ROLLUPS[table] as readonly string[];
-  const key: Record<string, string | number> = {};
-  columns.forEach((column, i) => (key[column] = values[i] as string | number));
-  map.set(id, { key, count: 1 });
+  row.count += from.count;
+  row.cleanCount += from.cleanCount;
+  row.durationSumMs += from.durationSumMs;
+  row.durationCount += from.durationCount;
+  row.bytesIn += from.bytesIn;
+  row.bytesOut += from.bytesOut;
 }
 
-function addClose(map: Map<string, CloseRollupDelta>, bucket: number, code: number, e: StoredCloseEvent): void {
-  const key = `${bucket}\u0000${e.service}\u0000${e.route}\u0000${code}\u0000${e.initiator}\u0000${e.reasonTemplate}`;
-  let row = map.get(key);
+/** Counts one newly stored event into the minute rows of its close, instance and lifetime rollups. */
+export function addToRollups(deltas: RollupDeltas, e: StoredCloseEvent): void {
+  const code = e.code ?? NO_CODE_SENTINEL;
+  const minute = e.ts - (e.ts % MINUTE_MS);
+  const closeId = `${minute}\u0000${e.service}\u0000${e.route}\u0000${code}\u0000${e.initiator}\u0000${e.reasonTemplate}`;
+  let row = deltas.closeMinute.get(closeId);
   if (row === undefined) {
-    row = {
-      bucket,
-      service: e.service,
-      route: e.route,
-      code,
-      initiator: e.initiator,
-      reasonTemplate: e.reasonTemplate,
-      count: 0,
-      cleanCount: 0,
-      durationSumMs: 0,
-      durationCount: 0,
-      bytesIn: 0,
-      bytesOut: 0,
-    };
-    map.set(key, row);
+    row = { bucket: minute, service: e.service, route: e.route, code, initiator: e.initiator, reasonTemplate: e.reasonTemplate, count: 0, cleanCount: 0, durationSumMs: 0, durationCount: 0, bytesIn: 0, bytesOut: 0 };
+    deltas.closeMinute.set(closeId, row);
   }
   row.count += 1;
   if (e.wasClean) row.cleanCount += 1;
@@ -108,31 +109,61 @@ function addClose(map: Map<string, CloseRollupDelta>, bucket: number, code: numb
   }
   row.bytesIn += e.bytesIn ?? 0;
   row.bytesOut += e.bytesOut ?? 0;
-}
-
-/** Counts one newly stored event into every rollup it belongs to. */
-export function addToRollups(deltas: RollupDeltas, e: StoredCloseEvent): void {
-  const code = e.code ?? NO_CODE_SENTINEL;
-  const minute = e.ts - (e.ts % MINUTE_MS);
-  const hour = e.ts - (e.ts % HOUR_MS);
-  const day = e.ts - (e.ts % DAY_MS);
-  addClose(deltas.closeMinute, minute, code, e);
-  addClose(deltas.closeHour, hour, code, e);
-  addClose(deltas.closeDay, day, code, e);
-  addCount(deltas, 'code_rollup_minute', [minute, code, e.service]);
-  addCount(deltas, 'code_rollup_hour', [hour, code, e.service]);
-  addCount(deltas, 'code_rollup_day', [day, code, e.service]);
-  addCount(deltas, 'instance_rollup_minute', [minute, e.service, e.instance, code]);
-  addCount(deltas, 'instance_rollup_hour', [hour, e.service, e.instance, code]);
-  addCount(deltas, 'instance_rollup_day', [day, e.service, e.instance, code]);
-  const template = e.reasonTemplate;
-  addCount(deltas, 'reason_rollup_minute', [minute, code, template, e.service]);
-  addCount(deltas, 'reason_rollup_hour', [hour, code, template, e.service]);
-  addCount(deltas, 'reason_rollup_day', [day, code, template, e.service]);
+  const instances = deltas.counts.get('instance_rollup_minute') as Map<string, CountRollupDelta>;
+  const instanceId = `${minute}\u0000${e.service}\u0000${e.instance}\u0000${code}`;
+  const instance = instances.get(instanceId);
+  if (instance === undefined) instances.set(instanceId, { key: { bucket: minute, service: e.service, instance: e.instance, code }, count: 1 });
+  else instance.count += 1;
   if (e.durationMs !== null) {
     const lb = lifetimeBucket(e.durationMs);
-    addCount(deltas, 'lifetime_rollup_minute', [minute, code, lb, e.service]);
-    addCount(deltas, 'lifetime_rollup_hour', [hour, code, lb, e.service]);
-    addCount(deltas, 'lifetime_rollup_day', [day, code, lb, e.service]);
+    const lifetimes = deltas.counts.get('lifetime_rollup_minute') as Map<string, CountRollupDelta>;
+    const lifetimeId = `${minute}\u0000${code}\u0000${lb}\u0000${e.service}`;
+    const lifetime = lifetimes.get(lifetimeId);
+    if (lifetime === undefined) lifetimes.set(lifetimeId, { key: { bucket: minute, code, lifetime_bucket: lb, service: e.service }, count: 1 });
+    else lifetime.count += 1;
   }
+}
+
+/** Every rollup row to write for `deltas`: the minute rows as counted, the rest derived from them. */
+export function rollupRows(deltas: RollupDeltas): RollupRows {
+  const closeHour = new Map<string, CloseRollupDelta>();
+  const closeDay = new Map<string, CloseRollupDelta>();
+  const counts = new Map<string, Map<string, CountRollupDelta>>(Object.keys(COUNT_ROLLUPS).map((table) => [table, deltas.counts.get(table) ?? new Map()]));
+  const table = (name: string): Map<string, CountRollupDelta> => counts.get(name) as Map<string, CountRollupDelta>;
+  const levels = (minute: number): ReadonlyArray<readonly ['minute' | 'hour' | 'day', number]> => [
+    ['minute', minute],
+    ['hour', minute - (minute % HOUR_MS)],
+    ['day', minute - (minute % DAY_MS)],
+  ];
+  for (const r of deltas.closeMinute.values()) {
+    const rest = `${r.service}\u0000${r.route}\u0000${r.code}\u0000${r.initiator}\u0000${r.reasonTemplate}`;
+    for (const [level, bucket] of levels(r.bucket)) {
+      if (level === 'hour') addClose(closeHour, `${bucket}\u0000${rest}`, bucket, r);
+      if (level === 'day') addClose(closeDay, `${bucket}\u0000${rest}`, bucket, r);
+      addCount(table(`code_rollup_${level}`), `${bucket}\u0000${r.code}\u0000${r.service}`, { bucket, code: r.code, service: r.service }, r.count);
+      addCount(
+        table(`reason_rollup_${level}`),
+        `${bucket}\u0000${r.code}\u0000${r.reasonTemplate}\u0000${r.service}`,
+        { bucket, code: r.code, reason_template: r.reasonTemplate, service: r.service },
+        r.count,
+      );
+    }
+  }
+  for (const family of ['instance', 'lifetime'] as const) {
+    const columns = COUNT_ROLLUPS[`${family}_rollup_minute`] as readonly string[];
+    for (const r of table(`${family}_rollup_minute`).values()) {
+      for (const [level, bucket] of levels(r.key.bucket as number).slice(1)) {
+        const key: Record<string, string | number> = { ...r.key, bucket };
+        addCount(table(`${family}_rollup_${level}`), columns.map((c) => key[c]).join('\u0000'), key, r.count);
+      }
+    }
+  }
+  return {
+    close: new Map([
+      ['close_rollup_minute', deltas.closeMinute],
+      ['close_rollup_hour', closeHour],
+      ['close_rollup_day', closeDay],
+    ]),
+    counts,
+  };
 }

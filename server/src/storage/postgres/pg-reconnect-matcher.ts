@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { addFollowedClose, answeredBySql, isAdvisingClose, moveFollowedClose, nextOpeningSql } from '../reconnect-cells.js';
 import type { RollupDeltas } from '../rollup-deltas.js';
 import { openedAtOf, type StoredCloseEvent, type StoredOpen } from '../types.js';
+import { arrayLiteral } from './pg-array.js';
 
 /**
  * The transaction lock every collector takes before it matches reconnects. A close and
@@ -70,7 +71,7 @@ export async function matchReconnects(
   if (followed.length === 0 && openings.length === 0) return;
   await client.query('SELECT pg_advisory_xact_lock($1)', [RECONNECT_MATCH_LOCK]);
   if (followed.length > 0) {
-    const rows = await client.query({ name: 'closewatch_follow_closes', text: FOLLOW_CLOSES, values: [followed] });
+    const rows = await client.query({ name: 'closewatch_follow_closes', text: FOLLOW_CLOSES, values: [arrayLiteral(followed)] });
     for (const r of rows.rows) {
       addFollowedClose(deltas, { ts: num(r.ts), code: num(r.code), agent: String(r.agent), keyPrefix: String(r.key_prefix) }, r.next_open === null ? null : num(r.next_open));
     }
@@ -80,12 +81,12 @@ export async function matchReconnects(
       name: 'closewatch_match_openings',
       text: MATCH_OPENINGS,
       values: [
-        openings.map((o) => o.clientKey),
-        openings.map((o) => o.service),
-        openings.map((o) => o.openedAt),
-        openings.map((o) => o.seq),
-        openings.map((o) => o.keyId),
-        openings.map((o) => o.noticeId),
+        arrayLiteral(openings.map((o) => o.clientKey)),
+        arrayLiteral(openings.map((o) => o.service)),
+        arrayLiteral(openings.map((o) => o.openedAt)),
+        arrayLiteral(openings.map((o) => o.seq)),
+        arrayLiteral(openings.map((o) => o.keyId)),
+        arrayLiteral(openings.map((o) => o.noticeId)),
       ],
     });
     for (const r of rows.rows) {

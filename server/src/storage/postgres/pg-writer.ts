@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import { WriteFailedError, WriterBusyError } from '../errors.js';
 import { RouteCap } from '../route-cap.js';
-import { addToRollups, COUNT_ROLLUPS, emptyRollupDeltas, type RollupDeltas } from '../rollup-deltas.js';
+import { addToRollups, COUNT_ROLLUPS, emptyRollupDeltas, rollupRows, type RollupDeltas } from '../rollup-deltas.js';
 import type { EventWriter, WriterHealth } from '../storage.js';
 import { HOUR_MS, openedAtOf, type BatchWriteResult, type DropReportRow, type StoredCloseEvent, type StoredOpen } from '../types.js';
+import { arrayLiteral, columnArrays } from './pg-array.js';
 import { copyEvents } from './pg-event-copy.js';
 import { describePostgresFailure } from './pg-pool.js';
 import { matchReconnects } from './pg-reconnect-matcher.js';
@@ -80,13 +81,6 @@ const ROLLUPS_UPSERT = (() => {
 /** Sorts rows by their key, so concurrent collectors lock rollup rows in one order and never deadlock. */
 function byKey<T>(rows: Iterable<[string, T]>): T[] {
   return [...rows].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
-}
-
-/** Column arrays of rows, in `columns` order, read by `pick`. */
-function columnArrays<T>(rows: readonly T[], columns: number, pick: (row: T) => readonly unknown[]): unknown[][] {
-  const arrays: unknown[][] = Array.from({ length: columns }, () => new Array<unknown>(rows.length));
-  rows.forEach((row, r) => pick(row).forEach((v, c) => ((arrays[c] as unknown[])[r] = v)));
-  return arrays;
 }
 
 /** `a-b,c,d-e` of sorted seqs: what a notification carries (well under PostgreSQL's 8000-byte payload). */
@@ -321,7 +315,7 @@ export class PostgresWriter implements EventWriter {
     const rows = await client.query<{ service: string; bucket: number; route: string }>(
       `SELECT DISTINCT r.service, r.bucket, r.route FROM close_rollup_hour r
        JOIN unnest($1::text[], $2::int8[]) AS w(service, bucket) ON r.service = w.service AND r.bucket = w.bucket`,
-      [list.map((w) => w.service), list.map((w) => w.hour)],
+      [arrayLiteral(list.map((w) => w.service)), arrayLiteral(list.map((w) => w.hour))],
     );
     for (const row of rows.rows) {
       const key = `${row.bucket}\u0000${row.service}`;
@@ -358,17 +352,18 @@ export class PostgresWriter implements EventWriter {
   }
 
   private async applyRollups(client: pg.PoolClient, deltas: RollupDeltas): Promise<void> {
-    const closeRows = [deltas.closeMinute, deltas.closeHour, deltas.closeDay];
-    const values: unknown[][] = [];
-    ROLLUP_WRITES.forEach(({ table, keys, columns }, i) => {
-      if (i < CLOSE_TABLES.length) {
-        values.push(...columnArrays(byKey(closeRows[i] as RollupDeltas['closeMinute']), CLOSE_COLUMNS.length, (r) => [
+    const rows = rollupRows(deltas);
+    const values: string[] = [];
+    for (const { table, keys, columns } of ROLLUP_WRITES) {
+      const close = rows.close.get(table);
+      if (close !== undefined) {
+        values.push(...columnArrays(byKey(close), CLOSE_COLUMNS.length, (r) => [
           r.bucket, r.service, r.route, r.code, r.initiator, r.reasonTemplate, r.count, r.cleanCount, r.durationSumMs, r.durationCount, r.bytesIn, r.bytesOut,
         ]));
       } else {
-        values.push(...columnArrays(byKey(deltas.counts.get(table) ?? new Map()), columns.length, (r) => [...keys.map((k) => r.key[k]), r.count]));
+        values.push(...columnArrays(byKey(rows.counts.get(table) ?? new Map()), columns.length, (r) => [...keys.map((k) => r.key[k]), r.count]));
       }
-    });
+    }
     await client.query({ name: 'closewatch_rollups', text: ROLLUPS_UPSERT, values });
   }
 }

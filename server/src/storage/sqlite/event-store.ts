@@ -7,7 +7,7 @@ import {
   addToRollups,
   COUNT_ROLLUPS,
   emptyRollupDeltas,
-  type CloseRollupDelta,
+  rollupRows,
   type RollupDeltas,
 } from '../rollup-deltas.js';
 
@@ -35,9 +35,7 @@ const countRollupSql = (table: string, keys: readonly string[]): string => `
  */
 export class EventStore {
   private readonly insertEvent: Statement;
-  private readonly upsertCloseMinute: Statement;
-  private readonly upsertCloseHour: Statement;
-  private readonly upsertCloseDay: Statement;
+  private readonly upsertClose: Map<string, Statement>;
   private readonly upsertCounts: Map<string, Statement>;
   private readonly insertDropReport: Statement;
   private readonly insertOpen: Statement;
@@ -63,9 +61,7 @@ export class EventStore {
         opened_at, previous_code, reconnect_delay_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (key_id, event_id) DO NOTHING`);
-    this.upsertCloseMinute = db.prepare(closeRollupSql('close_rollup_minute'));
-    this.upsertCloseHour = db.prepare(closeRollupSql('close_rollup_hour'));
-    this.upsertCloseDay = db.prepare(closeRollupSql('close_rollup_day'));
+    this.upsertClose = new Map(['close_rollup_minute', 'close_rollup_hour', 'close_rollup_day'].map((table) => [table, db.prepare(closeRollupSql(table))]));
     this.upsertCounts = new Map(Object.entries(COUNT_ROLLUPS).map(([table, keys]) => [table, db.prepare(countRollupSql(table, keys))]));
     this.insertDropReport = db.prepare(
       'INSERT INTO drop_report (key_id, service, instance, dropped, received_at) VALUES (?, ?, ?, ?, ?)',
@@ -177,15 +173,14 @@ export class EventStore {
   }
 
   private applyRollups(deltas: RollupDeltas): void {
-    const runAll = (stmt: Statement, rows: Map<string, CloseRollupDelta>): void => {
-      for (const row of rows.values()) stmt.run(row);
-    };
-    runAll(this.upsertCloseMinute, deltas.closeMinute);
-    runAll(this.upsertCloseHour, deltas.closeHour);
-    runAll(this.upsertCloseDay, deltas.closeDay);
-    for (const [table, rows] of deltas.counts) {
+    const rows = rollupRows(deltas);
+    for (const [table, closeRows] of rows.close) {
+      const stmt = this.upsertClose.get(table) as Statement;
+      for (const row of closeRows.values()) stmt.run(row);
+    }
+    for (const [table, countRows] of rows.counts) {
       const stmt = this.upsertCounts.get(table) as Statement;
-      for (const row of rows.values()) stmt.run({ ...row.key, count: row.count });
+      for (const row of countRows.values()) stmt.run({ ...row.key, count: row.count });
     }
   }
 }

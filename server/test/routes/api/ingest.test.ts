@@ -51,6 +51,24 @@ describe('POST /api/v1/events', () => {
     assert.deepEqual(res.json(), { accepted: 2, duplicates: 1, rejected: [] });
     const rows = await t.query<{ reason: string; labels: string; route: string; instance: string }>('SELECT reason, labels, route, instance FROM close_event WHERE code = 4321');
     assert.deepEqual(rows.map((r) => ({ ...r, labels: JSON.parse(r.labels) as unknown })), [{ reason, labels, route: '/ws/\\N', instance: 'pod "7"' }]);
+    // A retry holding a stored id: PostgreSQL stores the batch with INSERT ... ON CONFLICT instead.
+    const odder = makeEvent({ code: 4321, reason: 'user 7 said "{x,\\y}"', labels, route: '/ws/{a,b}', instance: 'pod\t"8"\\' });
+    const retry = await post({ events: [odd, odder] });
+    assert.deepEqual(retry.json(), { accepted: 1, duplicates: 1, rejected: [] });
+    const stored = await t.query<{ reason: string; route: string; instance: string }>('SELECT reason, route, instance FROM close_event WHERE code = 4321 ORDER BY seq');
+    assert.deepEqual(stored.at(-1), { reason: odder.reason, route: '/ws/{a,b}', instance: 'pod\t"8"\\' });
+    // The rollups' keys hold the same text.
+    assert.deepEqual(await t.query('SELECT route, count FROM close_rollup_hour WHERE code = 4321 ORDER BY route'), [
+      { route: '/ws/\\N', count: 1 },
+      { route: '/ws/{a,b}', count: 1 },
+    ]);
+    assert.deepEqual(await t.query('SELECT instance, count FROM instance_rollup_day WHERE code = 4321 ORDER BY instance'), [
+      { instance: 'pod\t"8"\\', count: 1 },
+      { instance: 'pod "7"', count: 1 },
+    ]);
+    const templates = await t.query('SELECT reason_template, count(*) AS count FROM close_event WHERE code = 4321 GROUP BY reason_template ORDER BY reason_template');
+    assert.equal(templates.length, 2);
+    assert.deepEqual(await t.query('SELECT reason_template, count FROM reason_rollup_minute WHERE code = 4321 ORDER BY reason_template'), templates);
   });
 
   test('accepts RFC 3339 and epoch-ms timestamps', async () => {
