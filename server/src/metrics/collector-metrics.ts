@@ -119,13 +119,25 @@ export class CollectorMetrics {
     });
   }
 
-  /** Counts stored closes with bounded labels. */
-  countClose(service: string, code: number | null): void {
-    let label = service;
-    if (!this.services.has(service)) {
-      if (this.services.size < MAX_SERVICE_LABELS) this.services.add(service);
-      else label = 'other';
+  /**
+   * Counts stored closes with bounded labels: once per service and code of the batch
+   * (a counter's labels are hashed at each increment).
+   */
+  countCloses(closes: Iterable<{ service: string; code: number | null }>): void {
+    const counts = new Map<string, { service: string; code: number | null; n: number }>();
+    for (const { service, code } of closes) {
+      const id = `${code}\u0000${service}`;
+      const entry = counts.get(id);
+      if (entry === undefined) counts.set(id, { service, code, n: 1 });
+      else entry.n += 1;
     }
-    this.closes.inc({ service: label, ...codeLabels(code) });
+    for (const { service, code, n } of counts.values()) {
+      let label = service;
+      if (!this.services.has(service)) {
+        if (this.services.size < MAX_SERVICE_LABELS) this.services.add(service);
+        else label = 'other';
+      }
+      this.closes.inc({ service: label, ...codeLabels(code) }, n);
+    }
   }
 }

@@ -90,9 +90,7 @@ const ingestRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       metrics.droppedBySdks.inc(dropped);
       metrics.routesCapped.inc(result.routesCapped);
       const duplicate = new Set(result.duplicateIndexes);
-      valid.forEach((e, i) => {
-        if (!duplicate.has(i)) metrics.countClose(e.service, e.code);
-      });
+      metrics.countCloses(duplicate.size === 0 ? valid : valid.filter((_, i) => !duplicate.has(i)));
       return { accepted: result.accepted, duplicates: result.duplicates, rejected };
     },
   );

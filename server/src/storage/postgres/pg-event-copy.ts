@@ -13,7 +13,8 @@ const COLUMNS =
 const COPY_EVENTS = `COPY close_event (${COLUMNS}) FROM STDIN`;
 // BIGSERIAL's sequence, named by PostgreSQL (migration 20261201200000_init). A literal: the
 // name looked up with pg_get_serial_sequence() in the same SELECT took 9 µs a row.
-const SEQS = `SELECT nextval('close_event_seq_seq'::regclass) AS seq FROM generate_series(1, $1::int4)`;
+// One row of text: a row a seq cost the collector 1.5-2.0 µs of CPU a seq to read, one row 0.4.
+const SEQS = `SELECT string_agg(nextval('close_event_seq_seq'::regclass)::text, ',') AS seqs FROM generate_series(1, $1::int4)`;
 
 const SPECIAL = /[\\\t\n\r]/;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
@@ -40,11 +41,12 @@ function copyLine(seq: number, e: StoredCloseEvent): string {
  * another collector): COPY cannot skip a duplicate, the caller's INSERT ... ON CONFLICT can.
  */
 export async function copyEvents(client: pg.PoolClient, events: ReadonlyMap<string, StoredCloseEvent>): Promise<Map<string, number> | null> {
-  const seqs = await client.query<{ seq: string }>({ name: 'closewatch_event_seqs', text: SEQS, values: [events.size] });
+  const drawn = await client.query<{ seqs: string }>({ name: 'closewatch_event_seqs', text: SEQS, values: [events.size] });
+  const seqs = (drawn.rows[0] as { seqs: string }).seqs.split(',');
   const stored = new Map<string, number>();
   const lines: string[] = [];
   for (const [id, e] of events) {
-    const seq = Number((seqs.rows[lines.length] as { seq: string }).seq);
+    const seq = Number(seqs[lines.length]);
     stored.set(id, seq);
     lines.push(copyLine(seq, e));
   }
