@@ -61,5 +61,7 @@ EXPOSE 8080
 # /readyz: the database answers, every migration is applied, the writer takes writes.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-# Applies pending migrations, then serves the collector and the dashboard on PORT.
-CMD ["node", "server/dist/server.js"]
+# Applies pending migrations, then serves the collector and the dashboard on PORT. A 32 MB
+# young generation (V8's default is 16): ingest allocates a parsed batch per request, and
+# two collectors on PostgreSQL took 3-22% more events a second with it (README, Production build).
+CMD ["node", "--max-semi-space-size=32", "server/dist/server.js"]

@@ -67,7 +67,10 @@ test('the Dockerfile: Node.js 24 LTS, three stages, the image runs as `node` und
   assert.deepEqual(dockerfile.stages.map((s) => s.from), ['node:24-bookworm-slim', 'node:24-bookworm-slim', 'node:24-bookworm-slim']);
   assert.equal(image.user, 'node');
   assert.deepEqual(image.entrypoint, ['/usr/bin/tini', '--']);
-  assert.deepEqual(image.cmd, ['node', 'server/dist/server.js']);
+  assert.deepEqual(image.cmd, ['node', '--max-semi-space-size=32', 'server/dist/server.js']);
+  // `npm start` runs the collector with the same V8 flags as the image.
+  const start = (JSON.parse(readFileSync(join(REPO_ROOT, 'server/package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start;
+  assert.equal(start, `${image.cmd.slice(0, -1).join(' ')} dist/server.js`);
   assert.equal(image.env.HOST, '0.0.0.0');
   assert.equal(image.env.NODE_ENV, 'production');
   assert.deepEqual(image.volumes, ['/app/data']);
