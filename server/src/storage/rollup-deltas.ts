@@ -45,6 +45,9 @@ export interface RollupRows {
   counts: ReadonlyMap<string, ReadonlyMap<string, CountRollupDelta>>;
 }
 
+/** The close rollup tables, finest first. */
+export const CLOSE_ROLLUPS = ['close_rollup_minute', 'close_rollup_hour', 'close_rollup_day'] as const;
+
 /** The count-only rollup tables and their key columns, in primary-key order. */
 export const COUNT_ROLLUPS: Readonly<Record<string, readonly string[]>> = {
   code_rollup_minute: ['bucket', 'code', 'service'],
@@ -159,11 +162,7 @@ export function rollupRows(deltas: RollupDeltas): RollupRows {
     }
   }
   return {
-    close: new Map([
-      ['close_rollup_minute', deltas.closeMinute],
-      ['close_rollup_hour', closeHour],
-      ['close_rollup_day', closeDay],
-    ]),
+    close: new Map(CLOSE_ROLLUPS.map((table, i) => [table, [deltas.closeMinute, closeHour, closeDay][i] as Map<string, CloseRollupDelta>])),
     counts,
   };
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { WriteFailedError, WriterBusyError } from '../errors.js';
 import { RouteCap } from '../route-cap.js';
-import { addToRollups, COUNT_ROLLUPS, emptyRollupDeltas, rollupRows, type RollupDeltas } from '../rollup-deltas.js';
+import { addToRollups, CLOSE_ROLLUPS, COUNT_ROLLUPS, emptyRollupDeltas, rollupRows, type RollupDeltas } from '../rollup-deltas.js';
 import type { EventWriter, WriterHealth } from '../storage.js';
 import { HOUR_MS, openedAtOf, type BatchWriteResult, type DropReportRow, type StoredCloseEvent, type StoredOpen } from '../types.js';
 import { arrayLiteral, columnArrays } from './pg-array.js';
@@ -52,12 +52,11 @@ const CLOSE_COLUMNS = [
   ['count', 'int4'], ['clean_count', 'int4'], ['duration_sum_ms', 'int8'], ['duration_count', 'int4'], ['bytes_in', 'int8'], ['bytes_out', 'int8'],
 ] as const;
 const CLOSE_KEYS = ['bucket', 'service', 'route', 'code', 'initiator', 'reason_template'];
-const CLOSE_TABLES = ['close_rollup_minute', 'close_rollup_hour', 'close_rollup_day'] as const;
 const KEY_TYPES: Record<string, string> = { bucket: 'int8', service: 'text', instance: 'text', code: 'int4', lifetime_bucket: 'int4', reason_template: 'text', step: 'int4' };
 
 /** Every rollup table and its columns, in the one order all collectors write them. */
 const ROLLUP_WRITES: ReadonlyArray<{ table: string; columns: ReadonlyArray<readonly [string, string]>; keys: readonly string[] }> = [
-  ...CLOSE_TABLES.map((table) => ({ table, columns: CLOSE_COLUMNS, keys: CLOSE_KEYS })),
+  ...CLOSE_ROLLUPS.map((table) => ({ table, columns: CLOSE_COLUMNS, keys: CLOSE_KEYS })),
   ...Object.entries(COUNT_ROLLUPS).map(([table, keys]) => ({ table, keys, columns: [...keys.map((k) => [k, KEY_TYPES[k] ?? 'text'] as const), ['count', 'int4'] as const] })),
 ];
 

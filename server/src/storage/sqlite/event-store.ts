@@ -5,6 +5,7 @@ import { SqliteReconnectMatcher } from './reconnect-matcher.js';
 import type { SqliteDatabase } from './open-sqlite.js';
 import {
   addToRollups,
+  CLOSE_ROLLUPS,
   COUNT_ROLLUPS,
   emptyRollupDeltas,
   rollupRows,
@@ -61,7 +62,7 @@ export class EventStore {
         opened_at, previous_code, reconnect_delay_ms)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (key_id, event_id) DO NOTHING`);
-    this.upsertClose = new Map(['close_rollup_minute', 'close_rollup_hour', 'close_rollup_day'].map((table) => [table, db.prepare(closeRollupSql(table))]));
+    this.upsertClose = new Map(CLOSE_ROLLUPS.map((table) => [table, db.prepare(closeRollupSql(table))]));
     this.upsertCounts = new Map(Object.entries(COUNT_ROLLUPS).map(([table, keys]) => [table, db.prepare(countRollupSql(table, keys))]));
     this.insertDropReport = db.prepare(
       'INSERT INTO drop_report (key_id, service, instance, dropped, received_at) VALUES (?, ?, ?, ?, ?)',
