@@ -127,17 +127,30 @@ export function addToRollups(deltas: RollupDeltas, e: StoredCloseEvent): void {
   }
 }
 
+/**
+ * Which rows `rollupRows` gives. `rolledTo` is the rollup watermark (see
+ * rollup-watermark.ts): hour and day rows are derived only from minute rows before it;
+ * those at or after it are rolled up later. `coarserOnly`: the hour and day rows alone
+ * (the roll-up, whose minute rows are stored already).
+ */
+export interface RollupRowsOptions {
+  rolledTo?: number;
+  coarserOnly?: boolean;
+}
+
 /** Every rollup row to write for `deltas`: the minute rows as counted, the rest derived from them. */
-export function rollupRows(deltas: RollupDeltas): RollupRows {
+export function rollupRows(deltas: RollupDeltas, { rolledTo = Infinity, coarserOnly = false }: RollupRowsOptions = {}): RollupRows {
   const closeHour = new Map<string, CloseRollupDelta>();
   const closeDay = new Map<string, CloseRollupDelta>();
-  const counts = new Map<string, Map<string, CountRollupDelta>>(Object.keys(COUNT_ROLLUPS).map((table) => [table, deltas.counts.get(table) ?? new Map()]));
+  const counts = new Map<string, Map<string, CountRollupDelta>>(
+    Object.keys(COUNT_ROLLUPS).map((table) => [table, coarserOnly ? new Map() : (deltas.counts.get(table) ?? new Map())]),
+  );
   const table = (name: string): Map<string, CountRollupDelta> => counts.get(name) as Map<string, CountRollupDelta>;
-  const levels = (minute: number): ReadonlyArray<readonly ['minute' | 'hour' | 'day', number]> => [
-    ['minute', minute],
-    ['hour', minute - (minute % HOUR_MS)],
-    ['day', minute - (minute % DAY_MS)],
-  ];
+  const levels = (minute: number): ReadonlyArray<readonly ['minute' | 'hour' | 'day', number]> => {
+    const all = [['minute', minute], ['hour', minute - (minute % HOUR_MS)], ['day', minute - (minute % DAY_MS)]] as const;
+    const rolled = minute < rolledTo ? all : all.slice(0, 1);
+    return coarserOnly ? rolled.slice(1) : rolled;
+  };
   for (const r of deltas.closeMinute.values()) {
     const rest = `${r.service}\u0000${r.route}\u0000${r.code}\u0000${r.initiator}\u0000${r.reasonTemplate}`;
     for (const [level, bucket] of levels(r.bucket)) {
@@ -154,15 +167,16 @@ export function rollupRows(deltas: RollupDeltas): RollupRows {
   }
   for (const family of ['instance', 'lifetime'] as const) {
     const columns = COUNT_ROLLUPS[`${family}_rollup_minute`] as readonly string[];
-    for (const r of table(`${family}_rollup_minute`).values()) {
-      for (const [level, bucket] of levels(r.key.bucket as number).slice(1)) {
+    for (const r of (deltas.counts.get(`${family}_rollup_minute`) ?? new Map<string, CountRollupDelta>()).values()) {
+      for (const [level, bucket] of levels(r.key.bucket as number)) {
+        if (level === 'minute') continue;
         const key: Record<string, string | number> = { ...r.key, bucket };
         addCount(table(`${family}_rollup_${level}`), columns.map((c) => key[c]).join('\u0000'), key, r.count);
       }
     }
   }
   return {
-    close: new Map(CLOSE_ROLLUPS.map((table, i) => [table, [deltas.closeMinute, closeHour, closeDay][i] as Map<string, CloseRollupDelta>])),
+    close: new Map(CLOSE_ROLLUPS.map((table, i) => [table, [coarserOnly ? new Map() : deltas.closeMinute, closeHour, closeDay][i] as Map<string, CloseRollupDelta>])),
     counts,
   };
 }

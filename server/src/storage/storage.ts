@@ -35,6 +35,12 @@ export interface EventWriter {
   readonly transactions: number;
   /** Events committed since start (duplicates not counted). */
   readonly committedEvents: number;
+  /**
+   * Sums minute rollups into hour and day rows up to `until` (default: the last hour over)
+   * and moves the rollup watermark there (see rollup-watermark.ts); ingest does this on its
+   * own once an hour. Answers the watermark.
+   */
+  rollUp(until?: number): Promise<number>;
 }
 
 /** Which data a prune deletes: raw events (and drop reports), or rollups. */

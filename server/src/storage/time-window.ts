@@ -61,6 +61,11 @@ export interface RollupLeg {
   subtract?: true;
 }
 
+/** A window to read, with the rollup watermark read for it (rollup-watermark.ts; none: every level is complete). */
+export interface ReadWindow extends TimeWindow {
+  rolledTo?: number;
+}
+
 /**
  * How a minute-aligned window splits into the coarsest rollup rows that fit, up to
  * `coarsest`: whole (epoch-aligned) days from day rollups, the whole hours at their
@@ -71,9 +76,16 @@ export interface RollupLeg {
  * whole day minus the hours and minutes of that day outside the window (`subtract`
  * legs): a 7-day window that starts at 03:00 reads 3 hours of hour rows there, not 21.
  * Groups outside the window then sum to zero and the caller must drop them.
+ *
+ * Time from `rolledTo` (the rollup watermark, hour-aligned) on is read from minute rows:
+ * its hours are not rolled up yet. A day is read whole only when it ends by then.
  */
-export function rollupLegs(window: TimeWindow, coarsest: RollupLevel, subtractEdges = false): RollupLeg[] {
+export function rollupLegs(window: TimeWindow, coarsest: RollupLevel, subtractEdges = false, rolledTo = Infinity): RollupLeg[] {
   if (coarsest === 'minute') return [{ level: 'minute', span: window }];
+  const split = Math.min(window.to, Math.max(window.from, rolledTo));
+  const pending: RollupLeg[] = split < window.to ? [{ level: 'minute', span: { from: split, to: window.to } }] : [];
+  if (split === window.from) return pending;
+  const rolled: TimeWindow = { from: window.from, to: split };
   const hourLegs = (w: TimeWindow): RollupLeg[] => {
     const spans = rollupSpans(w);
     return [
@@ -81,18 +93,19 @@ export function rollupLegs(window: TimeWindow, coarsest: RollupLevel, subtractEd
       ...spans.minutes.map((span) => ({ level: 'minute' as const, span })),
     ];
   };
-  const d0 = ceilTo(window.from, DAY_MS);
-  const d1 = floorTo(window.to, DAY_MS);
-  if (coarsest === 'hour' || d0 > d1 || (d0 === d1 && !subtractEdges)) return hourLegs(window);
-  /** The edge `inside` of `day`: its hours, or the whole day less the hours `outside` it. */
+  const d0 = ceilTo(rolled.from, DAY_MS);
+  const d1 = floorTo(rolled.to, DAY_MS);
+  if (coarsest === 'hour' || d0 > d1 || (d0 === d1 && !subtractEdges)) return [...hourLegs(rolled), ...pending];
+  /** The edge `inside` of `day`: its hours, or the whole day less the hours `outside` it (a day rolled up whole only). */
   const edge = (inside: TimeWindow, day: TimeWindow, outside: TimeWindow): RollupLeg[] =>
-    subtractEdges && inside.to - inside.from > DAY_MS / 2
+    subtractEdges && inside.to - inside.from > DAY_MS / 2 && day.to <= rolledTo
       ? [{ level: 'day', span: day }, ...hourLegs(outside).map((leg) => ({ ...leg, subtract: true as const }))]
       : hourLegs(inside);
   return [
     ...(d0 < d1 ? [{ level: 'day' as const, span: { from: d0, to: d1 } }] : []),
-    ...(window.from < d0 ? edge({ from: window.from, to: d0 }, { from: d0 - DAY_MS, to: d0 }, { from: d0 - DAY_MS, to: window.from }) : []),
-    ...(d1 < window.to ? edge({ from: d1, to: window.to }, { from: d1, to: d1 + DAY_MS }, { from: window.to, to: d1 + DAY_MS }) : []),
+    ...(rolled.from < d0 ? edge({ from: rolled.from, to: d0 }, { from: d0 - DAY_MS, to: d0 }, { from: d0 - DAY_MS, to: rolled.from }) : []),
+    ...(d1 < rolled.to ? edge({ from: d1, to: rolled.to }, { from: d1, to: d1 + DAY_MS }, { from: rolled.to, to: d1 + DAY_MS }) : []),
+    ...pending,
   ];
 }
 

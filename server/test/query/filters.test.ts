@@ -158,6 +158,40 @@ describe('time windows', () => {
       { level: 'minute', span: { from: D0, to: D0 + MINUTE }, subtract: true },
     ]);
   });
+
+  it('reads minute rows from the rollup watermark on, and a day whole only when it ends before the watermark', () => {
+    const D0 = Date.UTC(2026, 10, 20);
+    const DAY = 24 * HOUR;
+    const week = { from: D0 - DAY + 3 * HOUR + 7 * MINUTE, to: D0 + 6 * DAY + 13 * HOUR + 30 * MINUTE };
+    // The first day (03:07 on): its whole day less its first hours, whatever the watermark after it.
+    const firstDay = [
+      { level: 'day', span: { from: D0 - DAY, to: D0 } },
+      { level: 'hour', span: { from: D0 - DAY, to: D0 - DAY + 3 * HOUR }, subtract: true },
+      { level: 'minute', span: { from: D0 - DAY + 3 * HOUR, to: D0 - DAY + 3 * HOUR + 7 * MINUTE }, subtract: true },
+    ];
+    // Rolled up to 10:00 of the last day: its 10:00-13:30 are minute rows, and the day is read from its hours.
+    assert.deepEqual(rollupLegs(week, 'day', true, D0 + 6 * DAY + 10 * HOUR), [
+      { level: 'day', span: { from: D0, to: D0 + 6 * DAY } },
+      ...firstDay,
+      { level: 'hour', span: { from: D0 + 6 * DAY, to: D0 + 6 * DAY + 10 * HOUR } },
+      { level: 'minute', span: { from: D0 + 6 * DAY + 10 * HOUR, to: D0 + 6 * DAY + 13 * HOUR + 30 * MINUTE } },
+    ]);
+    // Rolled up to 13:00 the day before: that day's last 11 hours and the last day are minute rows.
+    assert.deepEqual(rollupLegs(week, 'day', true, D0 + 5 * DAY + 13 * HOUR), [
+      { level: 'day', span: { from: D0, to: D0 + 5 * DAY } },
+      ...firstDay,
+      { level: 'hour', span: { from: D0 + 5 * DAY, to: D0 + 5 * DAY + 13 * HOUR } },
+      { level: 'minute', span: { from: D0 + 5 * DAY + 13 * HOUR, to: week.to } },
+    ]);
+    // A window after the watermark: minute rows only; one whose last day is rolled up whole: as without a watermark.
+    assert.deepEqual(rollupLegs(week, 'day', true, week.from - HOUR), [{ level: 'minute', span: week }]);
+    assert.deepEqual(rollupLegs(week, 'day', true, D0 + 7 * DAY), rollupLegs(week, 'day', true));
+    assert.deepEqual(rollupLegs(week, 'hour', false, D0 + 2 * DAY), [
+      { level: 'hour', span: { from: D0 - DAY + 4 * HOUR, to: D0 + 2 * DAY } },
+      { level: 'minute', span: { from: D0 - DAY + 3 * HOUR + 7 * MINUTE, to: D0 - DAY + 4 * HOUR } },
+      { level: 'minute', span: { from: D0 + 2 * DAY, to: week.to } },
+    ]);
+  });
 });
 
 describe('every read endpoint rejects bad filters the same way', () => {

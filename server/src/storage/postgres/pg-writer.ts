@@ -1,13 +1,31 @@
 import type pg from 'pg';
 import { WriteFailedError, WriterBusyError } from '../errors.js';
 import { RouteCap } from '../route-cap.js';
-import { addToRollups, CLOSE_ROLLUPS, COUNT_ROLLUPS, emptyRollupDeltas, rollupRows, type RollupDeltas } from '../rollup-deltas.js';
+import { addToRollups, CLOSE_ROLLUPS, COUNT_ROLLUPS, emptyRollupDeltas, rollupRows, type RollupDeltas, type RollupRowsOptions } from '../rollup-deltas.js';
+import { deltasOfMinuteRows, minuteRowsSql, parseRolledTo, readRolledToSql, ROLLED_TO_KEY, rollUpTarget, saveRolledToSql } from '../rollup-watermark.js';
+import type { Sql } from '../sql/template.js';
+import { DAY_MS, floorTo } from '../time-window.js';
 import type { EventWriter, WriterHealth } from '../storage.js';
 import { HOUR_MS, openedAtOf, type BatchWriteResult, type DropReportRow, type StoredCloseEvent, type StoredOpen } from '../types.js';
 import { arrayLiteral, columnArrays } from './pg-array.js';
 import { copyEvents } from './pg-event-copy.js';
 import { describePostgresFailure } from './pg-pool.js';
 import { matchReconnects } from './pg-reconnect-matcher.js';
+
+/**
+ * The lock between ingest transactions (each takes it shared) and the roll-up (it takes it
+ * alone): a roll-up must not sum an hour while a transaction that read the old watermark
+ * still adds minute rows to it. See rollup-watermark.ts.
+ */
+const ROLLUP_LOCK = 7_202_613_014;
+
+/** One round trip: the transaction, the shared roll-up lock, then (a new snapshot, after the lock) the watermark. */
+const BEGIN_INGEST = `BEGIN; SELECT pg_advisory_xact_lock_shared(${ROLLUP_LOCK}); SELECT value FROM setting WHERE key = '${ROLLED_TO_KEY}'`;
+
+/** Most hours one roll-up transaction sums (a watermark far behind is caught up in steps). */
+const ROLL_UP_STEP_MS = DAY_MS;
+
+const query = (client: pg.PoolClient, statement: Sql): Promise<pg.QueryResult> => client.query(statement.text, statement.values);
 
 /** The channel on which each committed transaction announces the seq range it wrote (the live tail). */
 export const EVENTS_CHANNEL = 'closewatch_events';
@@ -111,6 +129,8 @@ export class PostgresWriter implements EventWriter {
   private knownRoutes = new Map<string, string[]>();
   private failuresInARow = 0;
   private lastFailure: string | null = null;
+  /** The rollup watermark as the last transaction read it (Infinity until one has). */
+  private rolledTo = Infinity;
   transactions = 0;
   committedEvents = 0;
 
@@ -176,6 +196,9 @@ export class PostgresWriter implements EventWriter {
           const results = await this.commit(group);
           this.failuresInARow = 0;
           group.forEach((q, i) => q.resolve(results[i] as BatchWriteResult));
+          if (rollUpTarget(Date.now()) > this.rolledTo) {
+            await this.rollUp().catch((error: unknown) => this.options.onFailure?.(`roll-up failed: ${describePostgresFailure(error)}`, error));
+          }
         } catch (error) {
           const reason = describePostgresFailure(error);
           this.failuresInARow += 1;
@@ -191,75 +214,125 @@ export class PostgresWriter implements EventWriter {
     }
   }
 
-  private async commit(group: readonly Queued[]): Promise<BatchWriteResult[]> {
+  /**
+   * Runs `work` in a transaction on a pooled connection, opened by `begin` (statements whose
+   * results `work` gets); commits after it, or rolls back and drops a connection that cannot.
+   */
+  private async transaction<T>(begin: string, work: (client: pg.PoolClient, begun: pg.QueryResult[]) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken = false;
     try {
-      await client.query('BEGIN');
-      await this.loadRoutes(client, group);
-      const stored: Array<{ batch: number; index: number; event: StoredCloseEvent; capped: boolean }> = [];
-      for (let b = 0; b < group.length; b += 1) {
-        const batch = (group[b] as Queued).events;
-        for (let index = 0; index < batch.length; index += 1) {
-          const given = batch[index] as StoredCloseEvent;
-          const route = this.routeCap.admit(given.service, given.ts, given.route);
-          stored.push({ batch: b, index, event: route === given.route ? given : { ...given, route }, capped: route !== given.route });
-        }
-      }
-      const inserted = await this.insertEvents(client, stored.map((s) => s.event));
-      const results: BatchWriteResult[] = group.map(() => ({ accepted: 0, duplicates: 0, routesCapped: 0, duplicateIndexes: [] }));
-      const deltas: RollupDeltas = emptyRollupDeltas();
-      const seqs: number[] = [];
-      const kept: Array<{ seq: number; event: StoredCloseEvent }> = [];
-      for (const s of stored) {
-        const id = `${s.event.keyId}\u0000${s.event.eventId}`;
-        const seq = inserted.get(id);
-        const result = results[s.batch] as BatchWriteResult;
-        if (seq === undefined) {
-          result.duplicates += 1;
-          result.duplicateIndexes.push(s.index);
-          continue;
-        }
-        // The first of two equal ids in one transaction is the one stored.
-        inserted.delete(id);
-        seqs.push(seq);
-        kept.push({ seq, event: s.event });
-        result.accepted += 1;
-        if (s.capped) result.routesCapped += 1;
-        addToRollups(deltas, s.event);
-      }
-      await matchReconnects(client, deltas, kept);
-      await this.applyRollups(client, deltas);
-      // A batch whose events were all stored before is a retry of one committed but not
-      // acknowledged: its drop report was stored with it then.
-      const drops = group.flatMap((q, i) => {
-        const r = results[i] as BatchWriteResult;
-        return q.drop && !(r.accepted === 0 && r.duplicates > 0) ? [q.drop] : [];
-      });
-      if (drops.length > 0) {
-        const now = Date.now();
-        const [keyIds, services, instances, dropped] = columnArrays(drops, 4, (d) => [d.keyId, d.service, d.instance, d.dropped]);
-        await client.query(
-          `INSERT INTO drop_report (key_id, service, instance, dropped, received_at)
-           SELECT k, s, i, d, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::int4[]) AS t(k, s, i, d)`,
-          [keyIds, services, instances, dropped, now],
-        );
-      }
-      if (seqs.length > 0) await client.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, seqSpan(seqs)]);
+      const begun = (await client.query(begin)) as unknown as pg.QueryResult | pg.QueryResult[];
+      const result = await work(client, Array.isArray(begun) ? begun : [begun]);
       await client.query('COMMIT');
-      this.transactions += 1;
-      this.committedEvents += seqs.length;
-      return results;
+      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {
         broken = true;
       });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async commit(group: readonly Queued[]): Promise<BatchWriteResult[]> {
+    try {
+      const { results, stored } = await this.transaction(BEGIN_INGEST, (client, begun) => this.writeGroup(client, group, parseRolledTo(begun[2]?.rows[0]?.value)));
+      this.transactions += 1;
+      this.committedEvents += stored;
+      return results;
+    } catch (error) {
       // Routes admitted in a transaction that rolled back may not be stored: read them again.
       this.knownRoutes.clear();
       this.routeCap.forget();
       throw error;
-    } finally {
-      client.release(broken);
+    }
+  }
+
+  /** The work of one ingest transaction: answers each batch's result and how many events were stored. */
+  private async writeGroup(client: pg.PoolClient, group: readonly Queued[], rolledTo: number): Promise<{ results: BatchWriteResult[]; stored: number }> {
+    this.rolledTo = rolledTo;
+    await this.loadRoutes(client, group);
+    const stored: Array<{ batch: number; index: number; event: StoredCloseEvent; capped: boolean }> = [];
+    for (let b = 0; b < group.length; b += 1) {
+      const batch = (group[b] as Queued).events;
+      for (let index = 0; index < batch.length; index += 1) {
+        const given = batch[index] as StoredCloseEvent;
+        const route = this.routeCap.admit(given.service, given.ts, given.route);
+        stored.push({ batch: b, index, event: route === given.route ? given : { ...given, route }, capped: route !== given.route });
+      }
+    }
+    const inserted = await this.insertEvents(client, stored.map((s) => s.event));
+    const results: BatchWriteResult[] = group.map(() => ({ accepted: 0, duplicates: 0, routesCapped: 0, duplicateIndexes: [] }));
+    const deltas: RollupDeltas = emptyRollupDeltas();
+    const seqs: number[] = [];
+    const kept: Array<{ seq: number; event: StoredCloseEvent }> = [];
+    for (const s of stored) {
+      const id = `${s.event.keyId}\u0000${s.event.eventId}`;
+      const seq = inserted.get(id);
+      const result = results[s.batch] as BatchWriteResult;
+      if (seq === undefined) {
+        result.duplicates += 1;
+        result.duplicateIndexes.push(s.index);
+        continue;
+      }
+      // The first of two equal ids in one transaction is the one stored.
+      inserted.delete(id);
+      seqs.push(seq);
+      kept.push({ seq, event: s.event });
+      result.accepted += 1;
+      if (s.capped) result.routesCapped += 1;
+      addToRollups(deltas, s.event);
+    }
+    await matchReconnects(client, deltas, kept);
+    await this.applyRollups(client, deltas, { rolledTo });
+    // A batch whose events were all stored before is a retry of one committed but not
+    // acknowledged: its drop report was stored with it then.
+    const drops = group.flatMap((q, i) => {
+      const r = results[i] as BatchWriteResult;
+      return q.drop && !(r.accepted === 0 && r.duplicates > 0) ? [q.drop] : [];
+    });
+    if (drops.length > 0) {
+      const now = Date.now();
+      const [keyIds, services, instances, dropped] = columnArrays(drops, 4, (d) => [d.keyId, d.service, d.instance, d.dropped]);
+      await client.query(
+        `INSERT INTO drop_report (key_id, service, instance, dropped, received_at)
+         SELECT k, s, i, d, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::int4[]) AS t(k, s, i, d)`,
+        [keyIds, services, instances, dropped, now],
+      );
+    }
+    if (seqs.length > 0) await client.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, seqSpan(seqs)]);
+    return { results, stored: seqs.length };
+  }
+
+  /**
+   * Sums the minute rows from the watermark up to `until` (default: the last hour over,
+   * see rollUpTarget) into hour and day rows, and moves the watermark there, a day at most
+   * per transaction. Under the roll-up lock alone: ingest transactions wait for it, and it
+   * waits for those under way, so none adds to an hour as it is summed. Another
+   * collector's roll-up done first leaves nothing to do. Answers the watermark.
+   */
+  async rollUp(until: number = rollUpTarget(Date.now())): Promise<number> {
+    // Whole hours only: an hour row holds all of its hour or does not exist.
+    const target = floorTo(until, HOUR_MS);
+    for (;;) {
+      const step = await this.transaction(`BEGIN; SELECT pg_advisory_xact_lock(${ROLLUP_LOCK})`, async (client) => {
+        const from = parseRolledTo((await query(client, readRolledToSql())).rows[0]?.value);
+        if (!(from < target)) return { rolledTo: from, done: true };
+        const to = Math.min(target, from + ROLL_UP_STEP_MS);
+        const rows = minuteRowsSql(from, to);
+        const deltas = deltasOfMinuteRows({
+          close: (await query(client, rows.close)).rows,
+          instance: (await query(client, rows.instance)).rows,
+          lifetime: (await query(client, rows.lifetime)).rows,
+        });
+        await this.applyRollups(client, deltas, { coarserOnly: true });
+        await query(client, saveRolledToSql(to));
+        return { rolledTo: to, done: false };
+      });
+      this.rolledTo = step.rolledTo;
+      if (step.done) return step.rolledTo;
     }
   }
 
@@ -268,10 +341,7 @@ export class PostgresWriter implements EventWriter {
    * reconnect-advising closes they answer, in one transaction; answers how many were new.
    */
   async writeOpens(opens: ReadonlyArray<StoredOpen>): Promise<number> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
+    return this.transaction('BEGIN', async (client) => {
       const arrays = columnArrays(opens, 8, (o) => [o.keyId, o.noticeId, o.clientKey, o.openedAt, o.service, o.instance, o.route, o.receivedAt]);
       const inserted = await client.query<{ key_id: string; notice_id: string }>({
         name: 'closewatch_opens',
@@ -286,16 +356,8 @@ export class PostgresWriter implements EventWriter {
       const deltas = emptyRollupDeltas();
       await matchReconnects(client, deltas, [], stored);
       await this.applyRollups(client, deltas);
-      await client.query('COMMIT');
       return stored.length;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   /** Reads the stored routes of every service-hour of the group the route cap has not seen yet. */
@@ -311,9 +373,13 @@ export class PostgresWriter implements EventWriter {
     this.knownRoutes = new Map();
     if (wanted.size === 0) return;
     const list = [...wanted.values()];
+    // An hour at or past the watermark has minute rows only.
     const rows = await client.query<{ service: string; bucket: number; route: string }>(
-      `SELECT DISTINCT r.service, r.bucket, r.route FROM close_rollup_hour r
-       JOIN unnest($1::text[], $2::int8[]) AS w(service, bucket) ON r.service = w.service AND r.bucket = w.bucket`,
+      `WITH w AS (SELECT * FROM unnest($1::text[], $2::int8[]) AS w(service, bucket))
+       SELECT r.service, r.bucket, r.route FROM close_rollup_hour r JOIN w ON r.service = w.service AND r.bucket = w.bucket
+       UNION
+       SELECT r.service, w.bucket, r.route FROM close_rollup_minute r
+         JOIN w ON r.service = w.service AND r.bucket >= w.bucket AND r.bucket < w.bucket + ${HOUR_MS}`,
       [arrayLiteral(list.map((w) => w.service)), arrayLiteral(list.map((w) => w.hour))],
     );
     for (const row of rows.rows) {
@@ -350,8 +416,8 @@ export class PostgresWriter implements EventWriter {
     return new Map(result.rows.map((r) => [`${r.key_id}\u0000${r.event_id}`, r.seq]));
   }
 
-  private async applyRollups(client: pg.PoolClient, deltas: RollupDeltas): Promise<void> {
-    const rows = rollupRows(deltas);
+  private async applyRollups(client: pg.PoolClient, deltas: RollupDeltas, options: RollupRowsOptions = {}): Promise<void> {
+    const rows = rollupRows(deltas, options);
     const values: string[] = [];
     for (const { table, keys, columns } of ROLLUP_WRITES) {
       const close = rows.close.get(table);

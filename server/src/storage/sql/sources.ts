@@ -2,7 +2,7 @@ import { categoryCodeRanges } from '@closewatch/sdk/close-codes';
 import { LIFETIME_EDGES_MS } from '@closewatch/sdk/lifetime-buckets';
 import { MINUTE_MS, needsRawEvents, NO_CODE_SENTINEL, type CloseFilters, type ReadPath, type TimeWindow } from '../types.js';
 import type { Dialect } from './dialect.js';
-import { rollupLegs, type RollupLevel } from '../time-window.js';
+import { rollupLegs, type ReadWindow, type RollupLevel } from '../time-window.js';
 import { and, int, join, or, raw, sql, type Sql } from './template.js';
 
 /**
@@ -106,7 +106,7 @@ function countGrouping(keys: Sql): LegGrouping {
 /** UNION ALL of one rollup family over a window: day rows for whole days, hour rows for whole hours at their edges, minute rows at the edges of those. */
 function stitchedRollups(
   dialect: Dialect,
-  window: TimeWindow,
+  window: ReadWindow,
   tables: RollupTables,
   columns: Sql,
   conditions: readonly Sql[],
@@ -119,7 +119,7 @@ function stitchedRollups(
   const where = and(grouping === undefined ? [...conditions, dialect.withinBudget] : conditions);
   const groupBy = grouping === undefined ? sql`` : sql` GROUP BY bucket, ${grouping.keys} HAVING ${dialect.withinBudget}`;
   const subtracted = grouping?.subtracted;
-  const legs = rollupLegs(window, coarsest === 'day' && tables.day === undefined ? 'hour' : coarsest, subtracted !== undefined).map(({ level, span, subtract }) =>
+  const legs = rollupLegs(window, coarsest === 'day' && tables.day === undefined ? 'hour' : coarsest, subtracted !== undefined, window.rolledTo).map(({ level, span, subtract }) =>
     sql`SELECT ${grouping === undefined ? columns : subtract ? (subtracted as Sql) : grouping.columns} FROM ${raw(tables[level] as string)}
       WHERE bucket >= ${int(span.from)} AND bucket < ${int(span.to)} AND ${where}${groupBy}`,
   );
@@ -137,7 +137,7 @@ function groupedEvents(rows: Sql, grouping?: LegGrouping): Sql {
  * @param coarsest the coarsest rollup rows callers can use (`minute` when they need minute
  *   resolution, `hour` for hourly buckets).
  */
-export function closeSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters, coarsest: RollupLevel = 'day', grouping?: LegGrouping): Source {
+export function closeSource(dialect: Dialect, window: ReadWindow, filters: CloseFilters, coarsest: RollupLevel = 'day', grouping?: LegGrouping): Source {
   if (needsRawEvents(filters)) {
     return {
       path: 'events',
@@ -184,7 +184,7 @@ function onlyServiceAndCodes(filters: CloseFilters): boolean {
  * The per-code rollups are keyed (bucket, code, service): a `grouping` by code runs in
  * key order on SQLite (24 h of 15-minute buckets over 10M events: 158k minute rows).
  */
-export function codeSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters, coarsest: RollupLevel = 'day', grouping?: LegGrouping): Source {
+export function codeSource(dialect: Dialect, window: ReadWindow, filters: CloseFilters, coarsest: RollupLevel = 'day', grouping?: LegGrouping): Source {
   if (!onlyServiceAndCodes(filters)) return closeSource(dialect, window, filters, coarsest, grouping);
   return {
     path: 'rollups',
@@ -205,7 +205,7 @@ export function codeSource(dialect: Dialect, window: TimeWindow, filters: CloseF
  * filters allow, each leg grouped by bucket, code and template (their key order), else
  * from `closeSource` grouped the same way.
  */
-export function reasonSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters): Source {
+export function reasonSource(dialect: Dialect, window: ReadWindow, filters: CloseFilters): Source {
   const grouping = countGrouping(sql`code, reason_template`);
   if (!onlyServiceAndCodes(filters)) return closeSource(dialect, window, filters, 'day', grouping);
   return {
@@ -226,7 +226,7 @@ export function reasonSource(dialect: Dialect, window: TimeWindow, filters: Clos
  * Closes per instance with `bucket`, `service`, `instance`, `code` and `count`, from the
  * instance rollups when the filters allow, else from raw events.
  */
-export function instanceSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters, grouping?: LegGrouping): Source {
+export function instanceSource(dialect: Dialect, window: ReadWindow, filters: CloseFilters, grouping?: LegGrouping): Source {
   if (!onlyServiceAndCodes(filters)) {
     return {
       path: 'events',
@@ -266,7 +266,7 @@ function lifetimeBucketSql(): Sql {
  * only know service and code, other filters read raw events. Each rollup leg is grouped
  * by bucket, code and lifetime bucket, their key order.
  */
-export function lifetimeSource(dialect: Dialect, window: TimeWindow, filters: CloseFilters): Source {
+export function lifetimeSource(dialect: Dialect, window: ReadWindow, filters: CloseFilters): Source {
   const grouping = countGrouping(sql`code, lifetime_bucket`);
   if (!onlyServiceAndCodes(filters)) {
     return {

@@ -1,4 +1,5 @@
-import { DAY_MS } from '../time-window.js';
+import { parseRolledTo, readRolledToSql } from '../rollup-watermark.js';
+import { DAY_MS, type ReadWindow } from '../time-window.js';
 import { HOUR_MS, OTHER_CODE, type CloseFilters, type Read, type TimeWindow } from '../types.js';
 import { categoryIndexSql, severityColumns } from './code-sql.js';
 import type { Dialect } from './dialect.js';
@@ -100,22 +101,42 @@ const severity = (r: Row): SeverityCounts => ({
  * both engines; `dialect` holds what differs and `run` executes on the engine's read
  * connections.
  */
+/** How long a read watermark is used before it is read again. */
+const WATERMARK_TTL_MS = 5_000;
+
 export class StatsReader {
+  /** The rollup watermark as last read, and when (see `rolled`). */
+  private watermark: { rolledTo: number; readAt: number } | null = null;
+
   constructor(
     private readonly dialect: Dialect,
     private readonly run: RunRead,
   ) {}
 
+  /**
+   * `window` with the rollup watermark: hour and day rollups are read only before it. The
+   * watermark is read again after WATERMARK_TTL_MS; one read a little earlier is as exact,
+   * since it only moves forward (rollup-watermark.ts).
+   */
+  private async rolled(window: TimeWindow): Promise<ReadWindow> {
+    const now = Date.now();
+    if (this.watermark === null || now - this.watermark.readAt > WATERMARK_TTL_MS) {
+      const [row] = await this.run(readRolledToSql());
+      this.watermark = { rolledTo: parseRolledTo(row?.value), readAt: now };
+    }
+    return { ...window, rolledTo: this.watermark.rolledTo };
+  }
+
   /** Closes per code (at most 65,537 rows: every code and "none"). */
   async codeCounts(window: TimeWindow, filters: CloseFilters): Promise<Read<CodeCount>> {
-    const source = codeSource(this.dialect, window, filters);
+    const source = codeSource(this.dialect, await this.rolled(window), filters);
     const rows = await this.run(sql`SELECT code, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY code`);
     return { rows: rows.map((r) => ({ code: toCode(r.code), count: toNumber(r.n) })), path: source.path };
   }
 
   /** Closes per bucket of `bucketMs` (aligned to the epoch) and category (its index in CLOSE_CATEGORIES). */
   async timeseriesByCategory(window: TimeWindow, filters: CloseFilters, bucketMs: number): Promise<Read<TimeseriesCell<number>>> {
-    const source = this.timeseriesSource(window, filters, bucketMs);
+    const source = this.timeseriesSource(await this.rolled(window), filters, bucketMs);
     const b = int(bucketMs);
     const rows = await this.run(
       sql`SELECT (bucket / ${b}) * ${b} AS t, ${categoryIndexSql(filters.customCodes)} AS k, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY t, k`,
@@ -145,7 +166,7 @@ export class StatsReader {
     topCodes: number,
     perCode: number,
   ): Promise<Read<CodeTemplates> & { otherCodes: { codes: number; count: number } }> {
-    const source = reasonSource(this.dialect, window, filters);
+    const source = reasonSource(this.dialect, await this.rolled(window), filters);
     const rows = await this.run(sql`
       WITH t AS (SELECT code, reason_template AS template, SUM(count) AS n FROM (${source.sql}) AS s GROUP BY code, reason_template HAVING SUM(count) > 0),
       c AS (SELECT code, SUM(n) AS code_total, COUNT(*) AS templates FROM t GROUP BY code),
@@ -227,7 +248,8 @@ export class StatsReader {
   ): Promise<GroupedRead<{ service: string; route?: string; instance?: string }>> {
     const keys = ['service', group];
     const grouping = severityGrouping(keys);
-    const source = group === 'instance' ? instanceSource(this.dialect, window, filters, grouping) : closeSource(this.dialect, window, filters, 'day', grouping);
+    const rolled = await this.rolled(window);
+    const source = group === 'instance' ? instanceSource(this.dialect, rolled, filters, grouping) : closeSource(this.dialect, rolled, filters, 'day', grouping);
     const rows = await this.run(sql`
       WITH g AS (${groupSeverity(source, keys)}),
       ${rankedGroups('r', 'g', keys)}
@@ -248,7 +270,7 @@ export class StatsReader {
   ): Promise<{ routes: GroupedRead<{ service: string; route: string }>; services: GroupedRead<{ service: string }> }> {
     const routeKeys = ['service', 'route'];
     const serviceKeys = ['service'];
-    const source = closeSource(this.dialect, window, filters, 'day', severityGrouping(routeKeys));
+    const source = closeSource(this.dialect, await this.rolled(window), filters, 'day', severityGrouping(routeKeys));
     const rows = await this.run(sql`
       WITH g AS (${groupSeverity(source, routeKeys)}),
       sg AS (SELECT service, SUM(total) AS total, SUM(abnormal) AS abnormal, SUM(error) AS error, SUM(again) AS again FROM g GROUP BY service),
@@ -267,7 +289,7 @@ export class StatsReader {
 
   /** Closes with a known lifetime per lifetime bucket (edges in the registry), for the `top` codes; the rest as code -2. */
   async lifetimeCounts(window: TimeWindow, filters: CloseFilters, top: number): Promise<LifetimesRead> {
-    const source = lifetimeSource(this.dialect, window, filters);
+    const source = lifetimeSource(this.dialect, await this.rolled(window), filters);
     // One pass over the source: the codes are ranked from the small grouped rows, not
     // by grouping the source again per question.
     const rows = await this.run(sql`
@@ -284,7 +306,7 @@ export class StatsReader {
   }
 
   /** Rows with `bucket`, `code`, `count` (and `service` when `byService`) for series of `bucketMs` buckets. */
-  private timeseriesSource(window: TimeWindow, filters: CloseFilters, bucketMs: number, byService = false): Source {
+  private timeseriesSource(window: ReadWindow, filters: CloseFilters, bucketMs: number, byService = false): Source {
     // Day (hour) rollups fit only when every day (hour) lies inside one bucket.
     const coarsest = bucketMs % DAY_MS === 0 ? 'day' : bucketMs % HOUR_MS === 0 ? 'hour' : 'minute';
     return codeSource(this.dialect, window, filters, coarsest, byService ? undefined : { columns: sql`bucket, code, SUM(count) AS count`, keys: sql`code` });
@@ -297,7 +319,7 @@ export class StatsReader {
     key: 'code' | 'service',
     top: number,
   ): Promise<{ rows: Row[]; path: Source['path']; otherGroups: number }> {
-    const source = this.timeseriesSource(window, filters, bucketMs, key === 'service');
+    const source = this.timeseriesSource(await this.rolled(window), filters, bucketMs, key === 'service');
     const b = int(bucketMs);
     const column = raw(key);
     const rows = await this.run(sql`

@@ -10,7 +10,12 @@ import {
   emptyRollupDeltas,
   rollupRows,
   type RollupDeltas,
+  type RollupRowsOptions,
 } from '../rollup-deltas.js';
+import { deltasOfMinuteRows, minuteRowsSql, parseRolledTo, readRolledToSql, rollUpTarget, saveRolledToSql } from '../rollup-watermark.js';
+import type { Sql } from '../sql/template.js';
+import { DAY_MS, floorTo } from '../time-window.js';
+import { HOUR_MS } from '../types.js';
 
 const closeRollupSql = (table: string): string => `
   INSERT INTO ${table} (bucket, service, route, code, initiator, reason_template, count, clean_count,
@@ -47,14 +52,28 @@ export class EventStore {
   >;
 
   private readonly routeCap: RouteCap;
+  private readonly rollUpTx: Transaction<(from: number, to: number) => void>;
+  /** The rollup watermark (rollup-watermark.ts); this thread is the only one that moves it. */
+  private rolledTo: number;
 
   /** @param maxRoutesPerServiceHour distinct routes kept per service and hour; more are stored as `(other)` */
   constructor(
     private readonly db: SqliteDatabase,
     maxRoutesPerServiceHour = 500,
   ) {
-    const hourRoutes = db.prepare<[string, number], { route: string }>('SELECT DISTINCT route FROM close_rollup_hour WHERE service = ? AND bucket = ?');
-    this.routeCap = new RouteCap(maxRoutesPerServiceHour, (service, hour) => hourRoutes.all(service, hour).map((r) => r.route));
+    // An hour at or past the watermark has minute rows only.
+    const hourRoutes = db.prepare<[string, number, string, number, number], { route: string }>(
+      'SELECT route FROM close_rollup_hour WHERE service = ? AND bucket = ? UNION SELECT route FROM close_rollup_minute WHERE service = ? AND bucket >= ? AND bucket < ?',
+    );
+    this.routeCap = new RouteCap(maxRoutesPerServiceHour, (service, hour) => hourRoutes.all(service, hour, service, hour, hour + HOUR_MS).map((r) => r.route));
+    const all = (statement: Sql): Array<Record<string, unknown>> => db.prepare(statement.sql).all(...statement.values) as Array<Record<string, unknown>>;
+    this.rolledTo = parseRolledTo(all(readRolledToSql())[0]?.value);
+    this.rollUpTx = db.transaction((from: number, to: number) => {
+      const rows = minuteRowsSql(from, to);
+      this.applyRollups(deltasOfMinuteRows({ close: all(rows.close), instance: all(rows.instance), lifetime: all(rows.lifetime) }), { coarserOnly: true });
+      const save = saveRolledToSql(to);
+      db.prepare(save.sql).run(...save.values);
+    });
     this.insertEvent = db.prepare(`
       INSERT INTO close_event (key_id, event_id, ts, received_at, code, reason, reason_truncated,
         reason_template, was_clean, initiator, source, service, instance, route, duration_ms,
@@ -86,7 +105,7 @@ export class EventStore {
       (batches: ReadonlyArray<ReadonlyArray<StoredCloseEvent>>, drops: ReadonlyArray<DropReportRow | null>, now: number) => {
       const deltas = emptyRollupDeltas();
       const results = batches.map((batch) => this.insertBatch(batch, deltas));
-      this.applyRollups(deltas);
+      this.applyRollups(deltas, { rolledTo: this.rolledTo });
       results.forEach((result, i) => {
         const d = drops[i];
         // A batch whose events were all stored before is a retry of one that was committed
@@ -113,7 +132,30 @@ export class EventStore {
     // and then writes gets SQLITE_BUSY at once, without waiting out busy_timeout, when
     // another connection (Prisma on the main thread, a backup, `npm run keys`) holds the
     // write lock; taking the lock first waits for it instead.
+    if (rollUpTarget(now) > this.rolledTo) {
+      try {
+        this.rollUp(rollUpTarget(now));
+      } catch {
+        // Ingest goes on: the rows before the watermark stay exact, and the next write tries again.
+      }
+    }
     return this.writeBatchesTx.immediate(batches, drops, now);
+  }
+
+  /**
+   * Sums the minute rows from the watermark up to `until` into hour and day rows and moves
+   * the watermark there, a day at most per transaction (see rollup-watermark.ts). Ingest
+   * calls it once an hour is over; answers the watermark.
+   */
+  rollUp(until: number): number {
+    // Whole hours only: an hour row holds all of its hour or does not exist.
+    const target = floorTo(until, HOUR_MS);
+    while (this.rolledTo < target) {
+      const to = Math.min(target, this.rolledTo + DAY_MS);
+      this.rollUpTx.immediate(this.rolledTo, to);
+      this.rolledTo = to;
+    }
+    return this.rolledTo;
   }
 
   /**
@@ -173,8 +215,8 @@ export class EventStore {
     return { accepted, duplicates: batch.length - accepted, routesCapped, duplicateIndexes };
   }
 
-  private applyRollups(deltas: RollupDeltas): void {
-    const rows = rollupRows(deltas);
+  private applyRollups(deltas: RollupDeltas, options: RollupRowsOptions = {}): void {
+    const rows = rollupRows(deltas, options);
     for (const [table, closeRows] of rows.close) {
       const stmt = this.upsertClose.get(table) as Statement;
       for (const row of closeRows.values()) stmt.run(row);

@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { EventWriter, WriterHealth } from '../storage.js';
 import { WriteFailedError, WriterBusyError } from '../errors.js';
+import { rollUpTarget } from '../rollup-watermark.js';
 import type { BatchWriteResult, DropReportRow, StoredCloseEvent, StoredOpen } from '../types.js';
 import { spawnStorageWorker } from './spawn-worker.js';
 import { newGateBuffer } from './wal-gate.js';
@@ -125,6 +126,11 @@ export class ThreadedWriter implements EventWriter {
    */
   writeOpens(opens: ReadonlyArray<StoredOpen>): Promise<number> {
     return this.send('maintain', (id) => ({ type: 'opens', id, opens })) as Promise<number>;
+  }
+
+  /** Hour and day rollups summed from minute rows up to `until` (default: the last hour over); resolves with the watermark. */
+  rollUp(until: number = rollUpTarget(Date.now())): Promise<number> {
+    return this.send('maintain', (id) => ({ type: 'rollup', id, until })) as Promise<number>;
   }
 
   /** One step of giving free pages back to the file system; resolves with the bytes given back (0: none left). */

@@ -65,12 +65,18 @@ port.on('message', (message: WriterRequest) => {
     }
     return;
   }
-  if (message.type === 'exec' || message.type === 'reclaim' || message.type === 'opens') {
+  if (message.type === 'exec' || message.type === 'reclaim' || message.type === 'opens' || message.type === 'rollup') {
     // Runs between group commits (they wait for setImmediate), so a prune batch delays
     // ingest by its own few milliseconds at most.
     try {
       const changes =
-        message.type === 'exec' ? db.prepare(message.sql).run(...message.values).changes : message.type === 'opens' ? store.writeOpens(message.opens) : reclaim(message.pages);
+        message.type === 'exec'
+          ? db.prepare(message.sql).run(...message.values).changes
+          : message.type === 'opens'
+            ? store.writeOpens(message.opens)
+            : message.type === 'rollup'
+              ? store.rollUp(message.until)
+              : reclaim(message.pages);
       gate.afterWrite();
       port.postMessage({ type: 'done', id: message.id, changes } satisfies WriterReply);
     } catch (error) {

@@ -10,6 +10,8 @@ export type WriterRequest =
   | { type: 'opens'; id: number; opens: ReadonlyArray<StoredOpen> }
   /** One step of giving freed pages back to the file system (at most `pages`). */
   | { type: 'reclaim'; id: number; pages: number }
+  /** Hour and day rollups summed from minute rows up to `until`; answered with the watermark. */
+  | { type: 'rollup'; id: number; until: number }
   | { type: 'close' };
 
 /** Messages from the writer thread back. `code` is SQLite's error code (SQLITE_FULL...), when there is one. */
@@ -17,6 +19,6 @@ export type WriterReply =
   | { type: 'written'; id: number; result: BatchWriteResult; transactions: number }
   | { type: 'failed'; id: number; message: string; code: string | null }
   | { type: 'pong'; id: number }
-  /** `changes`: rows an exec changed, notices an opens request stored, or bytes a reclaim step gave back. */
+  /** `changes`: rows an exec changed, notices an opens request stored, bytes a reclaim step gave back, or the watermark after a roll-up. */
   | { type: 'done'; id: number; changes: number }
   | { type: 'closed' };
