@@ -51,6 +51,24 @@ export function saveRolledToSql(rolledTo: number): Sql {
   return sql`UPDATE setting SET value = ${String(rolledTo)} WHERE key = ${ROLLED_TO_KEY}`;
 }
 
+/**
+ * The first minute with rows at or after `from` (null: none). A roll-up skips the empty hours
+ * before it: a watermark left behind by an idle collector moves in one step, not an hour at a time.
+ */
+export function firstMinuteSql(from: number): Sql {
+  return sql`SELECT MIN(bucket) AS bucket FROM close_rollup_minute WHERE bucket >= ${int(from)}`;
+}
+
+/**
+ * The next span a roll-up sums, from the watermark `from` towards `target`: one hour (so the
+ * lock or the writer thread is held for one hour's rows at a time), starting at the hour of
+ * `firstMinute`, the first minute row at or after `from`, when the hours before it are empty.
+ */
+export function rollUpStep(from: number, target: number, firstMinute: number | null): { from: number; to: number } {
+  const start = firstMinute === null ? target : Math.max(from, Math.min(target, floorTo(firstMinute, HOUR_MS)));
+  return { from: start, to: Math.min(target, start + HOUR_MS) };
+}
+
 /** The minute rows a roll-up sums, from `from` up to `to`: close, instance and lifetime rows (code and reason rows derive from close rows). */
 export function minuteRowsSql(from: number, to: number): { close: Sql; instance: Sql; lifetime: Sql } {
   const range = sql`bucket >= ${int(from)} AND bucket < ${int(to)}`;

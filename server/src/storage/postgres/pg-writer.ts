@@ -2,9 +2,9 @@ import type pg from 'pg';
 import { WriteFailedError, WriterBusyError } from '../errors.js';
 import { RouteCap } from '../route-cap.js';
 import { addToRollups, CLOSE_ROLLUPS, COUNT_ROLLUPS, emptyRollupDeltas, rollupRows, type RollupDeltas, type RollupRowsOptions } from '../rollup-deltas.js';
-import { deltasOfMinuteRows, minuteRowsSql, parseRolledTo, readRolledToSql, ROLLED_TO_KEY, rollUpTarget, saveRolledToSql } from '../rollup-watermark.js';
+import { deltasOfMinuteRows, firstMinuteSql, minuteRowsSql, parseRolledTo, readRolledToSql, ROLLED_TO_KEY, rollUpStep, rollUpTarget, saveRolledToSql } from '../rollup-watermark.js';
 import type { Sql } from '../sql/template.js';
-import { DAY_MS, floorTo } from '../time-window.js';
+import { floorTo } from '../time-window.js';
 import type { EventWriter, WriterHealth } from '../storage.js';
 import { HOUR_MS, openedAtOf, type BatchWriteResult, type DropReportRow, type StoredCloseEvent, type StoredOpen } from '../types.js';
 import { arrayLiteral, columnArrays } from './pg-array.js';
@@ -21,9 +21,6 @@ const ROLLUP_LOCK = 7_202_613_014;
 
 /** One round trip: the transaction, the shared roll-up lock, then (a new snapshot, after the lock) the watermark. */
 const BEGIN_INGEST = `BEGIN; SELECT pg_advisory_xact_lock_shared(${ROLLUP_LOCK}); SELECT value FROM setting WHERE key = '${ROLLED_TO_KEY}'`;
-
-/** Most hours one roll-up transaction sums (a watermark far behind is caught up in steps). */
-const ROLL_UP_STEP_MS = DAY_MS;
 
 const query = (client: pg.PoolClient, statement: Sql): Promise<pg.QueryResult> => client.query(statement.text, statement.values);
 
@@ -308,8 +305,8 @@ export class PostgresWriter implements EventWriter {
 
   /**
    * Sums the minute rows from the watermark up to `until` (default: the last hour over,
-   * see rollUpTarget) into hour and day rows, and moves the watermark there, a day at most
-   * per transaction. Under the roll-up lock alone: ingest transactions wait for it, and it
+   * see rollUpTarget) into hour and day rows, and moves the watermark there, an hour a
+   * transaction (rollUpStep). Under the roll-up lock alone: ingest transactions wait for it, and it
    * waits for those under way, so none adds to an hour as it is summed. Another
    * collector's roll-up done first leaves nothing to do. Answers the watermark.
    */
@@ -320,16 +317,17 @@ export class PostgresWriter implements EventWriter {
       const step = await this.transaction(`BEGIN; SELECT pg_advisory_xact_lock(${ROLLUP_LOCK})`, async (client) => {
         const from = parseRolledTo((await query(client, readRolledToSql())).rows[0]?.value);
         if (!(from < target)) return { rolledTo: from, done: true };
-        const to = Math.min(target, from + ROLL_UP_STEP_MS);
-        const rows = minuteRowsSql(from, to);
+        const first = (await query(client, firstMinuteSql(from))).rows[0]?.bucket;
+        const step = rollUpStep(from, target, first === null || first === undefined ? null : Number(first));
+        const rows = minuteRowsSql(step.from, step.to);
         const deltas = deltasOfMinuteRows({
           close: (await query(client, rows.close)).rows,
           instance: (await query(client, rows.instance)).rows,
           lifetime: (await query(client, rows.lifetime)).rows,
         });
         await this.applyRollups(client, deltas, { coarserOnly: true });
-        await query(client, saveRolledToSql(to));
-        return { rolledTo: to, done: false };
+        await query(client, saveRolledToSql(step.to));
+        return { rolledTo: step.to, done: false };
       });
       this.rolledTo = step.rolledTo;
       if (step.done) return step.rolledTo;

@@ -12,9 +12,9 @@ import {
   type RollupDeltas,
   type RollupRowsOptions,
 } from '../rollup-deltas.js';
-import { deltasOfMinuteRows, minuteRowsSql, parseRolledTo, readRolledToSql, rollUpTarget, saveRolledToSql } from '../rollup-watermark.js';
+import { deltasOfMinuteRows, firstMinuteSql, minuteRowsSql, parseRolledTo, readRolledToSql, rollUpStep, rollUpTarget, saveRolledToSql } from '../rollup-watermark.js';
 import type { Sql } from '../sql/template.js';
-import { DAY_MS, floorTo } from '../time-window.js';
+import { floorTo } from '../time-window.js';
 import { HOUR_MS } from '../types.js';
 
 const closeRollupSql = (table: string): string => `
@@ -52,7 +52,7 @@ export class EventStore {
   >;
 
   private readonly routeCap: RouteCap;
-  private readonly rollUpTx: Transaction<(from: number, to: number) => void>;
+  private readonly rollUpTx: Transaction<(from: number, target: number) => number>;
   /** The rollup watermark (rollup-watermark.ts); this thread is the only one that moves it. */
   private rolledTo: number;
 
@@ -68,11 +68,14 @@ export class EventStore {
     this.routeCap = new RouteCap(maxRoutesPerServiceHour, (service, hour) => hourRoutes.all(service, hour, service, hour, hour + HOUR_MS).map((r) => r.route));
     const all = (statement: Sql): Array<Record<string, unknown>> => db.prepare(statement.sql).all(...statement.values) as Array<Record<string, unknown>>;
     this.rolledTo = parseRolledTo(all(readRolledToSql())[0]?.value);
-    this.rollUpTx = db.transaction((from: number, to: number) => {
-      const rows = minuteRowsSql(from, to);
+    this.rollUpTx = db.transaction((from: number, target: number) => {
+      const first = all(firstMinuteSql(from))[0]?.bucket;
+      const step = rollUpStep(from, target, first === null || first === undefined ? null : Number(first));
+      const rows = minuteRowsSql(step.from, step.to);
       this.applyRollups(deltasOfMinuteRows({ close: all(rows.close), instance: all(rows.instance), lifetime: all(rows.lifetime) }), { coarserOnly: true });
-      const save = saveRolledToSql(to);
+      const save = saveRolledToSql(step.to);
       db.prepare(save.sql).run(...save.values);
+      return step.to;
     });
     this.insertEvent = db.prepare(`
       INSERT INTO close_event (key_id, event_id, ts, received_at, code, reason, reason_truncated,
@@ -144,17 +147,13 @@ export class EventStore {
 
   /**
    * Sums the minute rows from the watermark up to `until` into hour and day rows and moves
-   * the watermark there, a day at most per transaction (see rollup-watermark.ts). Ingest
+   * the watermark there, an hour a transaction (see rollup-watermark.ts). Ingest
    * calls it once an hour is over; answers the watermark.
    */
   rollUp(until: number): number {
     // Whole hours only: an hour row holds all of its hour or does not exist.
     const target = floorTo(until, HOUR_MS);
-    while (this.rolledTo < target) {
-      const to = Math.min(target, this.rolledTo + DAY_MS);
-      this.rollUpTx.immediate(this.rolledTo, to);
-      this.rolledTo = to;
-    }
+    while (this.rolledTo < target) this.rolledTo = this.rollUpTx.immediate(this.rolledTo, target);
     return this.rolledTo;
   }
 
