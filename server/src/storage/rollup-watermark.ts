@@ -62,10 +62,10 @@ export function firstMinuteSql(from: number): Sql {
 /**
  * The next span a roll-up sums, from the watermark `from` towards `target`: one hour (so the
  * lock or the writer thread is held for one hour's rows at a time), starting at the hour of
- * `firstMinute`, the first minute row at or after `from`, when the hours before it are empty.
+ * `firstMinute` (firstMinuteSql's answer, none when null), when the hours before it are empty.
  */
-export function rollUpStep(from: number, target: number, firstMinute: number | null): { from: number; to: number } {
-  const start = firstMinute === null ? target : Math.max(from, Math.min(target, floorTo(firstMinute, HOUR_MS)));
+export function rollUpStep(from: number, target: number, firstMinute: unknown): { from: number; to: number } {
+  const start = firstMinute === null || firstMinute === undefined ? target : Math.max(from, Math.min(target, floorTo(Number(firstMinute), HOUR_MS)));
   return { from: start, to: Math.min(target, start + HOUR_MS) };
 }
 

@@ -317,8 +317,7 @@ export class PostgresWriter implements EventWriter {
       const step = await this.transaction(`BEGIN; SELECT pg_advisory_xact_lock(${ROLLUP_LOCK})`, async (client) => {
         const from = parseRolledTo((await query(client, readRolledToSql())).rows[0]?.value);
         if (!(from < target)) return { rolledTo: from, done: true };
-        const first = (await query(client, firstMinuteSql(from))).rows[0]?.bucket;
-        const step = rollUpStep(from, target, first === null || first === undefined ? null : Number(first));
+        const step = rollUpStep(from, target, (await query(client, firstMinuteSql(from))).rows[0]?.bucket);
         const rows = minuteRowsSql(step.from, step.to);
         const deltas = deltasOfMinuteRows({
           close: (await query(client, rows.close)).rows,

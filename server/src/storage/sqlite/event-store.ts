@@ -69,8 +69,7 @@ export class EventStore {
     const all = (statement: Sql): Array<Record<string, unknown>> => db.prepare(statement.sql).all(...statement.values) as Array<Record<string, unknown>>;
     this.rolledTo = parseRolledTo(all(readRolledToSql())[0]?.value);
     this.rollUpTx = db.transaction((from: number, target: number) => {
-      const first = all(firstMinuteSql(from))[0]?.bucket;
-      const step = rollUpStep(from, target, first === null || first === undefined ? null : Number(first));
+      const step = rollUpStep(from, target, all(firstMinuteSql(from))[0]?.bucket);
       const rows = minuteRowsSql(step.from, step.to);
       this.applyRollups(deltasOfMinuteRows({ close: all(rows.close), instance: all(rows.instance), lifetime: all(rows.lifetime) }), { coarserOnly: true });
       const save = saveRolledToSql(step.to);
@@ -131,10 +130,6 @@ export class EventStore {
     drops: ReadonlyArray<DropReportRow | null> = [],
     now: number = Date.now(),
   ): BatchWriteResult[] {
-    // BEGIN IMMEDIATE: a deferred transaction that reads first (known routes, duplicates)
-    // and then writes gets SQLITE_BUSY at once, without waiting out busy_timeout, when
-    // another connection (Prisma on the main thread, a backup, `npm run keys`) holds the
-    // write lock; taking the lock first waits for it instead.
     if (rollUpTarget(now) > this.rolledTo) {
       try {
         this.rollUp(rollUpTarget(now));
@@ -142,6 +137,10 @@ export class EventStore {
         // Ingest goes on: the rows before the watermark stay exact, and the next write tries again.
       }
     }
+    // BEGIN IMMEDIATE: a deferred transaction that reads first (known routes, duplicates)
+    // and then writes gets SQLITE_BUSY at once, without waiting out busy_timeout, when
+    // another connection (Prisma on the main thread, a backup, `npm run keys`) holds the
+    // write lock; taking the lock first waits for it instead.
     return this.writeBatchesTx.immediate(batches, drops, now);
   }
 
