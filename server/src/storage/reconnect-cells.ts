@@ -120,14 +120,16 @@ export function nextOpeningSql(c: CloseColumns, events: string): string {
           AND NOT (o.key_id = ${c.keyId} AND o.notice_id = ${c.eventId})) AS next_opens)`;
 }
 
-/** An opening as the matching's SQL reads it: an SQL expression for each field (`seq` -1 and the notice's ids for a notice). */
+/**
+ * An opening as the matching's SQL reads it: an SQL expression for each field (`seq` -1
+ * and the notice's ids for a notice). Without `notice`, every opening is carried by a close.
+ */
 export interface OpeningColumns {
   clientKey: string;
   service: string;
   openedAt: string;
   seq: string;
-  keyId: string;
-  noticeId: string;
+  notice?: { keyId: string; noticeId: string };
 }
 
 /**
@@ -137,7 +139,10 @@ export interface OpeningColumns {
  * The inverse of nextOpeningSql's window.
  */
 export function answeredBySql(o: OpeningColumns): string {
-  return `r.client_key = ${o.clientKey} AND r.ts > ${o.openedAt} - ${RECONNECT_LOOKAHEAD_MS} AND r.ts <= ${o.openedAt} + ${RECONNECT_SKEW_MS}
-    AND r.service = ${o.service} AND r.seq <> ${o.seq} AND (r.next_open IS NULL OR r.next_open > ${o.openedAt})
-    AND NOT EXISTS (SELECT 1 FROM close_event AS own WHERE own.seq = r.seq AND own.key_id = ${o.keyId} AND own.event_id = ${o.noticeId})`;
+  const answered = `r.client_key = ${o.clientKey} AND r.ts > ${o.openedAt} - ${RECONNECT_LOOKAHEAD_MS} AND r.ts <= ${o.openedAt} + ${RECONNECT_SKEW_MS}
+    AND r.service = ${o.service} AND r.seq <> ${o.seq} AND (r.next_open IS NULL OR r.next_open > ${o.openedAt})`;
+  // A close carries its own opening (r.seq <> seq says so); a notice sent with the same id does too.
+  if (o.notice === undefined) return answered;
+  return `${answered}
+    AND NOT EXISTS (SELECT 1 FROM close_event AS own WHERE own.seq = r.seq AND own.key_id = ${o.notice.keyId} AND own.event_id = ${o.notice.noticeId})`;
 }
