@@ -24,6 +24,8 @@ export interface HttpPhase {
   p50: number;
   p99: number;
   elapsedMs: number;
+  /** The load generator's CPU time while it sent, in µs an acknowledged event. */
+  loadCpuPerEvent: number;
   reads: ReadReport | null;
 }
 
@@ -31,7 +33,7 @@ export async function httpPhase(url: string, events: number, firstBatch: number,
   const child = fork(fileURLToPath(new URL('./ingest-load.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] });
   return new Promise((resolve, reject) => {
     let lastPrint = 0;
-    child.on('message', (msg: { type: string; acknowledged?: number; latencies?: number[]; elapsedMs?: number; message?: string; reads?: ReadReport | null }) => {
+    child.on('message', (msg: { type: string; acknowledged?: number; latencies?: number[]; elapsedMs?: number; cpuMicros?: number; message?: string; reads?: ReadReport | null }) => {
       if (msg.type === 'progress' && Date.now() - lastPrint > 1000) {
         lastPrint = Date.now();
         log(`  ... ${fmt(msg.acknowledged ?? 0)} / ${fmt(events)} events acknowledged`);
@@ -44,6 +46,7 @@ export async function httpPhase(url: string, events: number, firstBatch: number,
           p50: percentile(sorted, 50),
           p99: percentile(sorted, 99),
           elapsedMs: msg.elapsedMs ?? 0,
+          loadCpuPerEvent: (msg.cpuMicros ?? 0) / Math.max(1, acknowledged),
           reads: msg.reads ?? null,
         });
       } else if (msg.type === 'error') {

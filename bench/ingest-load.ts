@@ -56,27 +56,36 @@ const SERVICES: ReadonlyArray<{ name: string; routes: readonly string[] }> = [
   { name: 'trading', routes: ['/stream/prices', '/stream/orders'] },
 ];
 
-/** Time-ordered ids, like the SDK's: a millisecond prefix keeps the idempotency index append-only. */
-function timeOrderedId(ms: number, random: () => number): string {
-  return `${ms.toString(16).padStart(12, '0')}-${Math.floor(random() * 2 ** 32).toString(16)}`;
+/**
+ * One batch, made before the clock starts: the load generator shares the machine's cores
+ * with the collectors, so it does as little as it can while they are measured. Each
+ * event is kept as JSON without its id and timestamp; `batchJson` adds those at send
+ * time, so timestamps and ids still advance like live traffic.
+ */
+interface PreparedBatch {
+  /** How long before the send time each event closed (ms). */
+  ages: number[];
+  /** Each event's id after its millisecond prefix. */
+  idSuffixes: string[];
+  /** Each event's other fields as JSON: `,"code":...}`. */
+  rest: string[];
 }
 
-/** One batch as JSON, made at send time so timestamps and ids advance like live traffic. */
-function makeBatch(spec: LoadSpec, batchNo: number): string {
+function prepareBatch(spec: LoadSpec, batchNo: number): PreparedBatch {
   let seed = batchNo + 1;
   const random = (): number => {
     seed = (seed * 16807) % 2147483647;
     return seed / 2147483647;
   };
-  const now = Date.now();
-  const events = Array.from({ length: spec.batchSize }, (_, i) => {
+  const batch: PreparedBatch = { ages: [], idSuffixes: [], rest: [] };
+  for (let i = 0; i < spec.batchSize; i += 1) {
     let roll = random() * TOTAL_WEIGHT;
     const kind = MIX.find((m) => (roll -= m.weight) < 0) ?? (MIX[0] as (typeof MIX)[number]);
     const service = SERVICES[Math.floor(random() * SERVICES.length)] as (typeof SERVICES)[number];
-    const ts = now - Math.floor(random() * 3000);
-    return {
-      id: `${timeOrderedId(ts, random)}-${spec.runId}-${batchNo}-${i}`,
-      ts,
+    batch.ages.push(Math.floor(random() * 3000));
+    // Time-ordered, like the SDK's ids: a millisecond prefix keeps the idempotency index append-only.
+    batch.idSuffixes.push(`-${Math.floor(random() * 2 ** 32).toString(16)}-${spec.runId}-${batchNo}-${i}`);
+    const fields = JSON.stringify({
       code: kind.code,
       reason: kind.reasons[Math.floor(random() * kind.reasons.length)],
       wasClean: kind.clean,
@@ -93,18 +102,29 @@ function makeBatch(spec: LoadSpec, batchNo: number): string {
       // As the server SDK sends by default: each stored close is matched as a reconnect.
       clientKey: `client-${Math.floor(random() * CLIENTS)}`,
       clientAgent: AGENTS[Math.floor(random() * AGENTS.length)],
-    };
-  });
-  return JSON.stringify({ events });
+    });
+    batch.rest.push(`,${fields.slice(1)}`);
+  }
+  return batch;
 }
 
-function send(agent: Agent, spec: LoadSpec, body: string): Promise<number> {
+/** A prepared batch as the request body, its events closed just before `now`. */
+function batchJson(batch: PreparedBatch, now: number): string {
+  const events: string[] = [];
+  for (let i = 0; i < batch.rest.length; i += 1) {
+    const ts = now - (batch.ages[i] as number);
+    events.push(`{"id":"${ts.toString(16).padStart(12, '0')}${batch.idSuffixes[i] as string}","ts":${ts}${batch.rest[i] as string}`);
+  }
+  return `{"events":[${events.join(',')}]}`;
+}
+
+function send(agent: Agent, spec: LoadSpec, body: Buffer): Promise<number> {
   const url = new URL('/api/v1/events', spec.url);
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const req = request(
       url,
-      { method: 'POST', agent, headers: { authorization: `Bearer ${spec.key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      { method: 'POST', agent, headers: { authorization: `Bearer ${spec.key}`, 'content-type': 'application/json', 'content-length': body.length } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -148,22 +168,25 @@ async function run(spec: LoadSpec): Promise<void> {
   const batches = Math.ceil(spec.totalEvents / spec.batchSize);
   let next = 0;
   let finished = false;
+  const prepared = Array.from({ length: batches }, (_, n) => prepareBatch(spec, spec.firstBatch + n));
   const reading = spec.readLoad ? readLoop(spec, spec.readLoad, () => finished) : Promise.resolve(null);
   const latencies: number[] = [];
+  const cpuBefore = process.cpuUsage();
   const started = Date.now();
   const worker = async (): Promise<void> => {
     while (next < batches) {
       const n = next++;
-      const body = makeBatch(spec, spec.firstBatch + n);
+      const body = Buffer.from(batchJson(prepared[n] as PreparedBatch, Date.now()));
       latencies.push(await send(agent, spec, body));
       if (latencies.length % 100 === 0) process.send?.({ type: 'progress', acknowledged: latencies.length * spec.batchSize });
     }
   };
   await Promise.all(Array.from({ length: spec.connections }, worker));
   const elapsedMs = Date.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   finished = true;
   const reads = await reading;
-  process.send?.({ type: 'done', latencies, elapsedMs, reads });
+  process.send?.({ type: 'done', latencies, elapsedMs, cpuMicros: cpu.user + cpu.system, reads });
   agent.destroy();
 }
 

@@ -123,6 +123,7 @@ async function main(): Promise<void> {
       p50: idle.p50,
       p99: idle.p99,
       elapsedMs: idle.elapsedMs + loaded.elapsedMs,
+      loadCpuPerEvent: (idle.loadCpuPerEvent * half + loaded.loadCpuPerEvent * (TOTAL - half)) / TOTAL,
       reads: loaded.reads,
     };
     log(`phase 3: ${fmt(half)} events while the collector prunes ${fmt(PRUNE_EVENTS)} events past retention`);
