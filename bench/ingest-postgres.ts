@@ -69,7 +69,7 @@ async function collectorProcess(databaseUrl: string): Promise<{ url: string; chi
 
 /**
  * How many times the ceiling is measured, half just before the two-collector run and half
- * just after it: the same COPY measured 38k to 54k rows/s from one minute to the next on
+ * just after it: the same COPY measured 26k to 54k rows/s from one minute to the next on
  * a shared host, so the ceiling brackets the run it is compared with.
  */
 const CEILING_RUNS = 4;
