@@ -28,8 +28,8 @@ const FOLLOW_CLOSES = `
  * notice columns, which are NULL for them: two arrays fewer to build and parse an event.
  */
 function matchOpeningsSql(notices: boolean): string {
-  const columns = notices ? 'client_key, service, opened_at, seq, key_id, notice_id' : 'client_key, service, opened_at, seq';
-  const types = notices ? '$1::text[], $2::text[], $3::int8[], $4::int8[], $5::text[], $6::text[]' : '$1::text[], $2::text[], $3::int8[], $4::int8[]';
+  const columns = [['client_key', 'text'], ['service', 'text'], ['opened_at', 'int8'], ['seq', 'int8'], ...(notices ? [['key_id', 'text'], ['notice_id', 'text']] : [])];
+  const arrays = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
   const answered = answeredBySql({
     clientKey: 'o.client_key',
     service: 'o.service',
@@ -38,7 +38,7 @@ function matchOpeningsSql(notices: boolean): string {
     ...(notices ? { notice: { keyId: 'o.key_id', noticeId: 'o.notice_id' } } : {}),
   });
   return `
-  WITH o AS (SELECT * FROM unnest(${types}) AS o(${columns})),
+  WITH o AS (SELECT * FROM unnest(${arrays}) AS o(${columns.map(([name]) => name).join(', ')})),
     earliest AS (SELECT r.seq, MIN(o.opened_at) AS opened_at FROM o JOIN reconnect_close AS r ON ${answered} GROUP BY r.seq),
     matched AS (SELECT r.seq, r.ts, r.code, r.agent, r.key_prefix, r.next_open AS before, e.opened_at AS after
       FROM reconnect_close AS r JOIN earliest AS e ON e.seq = r.seq),
